@@ -1,0 +1,146 @@
+// `loadgen load`: Fortio's load command line bound to run_options, then run, report, exit code.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "http_flags.hpp"
+#include "loadgen/error.hpp"
+#include "loadgen/report_json.hpp"
+#include "loadgen/report_text.hpp"
+#include "loadgen/runner.hpp"
+
+namespace loadgen::cli {
+namespace {
+
+struct load_flags {
+  http_flags http;
+  std::string duration = "5s";
+  std::string percentiles = "50,75,90,99,99.9";
+  std::string reuse;
+  std::string offset = "0s";
+  std::string measure = "due";
+  std::string arrival = "constant";
+  std::string ramp = "0s";
+  std::string interval = "0s";
+  // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
+  bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
+  int httpbufferkb = 128, runid = 0;
+};
+
+log_level level_of(const std::string& name, bool quiet) {
+  if (quiet) return log_level::error;
+  std::string l;
+  for (char c : name) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "debug") return log_level::debug;
+  if (l == "verbose") return log_level::verbose;
+  if (l == "warning" || l == "warn") return log_level::warning;
+  if (l == "error") return log_level::error;
+  if (l == "critical") return log_level::critical;
+  if (l == "fatal") return log_level::fatal;
+  return log_level::info;
+}
+
+void write_json(const run_options& o, const run_result& r) {
+  const std::string json = format_json(o, r);
+  if (o.json_path == "-") {
+    std::fwrite(json.data(), 1, json.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    std::ofstream out(o.json_path, std::ios::binary | std::ios::trunc);
+    out << json;
+    out.close();
+    if (!out) throw run_error("cannot write -json file \"" + o.json_path + "\"");
+  }
+  std::fprintf(stderr, "Successfully wrote %zu bytes of Json data to %s\n", json.size(),
+               o.json_path == "-" ? "stdout" : o.json_path.c_str());
+}
+
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int run_load(const std::vector<std::string>& args) {
+  CLI::App app("Run a load test against a URL, Fortio-style.", "load");
+  app.set_help_flag("--help", "Show this help");
+  run_options o;
+  load_flags f;
+  app.add_option("url", o.url_text, "Target URL (http:// is assumed when there is no scheme)");
+  app.add_option("--c", o.connections, "Number of connections (Fortio's threads)");
+  app.add_option("--qps", o.qps, "Total queries per second over all connections; 0 or negative: as fast as possible");
+  app.add_option("--n", o.calls, "Exact number of calls (overrides -t; no warmup)");
+  app.add_option("--t", f.duration, "Run duration (Go duration, plus d and w); 0 runs until interrupted");
+  app.add_option("--r", o.resolution, "Histogram resolution in seconds");
+  app.add_option("--offset", f.offset, "Histogram offset (Go duration)");
+  app.add_option("--p", f.percentiles, "Percentiles to report, comma-separated");
+  app.add_flag("--allow-initial-errors", o.allow_initial_errors, "Do not abort when a warmup call fails");
+  app.add_option("--abort-on", o.abort_on, "Stop the run when this HTTP status is seen (-1: transport errors)");
+  app.add_option("--connection-reuse", f.reuse, "Reopen each connection after min:max calls (or a fixed n)");
+  app.add_option("--labels", o.labels, "Free-text label for the JSON result");
+  app.add_option("--json", o.json_path, "Write the JSON result to this file, or - for stdout");
+  app.add_flag("--uniform", o.uniform, "Stagger connection start times evenly (QPS mode)");
+  app.add_flag("--jitter", o.jitter, "Move each call's due time by up to +/-10% (QPS mode)");
+  app.add_flag("--nocatchup", o.nocatchup, "Skip calls whose slot passed while the connection was busy");
+  app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may use)");
+  app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)");
+  app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson");
+  app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration");
+  app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running");
+  app.add_option("--runid", f.runid, "Run ID copied into the JSON (accepted for Fortio compatibility)");
+  app.add_flag("--log-errors", f.log_errors, "Accepted for Fortio compatibility; failures are summarised in the report");
+  app.add_flag("--httpccch", f.httpccch, "Accepted for Fortio compatibility; Connection: close is always honoured");
+  app.add_flag("--no-reresolve", f.no_reresolve, "Accepted for Fortio compatibility; the host is resolved once");
+  app.add_flag("--stdclient", f.stdclient, "Accepted for Fortio compatibility; there is one client");
+  app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted for Fortio compatibility; warmup is parallel");
+  app.add_option("--httpbufferkb", f.httpbufferkb, "Accepted for Fortio compatibility; responses of any size are read");
+  add_http_flags(app, f.http);
+  if (auto rc = parse(app, args)) return *rc;
+
+  try {
+    setup_logging(f.http.level, f.http.quiet);
+    apply_http_flags(f.http, o);
+    o.level = level_of(f.http.level.empty() && std::getenv("LOGGER_LEVEL") ? std::getenv("LOGGER_LEVEL") : f.http.level,
+                       f.http.quiet);
+    o.duration = duration_flag("t", f.duration);
+    o.offset = to_seconds(duration_flag("offset", f.offset));
+    o.ramp = duration_flag("ramp", f.ramp);
+    o.interval = duration_flag("interval", f.interval);
+    if (o.interval < 0) throw flag_error("-interval must not be negative");
+    o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
+    o.percentiles = parse_percentiles(f.percentiles);
+    if (!f.reuse.empty()) std::tie(o.reuse_min, o.reuse_max) = parse_reuse_range(f.reuse);
+    if (f.measure == "due") o.latency_from = measure_from::due;
+    else if (f.measure == "sent") o.latency_from = measure_from::sent;
+    else throw flag_error("invalid -measure-from \"" + f.measure + "\" (want due or sent)");
+    if (f.arrival == "constant") o.arrival = arrival_kind::constant;
+    else if (f.arrival == "poisson") o.arrival = arrival_kind::poisson;
+    else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
+    bool assumed = false;
+    validate(o, &assumed);
+    if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
+
+    const int cpus = available_cpus();
+    const int planned_connections = o.count_mode() ? static_cast<int>(std::min<std::int64_t>(o.connections, o.calls)) : o.connections;
+    print(format_banner(o, cpus, std::min(o.threads > 0 ? o.threads : cpus, planned_connections)));
+    const run_result r = run_load(o, [&](const run_result& started) { print(format_starting(o, started)); });
+    print(format_report(o, r));
+    if (!o.json_path.empty()) write_json(o, r);
+    return exit_ok;
+  } catch (const loadgen::error& e) {
+    print_error("load", e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    print_error("load", e.what());
+    return exit_run_failed;
+  }
+}
+
+}  // namespace loadgen::cli

@@ -1,0 +1,41 @@
+#pragma once
+// The request flags that `load` and `curl` share (Fortio's names), bound once to CLI11 and then
+// applied to run_options, so both commands parse them the same way.
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "loadgen/options.hpp"
+
+namespace loadgen::cli {
+
+struct http_flags {
+  std::vector<std::string> headers;  // -H, repeatable
+  std::string method;                // -X
+  std::string payload;               // -payload
+  std::string payload_file;          // -payload-file ("-" = stdin)
+  int payload_size = 0;              // -payload-size
+  std::string content_type;          // -content-type
+  std::string timeout = "3s";        // -timeout (Go duration)
+  bool keepalive = true;             // -keepalive
+  bool http10 = false;               // -http1.0
+  std::string resolve;               // -resolve IP
+  std::string unix_socket;           // -unix-socket
+  bool insecure = false;             // -k / -https-insecure
+  std::string ca_cert, cert, key;    // -cacert, -cert, -key
+  std::string proxy;                 // -proxy
+  std::string level;                 // -loglevel
+  bool quiet = false;                // -quiet
+};
+
+void add_http_flags(CLI::App& app, http_flags& flags);
+
+// Applies the flags to options (headers parsed, payload read, timeout parsed). Throws
+// loadgen::error: exit 2 for a malformed value, exit 1 for an unreadable -payload-file.
+void apply_http_flags(const http_flags& flags, run_options& options);
+
+// Parses a Go duration flag value or throws loadgen::error (exit 2) naming the flag.
+nanos duration_flag(const std::string& flag, const std::string& value);
+
+}  // namespace loadgen::cli

@@ -1,0 +1,54 @@
+// loadgen: parse the command, run it, return its exit code. Everything else lives in the library
+// and in one CLI binding per command.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "loadgen/version.hpp"
+
+namespace {
+
+constexpr const char* usage_text =
+    R"(loadgen: a Fortio-compatible HTTP load generator.
+
+Usage: loadgen <command> [flags] [url]
+
+Commands:
+  load      run a load test against a URL (Fortio's `fortio load`)
+  curl      fetch one URL: status and headers on stderr, body on stdout
+  server    run the echo/debug test server, with an optional circuit-breaker mode
+  version   print the version
+  help      print this help; `loadgen <command> -h` shows a command's flags
+
+Flags are Go-style, as Fortio's: -qps 0, -qps=0, --qps 0, -keepalive=false, repeatable -H.
+Examples:
+  loadgen load -c 3 -qps 0 -n 30 -loglevel Warning http://httpbin:8000/get
+  loadgen curl -quiet http://httpbin:8000/get
+  loadgen server -http-port 8080 -max-active 1 -max-pending 1
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << usage_text << "\nloadgen: missing command argument\n";
+    return 1;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "help" || command == "-h" || command == "-help" || command == "--help") {
+    std::cout << usage_text;
+    return 0;
+  }
+  if (command == "version" || command == "-version" || command == "--version") {
+    std::cout << loadgen::version << '\n';
+    return 0;
+  }
+  if (command == "load") return loadgen::cli::run_load(args);
+  if (command == "curl") return loadgen::cli::run_curl(args);
+  if (command == "server") return loadgen::cli::run_server(args);
+  std::cerr << "loadgen: unknown command \"" << command << "\" (try `loadgen help`)\n";
+  return 1;
+}

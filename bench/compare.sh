@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Client benchmark: loadgen vs wrk vs h2load (--h1) against nginx from Debian.
+# nginx (1 worker) is pinned to CPU 0 and each client to CPU 1, so the client's own cost is what
+# is compared. Runs alternate between tools (A B C A B C ...), RUNS times each, and the table shows
+# medians and ratios to wrk, because this machine is shared and noisy (+-15% run to run).
+#   bash bench/compare.sh                      # -c 64, -c 1000, -c 1; 5 s runs, 3 runs each
+#   CONNS="64" SECONDS_PER_RUN=3 RUNS=5 bash bench/compare.sh
+# Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
+# request, from /usr/bin/time), RSS MB (peak), and the ratio of each to wrk's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+CONNS=${CONNS:-"64 1000 1"}
+PORT=${PORT:-18181}
+BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+
+if [[ ! -x $BIN ]]; then
+  cmake --preset release >/dev/null && cmake --build --preset release --target loadgen >/dev/null
+fi
+for tool in wrk h2load nginx strace /usr/bin/time taskset; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool missing: run scripts/setup.sh" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/www"
+printf 'hello from nginx\n' > "$work/www/index.html"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+worker_rlimit_nofile 65536;
+pid $work/nginx.pid;
+error_log $work/error.log crit;
+events { worker_connections 65536; }
+http {
+  access_log off;
+  keepalive_requests 1000000000;
+  server {
+    listen 127.0.0.1:$PORT backlog=65535 reuseport;
+    root $work/www;
+  }
+}
+CONF
+taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/index.html" >/dev/null && break; sleep 0.1; done
+URL="http://127.0.0.1:$PORT/index.html"
+ulimit -n 65536 2>/dev/null || true
+
+# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb"
+run_tool() {
+  local tool=$1 c=$2 out
+  local threads=1
+  case $tool in
+    loadgen) cmd=("$BIN" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet "$URL") ;;
+    wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
+    h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
+  esac
+  local start end
+  start=$(date +%s.%N)
+  out=$(/usr/bin/time -f 'TIME %U %S %M' taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1)
+  end=$(date +%s.%N)
+  local req
+  case $tool in
+    loadgen) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
+    wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
+    h2load) req=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out") ;;
+  esac
+  local t
+  t=$(grep '^TIME' <<<"$out")
+  # Wall time: the tool's own run time is what requests were made in; use the requested duration.
+  echo "${req:-0} $SECONDS_PER_RUN $(awk '{print $2 + $3, $4}' <<<"$t")"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+echo "# loadgen client benchmark, $(date -u +%Y-%m-%d) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+echo "# nginx 1 worker on CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; ${SECONDS_PER_RUN}s runs; median of $RUNS"
+for c in $CONNS; do
+  declare -A rps cpu rss
+  for tool in loadgen wrk h2load; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; done
+  for ((i = 0; i < RUNS; i++)); do
+    for tool in loadgen wrk h2load; do
+      read -r req secs cpus kb < <(run_tool "$tool" "$c")
+      if ((req > 0)); then
+        rps[$tool]+="$(awk -v r="$req" -v s="$secs" 'BEGIN{printf "%.0f", r/s}') "
+        cpu[$tool]+="$(awk -v c="$cpus" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
+        rss[$tool]+="$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') "
+      fi
+    done
+  done
+  echo
+  echo "## -c $c"
+  printf '%-8s %10s %12s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "RSS MB" "req/s/wrk" "CPU/wrk" "RSS/wrk"
+  wrps=$(tr ' ' '\n' <<<"${rps[wrk]}" | grep . | median)
+  wcpu=$(tr ' ' '\n' <<<"${cpu[wrk]}" | grep . | median)
+  wrss=$(tr ' ' '\n' <<<"${rss[wrk]}" | grep . | median)
+  for tool in loadgen wrk h2load; do
+    r=$(tr ' ' '\n' <<<"${rps[$tool]}" | grep . | median)
+    u=$(tr ' ' '\n' <<<"${cpu[$tool]}" | grep . | median)
+    m=$(tr ' ' '\n' <<<"${rss[$tool]}" | grep . | median)
+    printf '%-8s %10.0f %12.2f %8.1f %10.2f %10.2f %10.2f\n' "$tool" "$r" "$u" "$m" \
+      "$(awk -v a="$r" -v b="$wrps" 'BEGIN{print a/b}')" "$(awk -v a="$u" -v b="$wcpu" 'BEGIN{print a/b}')" \
+      "$(awk -v a="$m" -v b="$wrss" 'BEGIN{print a/b}')"
+  done
+  unset rps cpu rss
+done
+
+# Syscalls per request at -c 64 (strace slows both tools alike; the count is what matters).
+echo
+echo "## syscalls per request, -c 64, 2 s under strace -c -f"
+for tool in loadgen wrk; do
+  case $tool in
+    loadgen) cmd=("$BIN" load -qps 0 -c 64 -t 2s -quiet "$URL") ;;
+    wrk) cmd=(wrk -t 1 -c 64 -d 2s "$URL") ;;
+  esac
+  out=$(strace -c -f -o "$work/strace.$tool" taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1)
+  case $tool in
+    loadgen) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
+    wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
+  esac
+  total=$(awk '/^100.00/ {print $4}' "$work/strace.$tool")
+  top=$(awk 'NR>2 && $1 ~ /^[0-9.]+$/ && $NF != "total" {printf "%s=%s ", $NF, $4}' "$work/strace.$tool" | cut -d' ' -f1-5)
+  printf '%-8s %8.2f syscalls/req  (%s requests; top: %s)\n' "$tool" "$(awk -v t="$total" -v r="$req" 'BEGIN{print t/r}')" "$req" "$top"
+done

@@ -1,0 +1,8 @@
+# Sanitizers are chosen once per build tree (LOADGEN_SANITIZERS, set by the presets) and applied to
+# everything we build, so the library, the binary and the tests agree on the runtime.
+if(LOADGEN_SANITIZERS)
+  list(JOIN LOADGEN_SANITIZERS "," _loadgen_san)
+  add_compile_options(-fsanitize=${_loadgen_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_loadgen_san})
+  message(STATUS "loadgen: sanitizers ${_loadgen_san}")
+endif()

@@ -1,0 +1,22 @@
+#pragma once
+// One request, as `loadgen curl` makes it: the status line and headers go to `head`, the body
+// (de-chunked) to `body`, as they arrive.
+#include <ostream>
+#include <string>
+
+#include "loadgen/options.hpp"
+#include "loadgen/outcome.hpp"
+
+namespace loadgen {
+
+struct fetch_result {
+  int status = status_transport_error;           // HTTP status, or -1
+  transport_error error = transport_error::none;  // when status == -1
+  std::string message;                            // a one-line reason when status == -1
+};
+
+// Resolves, connects, sends the request built from options and reads the whole response, all
+// within options.timeout. Throws loadgen::error (exit 1) only when the host does not resolve.
+fetch_result fetch(const run_options& options, std::ostream& head, std::ostream& body);
+
+}  // namespace loadgen

@@ -1,0 +1,84 @@
+#pragma once
+// A log-linear, fixed-memory, mergeable histogram of non-negative integers (latency in ns, sizes
+// in bytes), in the manner of HdrHistogram (pure).
+//
+// Layout: values below 2^sub_bucket_bits (2048) are counted exactly, one bucket each. Above that,
+// each power-of-two range [2^k, 2^(k+1)) is split into 1024 equal buckets, so a bucket is never
+// wider than 1/1024 of its values: any value read back is within 0.1% (3 significant digits) of
+// every value that was recorded into its bucket. Values of 2^max_value_bits and above are counted
+// in the last bucket (min, max, sum and the count stay exact).
+//
+// Memory is fixed at construction (about 300 KB of counters, whatever the run length) and taken
+// from calloc, so pages that no value touches are never made resident.
+//
+// Thread safety: none. Each worker owns its histograms; merge() after join.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace loadgen {
+
+class histogram {
+public:
+  static constexpr int sub_bucket_bits = 11;   // 2048 exact values, then 1024 buckets per octave
+  static constexpr int max_value_bits = 45;    // 2^45 ns ~ 9.8 hours
+  static constexpr std::int64_t max_trackable = (std::int64_t{1} << max_value_bits) - 1;
+
+  histogram();
+  histogram(const histogram& other);
+  histogram& operator=(const histogram& other);
+  histogram(histogram&&) noexcept = default;
+  histogram& operator=(histogram&&) noexcept = default;
+  ~histogram() = default;
+
+  // Records one value (count times). Negative values are recorded as 0. noexcept, no allocation.
+  void record(std::int64_t value) noexcept { record_n(value, 1); }
+  void record_n(std::int64_t value, std::uint64_t count) noexcept;
+
+  // Adds every count of other into this one. Exact: the result is the histogram of the union of
+  // the two sets of values (sum_of_squares up to floating-point rounding).
+  void merge(const histogram& other) noexcept;
+  void reset() noexcept;
+
+  std::uint64_t count() const noexcept { return count_; }
+  std::int64_t min() const noexcept { return count_ ? min_ : 0; }  // exact; 0 when empty
+  std::int64_t max() const noexcept { return count_ ? max_ : 0; }  // exact; 0 when empty
+  std::int64_t sum() const noexcept { return sum_; }                // exact
+  double mean() const noexcept;                                     // 0 when empty
+  double stddev() const noexcept;  // population standard deviation; 0 when empty
+
+  // The value at percentile p (0..100), nearest-rank: the smallest bucket whose cumulative count
+  // reaches ceil(p/100 * count), reported as that bucket's highest value, clamped to [min, max].
+  // p <= 0 gives min(), p >= 100 gives max(). Within 0.1% of the exact nearest-rank sample.
+  std::int64_t value_at_percentile(double p) const noexcept;
+
+  // Calls f(low, high, count) for each non-empty bucket in increasing order; [low, high] are the
+  // smallest and largest values that fall into that bucket.
+  template <class F>
+  void for_each_bucket(F&& f) const {
+    for (std::size_t i = 0; i < bucket_count; ++i)
+      if (counts_[i] != 0) f(bucket_low(i), bucket_high(i), counts_[i]);
+  }
+
+  static constexpr std::size_t bucket_count =
+      (std::size_t{1} << sub_bucket_bits) +
+      static_cast<std::size_t>(max_value_bits - sub_bucket_bits) * (std::size_t{1} << (sub_bucket_bits - 1));
+  static constexpr std::size_t memory_bytes = bucket_count * sizeof(std::uint64_t);
+
+  static std::size_t bucket_index(std::int64_t value) noexcept;
+  static std::int64_t bucket_low(std::size_t index) noexcept;
+  static std::int64_t bucket_high(std::size_t index) noexcept;
+
+private:
+  struct free_deleter {
+    void operator()(std::uint64_t* p) const noexcept;
+  };
+  std::unique_ptr<std::uint64_t[], free_deleter> counts_;
+  std::uint64_t count_ = 0;
+  std::int64_t min_ = 0;
+  std::int64_t max_ = 0;
+  std::int64_t sum_ = 0;
+  double sum_of_squares_ = 0;
+};
+
+}  // namespace loadgen

@@ -1,0 +1,55 @@
+#pragma once
+// What one call ended as (pure). Every call ends as exactly one of: an HTTP status (it got a whole
+// response), or a transport error (Fortio's "Code -1"), whose kind we keep so the report can say
+// what went wrong instead of lumping everything into -1.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace loadgen {
+
+// Fortio's code for a call that got no (complete) HTTP response.
+inline constexpr int status_transport_error = -1;
+
+// Kinds of transport failure, by phase. `none` means the call got an HTTP response.
+enum class transport_error : std::uint8_t {
+  none,
+  resolve,          // the host name did not resolve (on reconnect)
+  refused,          // connect: connection refused
+  connect_timeout,  // connect: no answer within -timeout
+  connect_failed,   // connect: any other failure (unreachable, ...)
+  write_failed,     // sending the request failed (broken pipe, reset while writing)
+  reset,            // connection reset while waiting for or reading the response
+  closed,           // the server closed the connection before a complete response
+  timeout,          // no complete response within -timeout
+  bad_response,     // the bytes received are not valid HTTP/1.x
+  tls,              // TLS handshake or record failure
+  proxy,            // the proxy refused the CONNECT tunnel (or answered nonsense)
+  count_            // number of kinds; not a kind
+};
+
+inline constexpr std::size_t transport_error_kinds = static_cast<std::size_t>(transport_error::count_);
+
+// Short plain-English name, as printed in the report's breakdown line and the JSON.
+constexpr std::string_view describe(transport_error e) noexcept {
+  constexpr std::array<std::string_view, transport_error_kinds> names{
+      "ok", "dns", "refused", "connect timeout", "connect failed", "write failed",
+      "reset", "closed early", "timeout", "bad response", "tls", "proxy"};
+  return names[static_cast<std::size_t>(e)];
+}
+
+// The JSON key for a kind (lower_snake_case).
+constexpr std::string_view json_key(transport_error e) noexcept {
+  constexpr std::array<std::string_view, transport_error_kinds> names{
+      "ok", "dns", "refused", "connect_timeout", "connect_failed", "write_failed",
+      "reset", "closed_early", "timeout", "bad_response", "tls", "proxy"};
+  return names[static_cast<std::size_t>(e)];
+}
+
+// Fortio's rule, kept on purpose so that counts match: 2xx and 418 are OK, everything else
+// (1xx, 3xx, 4xx, 5xx, -1) is an error and goes into the "Error cases" histogram.
+constexpr bool is_ok_status(int status) noexcept {
+  return (status >= 200 && status < 300) || status == 418;
+}
+
+}  // namespace loadgen

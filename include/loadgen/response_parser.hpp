@@ -1,0 +1,90 @@
+#pragma once
+// An incremental HTTP/1.x response parser (pure). It is fed whatever each read returned and
+// counts the body instead of storing it, so a connection needs one fixed buffer whatever the
+// response size. Handles Content-Length, chunked (with extensions and trailers), bodies delimited
+// by the connection's close, responses without a body (HEAD, 1xx, 204, 304), and skips interim
+// 1xx responses such as "100 Continue".
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace loadgen {
+
+// Optional observer for `curl`, which prints what it receives; the load path passes none.
+class response_observer {
+public:
+  virtual ~response_observer() = default;
+  // The status line and headers of the final response, up to and including the blank line.
+  virtual void on_head(std::string_view head) = 0;
+  // Body bytes as they arrive (de-chunked).
+  virtual void on_body(std::string_view bytes) = 0;
+};
+
+class response_parser {
+public:
+  enum class state { head, body, done, failed };
+
+  // Starts a new response. head_request: the request was HEAD, so there is no body.
+  void reset(bool head_request = false, response_observer* observer = nullptr) noexcept;
+
+  // Consumes bytes from data; returns how many were used. Stops at the end of the response: bytes
+  // after it (a pipelined or unsolicited response) are not consumed.
+  std::size_t feed(const char* data, std::size_t size);
+  // The connection hit EOF: completes a close-delimited body, else marks the response failed.
+  void on_eof() noexcept;
+
+  bool done() const noexcept { return state_ == state::done; }
+  bool failed() const noexcept { return state_ == state::failed; }
+  bool in_head() const noexcept { return state_ == state::head; }
+  const char* error() const noexcept { return error_; }
+
+  int status() const noexcept { return status_; }
+  int http_minor() const noexcept { return minor_; }
+  std::int64_t header_bytes() const noexcept { return header_bytes_; }  // final response's head
+  std::int64_t total_bytes() const noexcept { return total_bytes_; }    // everything consumed
+  // The connection may carry another request: HTTP/1.1 without "Connection: close", or
+  // HTTP/1.0 with "Connection: keep-alive", and the body was not delimited by the close.
+  bool keep_alive() const noexcept { return keep_alive_; }
+  bool envoy_overloaded() const noexcept { return envoy_overloaded_; }
+  std::int64_t upstream_service_time_ms() const noexcept { return upstream_ms_; }
+  std::int64_t content_length() const noexcept { return content_length_; }  // -1 if none
+
+private:
+  enum class body_mode { none, length, chunked, until_close };
+  enum class chunk_state { size, data, data_crlf, trailer };
+
+  bool on_line(std::string_view line);  // one head line, without CRLF
+  bool on_status_line(std::string_view line);
+  void on_header(std::string_view name, std::string_view value);
+  bool end_of_head();
+  std::size_t feed_body(const char* data, std::size_t size);
+  std::size_t feed_chunked(const char* data, std::size_t size);
+  void fail(const char* why) noexcept;
+  void finish() noexcept { state_ = state::done; }
+
+  state state_ = state::head;
+  body_mode mode_ = body_mode::none;
+  chunk_state chunk_ = chunk_state::size;
+  response_observer* observer_ = nullptr;
+  bool head_request_ = false;
+  const char* error_ = nullptr;
+  int status_ = 0;
+  int minor_ = 1;
+  bool keep_alive_ = true;
+  bool connection_close_ = false;
+  bool connection_keep_alive_ = false;
+  bool chunked_ = false;
+  bool envoy_overloaded_ = false;
+  bool first_line_ = true;
+  std::int64_t upstream_ms_ = -1;
+  std::int64_t content_length_ = -1;
+  std::int64_t remaining_ = 0;
+  std::int64_t header_bytes_ = 0;
+  std::int64_t head_bytes_so_far_ = 0;
+  std::int64_t total_bytes_ = 0;
+  std::string line_;  // a head or chunk-size line split across reads; capacity is kept
+  std::string head_;  // the head text, only when an observer wants it
+};
+
+}  // namespace loadgen

@@ -1,0 +1,25 @@
+#pragma once
+// Runs one `load`: resolves the target once, builds the request once, starts the worker threads,
+// warms up, stops on count / duration / signal / -abort-on, joins and merges.
+#include <functional>
+#include <string>
+
+#include "loadgen/options.hpp"
+#include "loadgen/run_result.hpp"
+
+namespace loadgen {
+
+// Called once the run really starts (after warmup), with the effective connection and thread
+// counts and the per-connection plan, so the CLI can print Fortio's "Starting at ..." line.
+using on_start_fn = std::function<void(const run_result& partial)>;
+
+// Throws loadgen::error (exit 1) when the run cannot start: the host does not resolve, or a
+// warmup call failed without -allow-initial-errors ("Aborting because of error 503 for URL (N
+// bytes)"). Handles SIGINT and SIGTERM alike while it runs: the first stops new calls and waits
+// for in-flight ones (bounded by -timeout), a second exits at once.
+run_result run_load(const run_options& options, const on_start_fn& on_start = {});
+
+// The number of CPUs this process may run on (sched_getaffinity), at least 1.
+int available_cpus();
+
+}  // namespace loadgen

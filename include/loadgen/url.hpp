@@ -1,0 +1,35 @@
+#pragma once
+// Target URL parsing and normalisation (pure).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace loadgen {
+
+struct url {
+  std::string scheme;    // "http" or "https", lower case
+  std::string userinfo;  // "user:password" from the URL, percent-decoded; never printed
+  std::string host;      // host name or IP literal; IPv6 without brackets; lower case
+  std::uint16_t port = 0;      // explicit port, or 80/443 from the scheme
+  bool explicit_port = false;  // the URL named a port
+  std::string target;    // origin-form request target: path + "?" + query, at least "/"; no fragment
+
+  bool is_https() const noexcept { return scheme == "https"; }
+  bool host_is_ipv6() const noexcept { return host.find(':') != std::string::npos; }
+  // The Host header value: host (bracketed if IPv6), plus ":port" when the URL named a port.
+  std::string host_header() const;
+  // "host:port" for messages and connect targets (IPv6 bracketed).
+  std::string authority() const;
+  // The normalised URL without userinfo: scheme://host[:port]target.
+  std::string to_string() const;
+};
+
+// Parses a target URL. A URL without a scheme gets "http://" (as Fortio does); *assumed_scheme is
+// then set to true so the caller can warn. Throws loadgen::error (exit 1) with a one-line message
+// for: empty input, an unsupported scheme (only http and https), an empty host, a bad or
+// out-of-range port (1..65535), spaces or control characters, a malformed IPv6 literal or
+// percent-encoding in the user info. Messages show the user info as "***". An empty port
+// ("http://h:/") is valid, as in RFC 3986 and Go, and means the scheme's default.
+url parse_url(std::string_view text, bool* assumed_scheme = nullptr);
+
+}  // namespace loadgen

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job, end to end on one machine: install what is needed, build, start `loadgen server`
+# in circuit-breaker mode on loopback (at most 1 request served and 1 waiting, like an Envoy
+# DestinationRule with maxRequests 1 / http1MaxPendingRequests 1), then run the Istio
+# circuit-breaking task's command against it and show the 503s it sheds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+echo "demo: building (release preset)..."
+cmake --preset release >/dev/null
+cmake --build --preset release --target loadgen -j "$(nproc)" >/dev/null
+bin=build/release/apps/loadgen/loadgen
+port=${PORT:-18080}
+url="http://127.0.0.1:${port}/echo?delay=20ms"
+
+"$bin" server -http-port "127.0.0.1:${port}" -max-active 1 -max-pending 1 -loglevel Warning &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do "$bin" curl -quiet -timeout 100ms "http://127.0.0.1:${port}/echo" >/dev/null 2>&1 && break; sleep 0.05; done
+
+echo
+echo "\$ loadgen curl -quiet $url"
+"$bin" curl -quiet "$url"
+echo
+echo "\$ loadgen load -c 3 -qps 0 -n 30 -loglevel Warning $url"
+"$bin" load -c 3 -qps 0 -n 30 -loglevel Warning "$url"
+echo
+echo "demo: stopping the server; it reports what its breaker shed:"
+kill -INT "$server"
+wait "$server" || true
+trap - EXIT

@@ -1,0 +1,87 @@
+#include "loadgen/live_reporter.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "loadgen/worker.hpp"
+
+namespace loadgen {
+
+live_reporter::live_reporter(const run_options& options, std::vector<std::unique_ptr<worker>>& workers,
+                             nanos run_start, nanos interval, bool progress, bool print_intervals)
+    : options_(options),
+      workers_(workers),
+      start_(run_start),
+      interval_(interval),
+      progress_(progress),
+      print_intervals_(print_intervals) {
+  boundary_.at = run_start;
+  thread_ = std::thread([this] { loop(); });
+}
+
+live_reporter::~live_reporter() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+live_snapshot live_reporter::snapshot() {
+  live_snapshot all;
+  all.at = steady_clock::now();
+  for (auto& w : workers_) all.merge(w->snapshot());
+  return all;
+}
+
+void live_reporter::loop() {
+  // At most 4 progress updates a second; without a progress line, wake once per slice.
+  const nanos tick = progress_ ? std::min<nanos>(250 * ns_per_ms, interval_) : interval_;
+  nanos next = start_ + tick;
+  time_slice recent;
+  live_snapshot last;
+  last.at = start_;
+  while (!stop_.load()) {
+    // Sleep in short steps so finish() never waits long.
+    const nanos now = steady_clock::now();
+    if (now < next) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<nanos>(next - now, 20 * ns_per_ms)));
+      continue;
+    }
+    next += tick;
+    live_snapshot snap = snapshot();
+    recent = slice_between(last, snap, start_);
+    if (snap.at - boundary_.at >= interval_ - tick / 2) {
+      series_.push_back(slice_between(boundary_, snap, start_));
+      if (print_intervals_) {
+        const std::string line = format_interval(series_.back());
+        std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", line.c_str());
+        progress_shown_ = false;
+      }
+      boundary_ = snap;
+    }
+    if (progress_) {
+      const std::string line = format_progress(options_, snap, start_, recent);
+      std::fprintf(stderr, "\r%s\033[K", line.c_str());
+      std::fflush(stderr);
+      progress_shown_ = true;
+    }
+    last = std::move(snap);
+  }
+}
+
+std::vector<time_slice> live_reporter::finish(const run_stats& final_stats, nanos end) {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  const live_snapshot last = live_snapshot::of(final_stats, end);
+  if (last.calls > boundary_.calls || series_.empty()) {
+    series_.push_back(slice_between(boundary_, last, start_));
+    if (print_intervals_) {
+      std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", format_interval(series_.back()).c_str());
+      progress_shown_ = false;
+    }
+  }
+  if (progress_shown_) std::fputs("\r\033[K", stderr);
+  std::fflush(stderr);
+  return std::move(series_);
+}
+
+}  // namespace loadgen

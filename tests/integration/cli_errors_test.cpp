@@ -1,0 +1,79 @@
+// Bad input gets one clear line and the right exit code: 2 for flags, 1 for a run that cannot
+// start. Never a crash, a hang or a report with silently wrong numbers.
+#include <gtest/gtest.h>
+
+#include "process.hpp"
+
+namespace loadgen::test {
+namespace {
+
+struct bad_input {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string message;  // a part of the one error line
+};
+
+class cli_errors : public ::testing::TestWithParam<bad_input> {};
+
+TEST_P(cli_errors, one_line_and_exit_code) {
+  const bad_input& in = GetParam();
+  std::vector<std::string> argv{loadgen_binary()};
+  argv.insert(argv.end(), in.args.begin(), in.args.end());
+  const auto r = run(argv, std::chrono::seconds(20));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, in.exit_code) << r.err;
+  EXPECT_NE(r.err.find(in.message), std::string::npos) << r.err;
+  // The error is the last line of stderr, alone on it.
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.back(), '\n');
+  const std::string last = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+  EXPECT_NE(last.find(in.message), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Aggregated"), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    all, cli_errors,
+    ::testing::Values(
+        bad_input{{"frobnicate"}, 1, "unknown command \"frobnicate\""},
+        bad_input{{"load"}, 1, "a URL is needed"},
+        bad_input{{"load", "ftp://example.com/"}, 1, "unsupported scheme"},
+        bad_input{{"load", "http:///path"}, 1, "host"},
+        bad_input{{"load", "http://127.0.0.1:99999/"}, 1, "port"},
+        bad_input{{"load", "http://127.0.0.1:80a/"}, 1, "port"},
+        bad_input{{"load", "-qps", "fast", "http://127.0.0.1:1/"}, 2, "qps"},
+        bad_input{{"load", "-n", "ten", "http://127.0.0.1:1/"}, 2, "n"},
+        bad_input{{"load", "-t", "5x", "http://127.0.0.1:1/"}, 2, "-t"},
+        bad_input{{"load", "-t", "5", "http://127.0.0.1:1/"}, 2, "-t"},
+        bad_input{{"load", "-timeout", "soon", "http://127.0.0.1:1/"}, 2, "-timeout"},
+        bad_input{{"load", "-p", "50,100", "http://127.0.0.1:1/"}, 2, "outside (0, 100)"},
+        bad_input{{"load", "-p", "0", "http://127.0.0.1:1/"}, 2, "outside (0, 100)"},
+        bad_input{{"load", "-no-such-flag", "http://127.0.0.1:1/"}, 2, "no-such-flag"},
+        bad_input{{"load", "-H", "no colon here", "http://127.0.0.1:1/"}, 2, "invalid header"},
+        bad_input{{"load", "-keepalive=maybe", "http://127.0.0.1:1/"}, 2, "keepalive"},
+        bad_input{{"load", "-payload-file", "/nonexistent/file", "http://127.0.0.1:1/"}, 1, "cannot read -payload-file"},
+        bad_input{{"load", "-n", "1", "http://no-such-host.invalid/"}, 1, "cannot resolve host"},
+        bad_input{{"load", "-connection-reuse", "5:1", "http://127.0.0.1:1/"}, 2, "connection-reuse"},
+        bad_input{{"load", "-loglevel", "Chatty", "http://127.0.0.1:1/"}, 2, "log level"},
+        bad_input{{"load", "-measure-from", "start", "http://127.0.0.1:1/"}, 2, "measure-from"},
+        bad_input{{"load", "-qps"}, 2, "qps"},
+        bad_input{{"curl"}, 1, "a URL is needed"},
+        bad_input{{"curl", "http://no-such-host.invalid/"}, 1, "cannot resolve host"}));
+
+TEST(cli, help_and_version) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"help"}, {"-h"}, {"--help"}, {"load", "-h"},
+                                                                {"load", "--help"}, {"curl", "-help"}, {"server", "-h"}}) {
+    std::vector<std::string> argv{loadgen_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run(argv);
+    EXPECT_EQ(r.exit_code, 0) << args.back() << r.err;
+    EXPECT_FALSE(r.out.empty()) << args.back();
+  }
+  const auto v = run({loadgen_binary(), "version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out, std::string(LOADGEN_VERSION) + "\n");
+  const auto none = run({loadgen_binary()});
+  EXPECT_EQ(none.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace loadgen::test

@@ -1,0 +1,74 @@
+// `loadgen curl` against a real `loadgen server`: streams, exit codes, one-line failures.
+#include <gtest/gtest.h>
+
+#include "process.hpp"
+
+namespace loadgen::test {
+namespace {
+
+class curl_test : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { server_ = start_server(&port_).release(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  static background_process* server_;
+  static int port_;
+};
+background_process* curl_test::server_ = nullptr;
+int curl_test::port_ = 0;
+
+TEST_F(curl_test, headers_on_stderr_body_on_stdout) {
+  const auto r = run({loadgen_binary(), "curl", "-quiet", url("/echo?header=X-Demo:1")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("X-Demo: 1\r\n"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(curl_test, post_body_is_echoed_to_stdout) {
+  const auto r = run({loadgen_binary(), "curl", "-quiet", "-payload", "hello loadgen", url("/echo")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "hello loadgen");
+}
+
+TEST_F(curl_test, non_2xx_exits_1_with_one_line) {
+  const auto r = run({loadgen_binary(), "curl", "-quiet", url("/echo?status=503")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("HTTP/1.1 503", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("loadgen curl: error status 503\n"), std::string::npos) << r.err;
+}
+
+TEST_F(curl_test, any_2xx_is_success) {
+  // Fortio's curl fails on anything but 200; a 201 or 204 is a success here.
+  const auto r = run({loadgen_binary(), "curl", "-quiet", url("/echo?status=201")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(curl_test, refused_is_one_line_and_exit_1) {
+  const auto r = run({loadgen_binary(), "curl", "-quiet", "http://127.0.0.1:1/"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(count_lines_starting(r.err, ""), 1) << r.err;
+  EXPECT_NE(r.err.find("cannot connect to 127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(curl_test, timeout_is_one_line_and_exit_1) {
+  const auto r = run({loadgen_binary(), "curl", "-quiet", "-timeout", "200ms", url("/echo?delay=1s")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("within the -timeout"), std::string::npos) << r.err;
+}
+
+TEST_F(curl_test, missing_scheme_is_assumed_http) {
+  const std::string bare = "127.0.0.1:" + std::to_string(port_) + "/echo";
+  const auto r = run({loadgen_binary(), "curl", bare});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Assuming http:// on missing scheme"), std::string::npos) << r.err;
+  const auto quiet = run({loadgen_binary(), "curl", "-quiet", bare});
+  EXPECT_EQ(quiet.err.find("Assuming"), std::string::npos) << quiet.err;
+}
+
+}  // namespace
+}  // namespace loadgen::test

@@ -1,0 +1,166 @@
+// End-to-end runs of `loadgen load` against a real `loadgen server` on loopback, with exact counts.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <regex>
+
+#include "process.hpp"
+
+namespace loadgen::test {
+namespace {
+
+class load_test : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { server_ = start_server(&port_).release(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  static process_result load(std::vector<std::string> args) {
+    args.insert(args.begin(), {loadgen_binary(), "load"});
+    return run(args);
+  }
+  static background_process* server_;
+  static int port_;
+};
+background_process* load_test::server_ = nullptr;
+int load_test::port_ = 0;
+
+bool has_line(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST_F(load_test, seed_command_c2_n20) {
+  const auto r = load({"-c", "2", "-qps", "0", "-n", "20", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());  // everything goes to stderr, as Fortio
+  EXPECT_NE(r.err.find("for exactly 20 calls (10 per thread + 0)"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 20 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 2 (for perfect keepalive, would be 2)")) << r.err;
+  EXPECT_NE(r.err.find("All done 20 calls (plus 0 warmup)"), std::string::npos) << r.err;
+  EXPECT_EQ(count_lines_starting(r.err, "# target "), 5);
+}
+
+TEST_F(load_test, non_2xx_keeps_the_connection) {
+  // Fortio drops the socket after every non-2xx; loadgen reads the 503 to its end and keeps it.
+  const auto r = load({"-c", "3", "-qps", "0", "-n", "30", "-loglevel", "Warning", url("/echo?status=503")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 503 : 30 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 3 (for perfect keepalive, would be 3)")) << r.err;
+  EXPECT_NE(r.err.find("Error cases : count 30 "), std::string::npos) << r.err;
+}
+
+TEST_F(load_test, more_connections_than_calls_makes_exactly_n_calls) {
+  const auto r = load({"-c", "10", "-qps", "0", "-n", "3", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 3 (100.0 %)")) << r.err;
+  EXPECT_NE(r.err.find("All done 3 calls"), std::string::npos);
+}
+
+TEST_F(load_test, json_to_stdout_adds_up) {
+  const auto r = load({"-c", "3", "-qps", "0", "-n", "31", "-loglevel", "Warning", "-json", "-", url("/echo?status=503:50")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = boost::json::parse(r.out).as_object();
+  std::int64_t sum = 0;
+  for (const auto& [code, n] : doc.at("RetCodes").as_object()) sum += n.as_int64();
+  EXPECT_EQ(sum, 31);
+  EXPECT_EQ(doc.at("DurationHistogram").at("Count").as_int64(), 31);
+  EXPECT_EQ(doc.at("Exactly").as_int64(), 31);
+  EXPECT_EQ(doc.at("NumThreads").as_int64(), 3);
+  EXPECT_EQ(doc.at("RequestedQPS").as_string(), "max");
+  EXPECT_EQ(doc.at("URL").as_string(), url("/echo?status=503:50"));
+  EXPECT_NE(r.err.find("Successfully wrote "), std::string::npos);
+  EXPECT_NE(r.err.find(" bytes of Json data to stdout"), std::string::npos);
+}
+
+TEST_F(load_test, qps_and_duration_make_the_planned_calls_after_warmup) {
+  const auto r = load({"-c", "2", "-qps", "40", "-t", "1s", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Starting at 40 qps with 2 thread(s)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("for 1s : 20 calls each (total 40)"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 40 (100.0 %)")) << r.err;
+  EXPECT_NE(r.err.find("All done 40 calls (plus 2 warmup)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Dispatch lag (due to send) : count 40 "), std::string::npos) << r.err;
+}
+
+TEST_F(load_test, failed_warmup_aborts_unless_allowed) {
+  const auto r = load({"-c", "2", "-qps", "20", "-t", "1s", "-loglevel", "Warning", url("/echo?status=503")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("Aborting because of error 503 for " + url("/echo?status=503")), std::string::npos) << r.err;
+  const auto ok = load({"-c", "2", "-qps", "20", "-t", "500ms", "-allow-initial-errors", "-loglevel", "Warning",
+                        url("/echo?status=503")});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(has_line(ok.err, "Code 503 : 10 (100.0 %)")) << ok.err;
+}
+
+TEST_F(load_test, abort_on_status_stops_the_run) {
+  const auto r = load({"-c", "1", "-qps", "0", "-n", "100", "-abort-on", "503", "-loglevel", "Warning", url("/echo?status=503")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 503 : 1 (100.0 %)")) << r.err;
+}
+
+TEST_F(load_test, keepalive_false_opens_a_socket_per_call) {
+  const auto r = load({"-c", "2", "-qps", "0", "-n", "10", "-keepalive=false", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 10 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 10 (for perfect keepalive, would be 2)")) << r.err;
+}
+
+TEST_F(load_test, connection_reuse_limit) {
+  const auto r = load({"-c", "1", "-qps", "0", "-n", "10", "-connection-reuse", "2:2", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 5 (for perfect keepalive, would be 1)")) << r.err;
+}
+
+TEST_F(load_test, server_close_is_honoured) {
+  const auto r = load({"-c", "1", "-qps", "0", "-n", "6", "-loglevel", "Warning", url("/echo?close=true")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 6 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 6 (for perfect keepalive, would be 1)")) << r.err;
+}
+
+TEST_F(load_test, timeouts_are_counted_as_such) {
+  const auto r = load({"-c", "1", "-qps", "0", "-n", "2", "-timeout", "200ms", "-loglevel", "Warning", url("/echo?delay=1s")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code  -1 : 2 (100.0 %)")) << r.err;
+  EXPECT_NE(r.err.find("Transport errors : timeout 2"), std::string::npos) << r.err;
+}
+
+TEST_F(load_test, every_call_refused_still_reports) {
+  const auto r = load({"-c", "2", "-qps", "0", "-n", "10", "-loglevel", "Warning", "http://127.0.0.1:1/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code  -1 : 10 (100.0 %)")) << r.err;
+  EXPECT_NE(r.err.find("Transport errors : refused 10"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 10 (for perfect keepalive, would be 2)")) << r.err;
+}
+
+TEST_F(load_test, post_payload_is_echoed) {
+  const auto r = load({"-c", "1", "-qps", "0", "-n", "4", "-payload", "0123456789", "-loglevel", "Warning", "-json", "-",
+                       url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = boost::json::parse(r.out).as_object();
+  EXPECT_EQ(doc.at("Payload").as_string(), "MDEyMzQ1Njc4OQ==");
+  // Every response carried the 10 echoed bytes after its headers.
+  const auto& sizes = doc.at("Sizes").as_object();
+  const auto& headers = doc.at("HeaderSizes").as_object();
+  EXPECT_EQ(sizes.at("Sum").to_number<double>() - headers.at("Sum").to_number<double>(), 40.0);
+}
+
+TEST_F(load_test, quiet_prints_fortio_quiet_lines) {
+  const auto r = load({"-quiet", "-c", "2", "-qps", "0", "-n", "10", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("Starting at"), std::string::npos);
+  EXPECT_EQ(r.err.find("# range"), std::string::npos);
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 10 (100.0 %)")) << r.err;
+  EXPECT_NE(r.err.find("All done 10 calls (plus 0 warmup)"), std::string::npos);
+}
+
+TEST_F(load_test, flags_after_the_url_and_equals_forms) {
+  const auto r = load({url("/echo"), "-qps=0", "--n", "5", "-c=1", "-loglevel=warning"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 5 (100.0 %)")) << r.err;
+}
+
+}  // namespace
+}  // namespace loadgen::test

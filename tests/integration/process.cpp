@@ -1,0 +1,229 @@
+#include "process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+namespace loadgen::test {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+// fork + exec with stdout/stderr on pipes; stdin from a pipe (input) or /dev/null.
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            int* out_fd, int* err_fd, int* in_fd) {
+  int out[2], err[2], in[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    setpgid(0, 0);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  close(in[0]);
+  *out_fd = out[0];
+  *err_fd = err[0];
+  *in_fd = in[1];
+  return pid;
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// Reads what is available on the fds for up to timeout_ms; returns false once both hit EOF.
+bool drain(int* fds, std::string* bufs[], int timeout_ms) {
+  pollfd p[2];
+  int n = 0;
+  int map[2];
+  for (int i = 0; i < 2; ++i)
+    if (fds[i] >= 0) {
+      p[n] = {fds[i], POLLIN, 0};
+      map[n++] = i;
+    }
+  if (n == 0) return false;
+  if (poll(p, static_cast<nfds_t>(n), timeout_ms) <= 0) return true;
+  for (int j = 0; j < n; ++j) {
+    if (!(p[j].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    char buf[65536];
+    const ssize_t got = read(p[j].fd, buf, sizeof buf);
+    if (got > 0) {
+      bufs[map[j]]->append(buf, static_cast<size_t>(got));
+    } else if (got == 0 || errno != EINTR) {
+      close(fds[map[j]]);
+      fds[map[j]] = -1;
+    }
+  }
+  return fds[0] >= 0 || fds[1] >= 0;
+}
+
+}  // namespace
+
+process_result run(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
+                   const std::string& input) {
+  int fds[2], in_fd;
+  process_result r;
+  const pid_t pid = spawn(argv, {}, &fds[0], &fds[1], &in_fd);
+  if (!input.empty()) {
+    // Small inputs only: fits in the pipe buffer.
+    [[maybe_unused]] ssize_t w = write(in_fd, input.data(), input.size());
+  }
+  close(in_fd);
+  std::string* bufs[2] = {&r.out, &r.err};
+  const auto deadline = clock_type::now() + limit;
+  while (drain(fds, bufs, 50)) {
+    if (clock_type::now() > deadline) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      r.timed_out = true;
+      break;
+    }
+  }
+  for (int fd : fds)
+    if (fd >= 0) close(fd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = decode_status(status);
+  return r;
+}
+
+background_process::background_process(const std::vector<std::string>& argv,
+                                       const std::map<std::string, std::string>& env) {
+  int in_fd;
+  pid_ = spawn(argv, env, &out_fd_, &err_fd_, &in_fd);
+  close(in_fd);
+}
+
+background_process::~background_process() {
+  if (!done_) {
+    kill(pid_, SIGKILL);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+  if (err_fd_ >= 0) close(err_fd_);
+}
+
+void background_process::signal(int sig) { kill(pid_, sig); }
+
+void background_process::pump(int timeout_ms) {
+  int fds[2] = {out_fd_, err_fd_};
+  std::string* bufs[2] = {&result_.out, &result_.err};
+  drain(fds, bufs, timeout_ms);
+  out_fd_ = fds[0];
+  err_fd_ = fds[1];
+}
+
+process_result background_process::wait(std::chrono::milliseconds limit) {
+  if (done_) return result_;
+  const auto deadline = clock_type::now() + limit;
+  while (out_fd_ >= 0 || err_fd_ >= 0) {
+    pump(50);
+    if (clock_type::now() > deadline) {
+      kill(pid_, SIGKILL);
+      result_.timed_out = true;
+      break;
+    }
+  }
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  // Anything left after a kill.
+  while (out_fd_ >= 0 || err_fd_ >= 0) pump(10);
+  result_.exit_code = decode_status(status);
+  done_ = true;
+  return result_;
+}
+
+bool background_process::wait_for_output(const std::string& text, std::chrono::milliseconds limit) {
+  const auto deadline = clock_type::now() + limit;
+  while (clock_type::now() < deadline) {
+    if (result_.err.find(text) != std::string::npos || result_.out.find(text) != std::string::npos)
+      return true;
+    if (out_fd_ < 0 && err_fd_ < 0) return false;
+    pump(20);
+  }
+  return false;
+}
+
+std::string background_process::err_so_far() {
+  pump(0);
+  return result_.err;
+}
+
+std::string loadgen_binary() { return LOADGEN_BINARY; }
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool wait_for_port(int port, std::chrono::milliseconds limit) {
+  const auto deadline = clock_type::now() + limit;
+  while (clock_type::now() < deadline) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra) {
+  *port = free_port();
+  std::vector<std::string> argv{loadgen_binary(), "server", "-http-port",
+                                "127.0.0.1:" + std::to_string(*port)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<background_process>(argv);
+  if (!wait_for_port(*port)) throw std::runtime_error("loadgen server did not start: " + p->err_so_far());
+  return p;
+}
+
+int count_lines_starting(const std::string& text, const std::string& prefix) {
+  int n = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    if (text.compare(pos, prefix.size(), prefix) == 0) ++n;
+    const size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  return n;
+}
+
+}  // namespace loadgen::test

@@ -1,0 +1,67 @@
+#pragma once
+// Runs a child process for integration tests: argv (no shell), captured stdout and stderr,
+// exit status, signals, and a hard time limit so a hung child fails the test instead of CI.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace loadgen::test {
+
+struct process_result {
+  int exit_code = -1;     // exit status, or 128+signal when killed by a signal
+  bool timed_out = false; // the child was killed because it ran past the limit
+  std::string out;        // everything written to stdout
+  std::string err;        // everything written to stderr
+};
+
+// Runs argv to completion (or until limit, then SIGKILL). stdin is /dev/null unless input given.
+process_result run(const std::vector<std::string>& argv,
+                   std::chrono::milliseconds limit = std::chrono::seconds(60),
+                   const std::string& input = {});
+
+// A child running in the background (a server, or a load run to be signalled).
+class background_process {
+public:
+  explicit background_process(const std::vector<std::string>& argv,
+                              const std::map<std::string, std::string>& env = {});
+  ~background_process();  // SIGKILL + wait if still running
+  background_process(const background_process&) = delete;
+  background_process& operator=(const background_process&) = delete;
+
+  pid_t pid() const noexcept { return pid_; }
+  void signal(int sig);
+  // Waits for exit (SIGKILL after limit) and returns what it wrote.
+  process_result wait(std::chrono::milliseconds limit = std::chrono::seconds(30));
+  // Blocks until stderr or stdout (as read so far) contains text, or the limit passes.
+  bool wait_for_output(const std::string& text, std::chrono::milliseconds limit = std::chrono::seconds(10));
+  std::string err_so_far();
+
+private:
+  void pump(int timeout_ms);
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  bool done_ = false;
+  process_result result_;
+};
+
+// The built loadgen binary (LOADGEN_BINARY, set by CMake).
+std::string loadgen_binary();
+
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests run one at a time).
+int free_port();
+
+// Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it accepts
+// connections. Returns the port through *port.
+std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra = {});
+
+// Blocks until a TCP connect to 127.0.0.1:port succeeds, or limit passes.
+bool wait_for_port(int port, std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+// Counts lines of text that start with prefix.
+int count_lines_starting(const std::string& text, const std::string& prefix);
+
+}  // namespace loadgen::test

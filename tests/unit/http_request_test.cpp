@@ -1,0 +1,86 @@
+#include "loadgen/http_request.hpp"
+
+#include <gtest/gtest.h>
+
+namespace loadgen {
+namespace {
+
+run_options base(const std::string& url = "http://example.com:8080/path?q=1") {
+  run_options o;
+  o.target.scheme = "http";
+  o.target.host = "example.com";
+  o.target.port = 8080;
+  o.target.explicit_port = url.find(":8080") != std::string::npos;
+  o.target.target = "/path?q=1";
+  o.user_agent = "loadgen/test";
+  return o;
+}
+
+TEST(http_request, get_with_host_and_user_agent) {
+  const run_options o = base();
+  EXPECT_EQ(build_request(o),
+            "GET /path?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: loadgen/test\r\n\r\n");
+}
+
+TEST(http_request, payload_makes_a_post_with_length_and_default_type) {
+  run_options o = base();
+  o.payload = "hello";
+  o.has_payload = true;
+  EXPECT_EQ(request_method(o), "POST");
+  EXPECT_EQ(build_request(o),
+            "POST /path?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: loadgen/test\r\n"
+            "Content-Type: application/octet-stream\r\nContent-Length: 5\r\n\r\nhello");
+}
+
+TEST(http_request, content_type_alone_makes_a_post_with_empty_body) {
+  run_options o = base();
+  o.content_type = "application/json";
+  EXPECT_EQ(request_method(o), "POST");
+  EXPECT_NE(build_request(o).find("Content-Type: application/json\r\nContent-Length: 0\r\n"), std::string::npos);
+}
+
+TEST(http_request, method_override_headers_and_host_override) {
+  run_options o = base();
+  o.method = "PUT";
+  o.host_override = "virtual.example";
+  o.headers = {{"X-A", "1"}, {"X-B", "two words"}};
+  EXPECT_EQ(build_request(o),
+            "PUT /path?q=1 HTTP/1.1\r\nHost: virtual.example\r\nUser-Agent: loadgen/test\r\nX-A: 1\r\nX-B: two words\r\n\r\n");
+}
+
+TEST(http_request, empty_user_agent_header_removes_it) {
+  run_options o = base();
+  o.headers = {{"User-Agent", ""}};
+  EXPECT_EQ(build_request(o).find("User-Agent"), std::string::npos);
+  o.headers = {{"user-agent", "custom"}};
+  const std::string r = build_request(o);
+  EXPECT_NE(r.find("user-agent: custom\r\n"), std::string::npos);
+  EXPECT_EQ(r.find("loadgen/test"), std::string::npos);
+}
+
+TEST(http_request, keepalive_off_and_http10) {
+  run_options o = base();
+  o.keepalive = false;
+  EXPECT_NE(build_request(o).find("Connection: close\r\n"), std::string::npos);
+  o.http10 = true;
+  const std::string r = build_request(o);
+  EXPECT_EQ(r.rfind("GET /path?q=1 HTTP/1.0\r\n", 0), 0u);
+  EXPECT_EQ(r.find("Host:"), std::string::npos);
+}
+
+TEST(http_request, basic_auth_from_userinfo) {
+  run_options o = base();
+  o.target.userinfo = "user:pass";
+  EXPECT_NE(build_request(o).find("Authorization: Basic dXNlcjpwYXNz\r\n"), std::string::npos);
+}
+
+TEST(http_request, base64) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+}
+
+}  // namespace
+}  // namespace loadgen

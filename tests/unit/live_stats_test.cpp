@@ -1,0 +1,72 @@
+#include "loadgen/live_stats.hpp"
+
+#include <gtest/gtest.h>
+
+namespace loadgen {
+namespace {
+
+call_record done_at(int status, nanos latency) {
+  call_record c;
+  c.status = status;
+  c.due = 0;
+  c.sent = 0;
+  c.done = latency;
+  return c;
+}
+
+TEST(live_stats, slice_is_the_difference_of_two_snapshots) {
+  run_stats s;
+  for (int i = 0; i < 100; ++i) s.record(done_at(200, 1 * ns_per_ms));
+  const live_snapshot first = live_snapshot::of(s, 1 * ns_per_s);
+  for (int i = 0; i < 40; ++i) s.record(done_at(200, 10 * ns_per_ms));
+  for (int i = 0; i < 10; ++i) s.record(done_at(503, 20 * ns_per_ms));
+  const live_snapshot second = live_snapshot::of(s, 2 * ns_per_s);
+  const time_slice t = slice_between(first, second, 0);
+  EXPECT_DOUBLE_EQ(t.start, 1.0);
+  EXPECT_DOUBLE_EQ(t.duration, 1.0);
+  EXPECT_EQ(t.calls, 50);
+  EXPECT_EQ(t.ok, 40);
+  EXPECT_EQ(t.codes, (std::map<int, std::int64_t>{{200, 40}, {503, 10}}));
+  EXPECT_DOUBLE_EQ(t.qps, 50.0);
+  // Only this slice's calls count: the 1 ms calls of the first second are gone.
+  EXPECT_NEAR(t.p50, 0.010, 0.010 / 1000);
+  EXPECT_NEAR(t.p99, 0.020, 0.020 / 1000);
+}
+
+TEST(live_stats, merge_adds_workers) {
+  run_stats a, b;
+  a.record(done_at(200, 1000));
+  b.record(done_at(503, 2000));
+  live_snapshot s = live_snapshot::of(a, 5);
+  s.merge(live_snapshot::of(b, 7));
+  EXPECT_EQ(s.calls, 2);
+  EXPECT_EQ(s.ok, 1);
+  EXPECT_EQ(s.at, 7);
+  EXPECT_EQ(s.latency.count(), 2u);
+}
+
+TEST(live_stats, lines) {
+  time_slice t;
+  t.start = 2;
+  t.duration = 1;
+  t.calls = 1000;
+  t.qps = 999.8;
+  t.codes = {{200, 990}, {503, 10}};
+  t.p50 = 0.00121;
+  t.p99 = 0.00544;
+  t.max = 0.0102;
+  const std::string line = format_interval(t);
+  EXPECT_EQ(line, "Interval 2s-3s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102");
+  // Never a prefix that Fortio's report uses.
+  EXPECT_NE(line.rfind("Code ", 0), 0u);
+  run_options o;
+  o.calls = 5000;
+  live_snapshot now;
+  now.at = 3 * ns_per_s;
+  now.calls = 3000;
+  now.codes = {{200, 3000}};
+  EXPECT_EQ(format_progress(o, now, 0, t), "loadgen 3.0s 3000/5000 calls 999.8 qps 200:3000 p99 5.44ms");
+}
+
+}  // namespace
+}  // namespace loadgen

@@ -1,0 +1,197 @@
+#include "loadgen/response_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace loadgen {
+namespace {
+
+struct recorder : response_observer {
+  std::string head, body;
+  void on_head(std::string_view h) override { head.append(h); }
+  void on_body(std::string_view b) override { body.append(b); }
+};
+
+// Feeds text in pieces of `step` bytes; returns the bytes consumed in total.
+std::size_t feed_in_steps(response_parser& p, const std::string& text, std::size_t step) {
+  std::size_t used = 0;
+  while (used < text.size() && !p.done() && !p.failed()) {
+    const std::size_t n = std::min(step, text.size() - used);
+    const std::size_t got = p.feed(text.data() + used, n);
+    used += got;
+    if (got < n) break;
+  }
+  return used;
+}
+
+const std::string simple = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello";
+
+TEST(response_parser, content_length_in_one_read) {
+  response_parser p;
+  p.reset();
+  EXPECT_EQ(p.feed(simple.data(), simple.size()), simple.size());
+  ASSERT_TRUE(p.done());
+  EXPECT_EQ(p.status(), 200);
+  EXPECT_EQ(p.header_bytes(), static_cast<std::int64_t>(simple.size() - 5));
+  EXPECT_EQ(p.total_bytes(), static_cast<std::int64_t>(simple.size()));
+  EXPECT_TRUE(p.keep_alive());
+}
+
+TEST(response_parser, byte_by_byte_gives_the_same_result) {
+  for (std::size_t step : {1u, 2u, 3u, 7u, 16u}) {
+    response_parser p;
+    recorder r;
+    p.reset(false, &r);
+    EXPECT_EQ(feed_in_steps(p, simple, step), simple.size()) << step;
+    ASSERT_TRUE(p.done()) << step;
+    EXPECT_EQ(r.body, "hello");
+    EXPECT_EQ(r.head, simple.substr(0, simple.size() - 5));
+    EXPECT_EQ(p.header_bytes(), static_cast<std::int64_t>(simple.size() - 5));
+  }
+}
+
+TEST(response_parser, chunked_with_extensions_and_trailers) {
+  const std::string text =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;ext=1\r\nhello\r\n1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-Trailer: t\r\n\r\n";
+  for (std::size_t step : {1u, 5u, 1000u}) {
+    response_parser p;
+    recorder r;
+    p.reset(false, &r);
+    EXPECT_EQ(feed_in_steps(p, text, step), text.size());
+    ASSERT_TRUE(p.done());
+    EXPECT_EQ(r.body, "helloabcdefghijklmnopqrstuvwxyz");
+    EXPECT_EQ(p.total_bytes(), static_cast<std::int64_t>(text.size()));
+    EXPECT_TRUE(p.keep_alive());
+  }
+}
+
+TEST(response_parser, stops_at_the_end_of_the_response) {
+  const std::string two = simple + simple;
+  response_parser p;
+  p.reset();
+  EXPECT_EQ(p.feed(two.data(), two.size()), simple.size());
+  EXPECT_TRUE(p.done());
+}
+
+TEST(response_parser, close_delimited_body_ends_at_eof) {
+  const std::string text = "HTTP/1.1 200 OK\r\n\r\nsome body";
+  response_parser p;
+  recorder r;
+  p.reset(false, &r);
+  p.feed(text.data(), text.size());
+  EXPECT_FALSE(p.done());
+  p.on_eof();
+  ASSERT_TRUE(p.done());
+  EXPECT_EQ(r.body, "some body");
+  EXPECT_FALSE(p.keep_alive());
+}
+
+TEST(response_parser, connection_close_and_http10) {
+  {
+    const std::string t = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    response_parser p;
+    p.reset();
+    p.feed(t.data(), t.size());
+    ASSERT_TRUE(p.done());
+    EXPECT_EQ(p.status(), 503);
+    EXPECT_FALSE(p.keep_alive());
+  }
+  {
+    const std::string t = "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+    response_parser p;
+    p.reset();
+    p.feed(t.data(), t.size());
+    ASSERT_TRUE(p.done());
+    EXPECT_FALSE(p.keep_alive());
+  }
+  {
+    const std::string t = "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n";
+    response_parser p;
+    p.reset();
+    p.feed(t.data(), t.size());
+    EXPECT_TRUE(p.keep_alive());
+  }
+}
+
+TEST(response_parser, interim_100_continue_is_skipped) {
+  const std::string t = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok";
+  response_parser p;
+  p.reset();
+  EXPECT_EQ(p.feed(t.data(), t.size()), t.size());
+  ASSERT_TRUE(p.done());
+  EXPECT_EQ(p.status(), 201);
+  EXPECT_EQ(p.header_bytes(), static_cast<std::int64_t>(std::string("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n").size()));
+  EXPECT_EQ(p.total_bytes(), static_cast<std::int64_t>(t.size()));
+}
+
+TEST(response_parser, no_body_for_head_204_304) {
+  const std::string with_length = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n";
+  response_parser p;
+  p.reset(true);
+  p.feed(with_length.data(), with_length.size());
+  EXPECT_TRUE(p.done());
+  for (const char* t : {"HTTP/1.1 204 No Content\r\n\r\n", "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n"}) {
+    response_parser q;
+    q.reset();
+    q.feed(t, std::char_traits<char>::length(t));
+    EXPECT_TRUE(q.done()) << t;
+    EXPECT_TRUE(q.keep_alive()) << t;
+  }
+}
+
+TEST(response_parser, envoy_headers) {
+  const std::string t =
+      "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 81\r\ncontent-type: text/plain\r\n"
+      "x-envoy-overloaded: true\r\nX-Envoy-Upstream-Service-Time: 12\r\n\r\n"
+      "upstream connect error or disconnect/reset before headers. reset reason: overflow";
+  response_parser p;
+  p.reset();
+  p.feed(t.data(), t.size());
+  ASSERT_TRUE(p.done());
+  EXPECT_TRUE(p.envoy_overloaded());
+  EXPECT_EQ(p.upstream_service_time_ms(), 12);
+  EXPECT_EQ(p.content_length(), 81);
+}
+
+TEST(response_parser, rejects_garbage) {
+  for (const char* t : {"SSH-2.0-OpenSSH\r\n", "HTTP/1.1 20 OK\r\n\r\n", "HTTP/2 200\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
+    response_parser p;
+    p.reset();
+    p.feed(t, std::char_traits<char>::length(t));
+    EXPECT_TRUE(p.failed()) << t;
+    EXPECT_NE(p.error(), nullptr);
+    EXPECT_FALSE(p.keep_alive());
+  }
+}
+
+TEST(response_parser, eof_before_or_during_a_response_fails) {
+  response_parser p;
+  p.reset();
+  p.on_eof();
+  EXPECT_TRUE(p.failed());
+  EXPECT_EQ(p.total_bytes(), 0);
+  response_parser q;
+  q.reset();
+  q.feed(simple.data(), 20);
+  q.on_eof();
+  EXPECT_TRUE(q.failed());
+}
+
+TEST(response_parser, reset_reuses_the_parser) {
+  response_parser p;
+  for (int i = 0; i < 3; ++i) {
+    p.reset();
+    EXPECT_EQ(p.feed(simple.data(), simple.size()), simple.size());
+    EXPECT_TRUE(p.done());
+    EXPECT_EQ(p.total_bytes(), static_cast<std::int64_t>(simple.size()));
+  }
+}
+
+}  // namespace
+}  // namespace loadgen
