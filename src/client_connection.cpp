@@ -46,6 +46,10 @@ client_connection::~client_connection() {
 }
 
 void client_connection::close_socket() noexcept {
+  // Closing without a TLS close_notify would make OpenSSL mark the session unresumable; load
+  // tests close connections on purpose (-connection-reuse, keepalive=false), so say the shutdown
+  // was clean and keep the session for the next handshake.
+  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   error_code ignored;
   lowest().close(ignored);
   socket_requests_ = 0;

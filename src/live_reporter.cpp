@@ -21,7 +21,11 @@ live_reporter::live_reporter(const run_options& options, std::vector<std::unique
 }
 
 live_reporter::~live_reporter() {
-  stop_.store(true);
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -39,12 +43,11 @@ void live_reporter::loop() {
   time_slice recent;
   live_snapshot last;
   last.at = start_;
-  while (!stop_.load()) {
-    // Sleep in short steps so finish() never waits long.
-    const nanos now = steady_clock::now();
-    if (now < next) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<nanos>(next - now, 20 * ns_per_ms)));
-      continue;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      const auto until = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(next));
+      if (wake_.wait_until(lock, until, [this] { return stop_; })) return;
     }
     next += tick;
     live_snapshot snap = snapshot();
@@ -69,7 +72,11 @@ void live_reporter::loop() {
 }
 
 std::vector<time_slice> live_reporter::finish(const run_stats& final_stats, nanos end) {
-  stop_.store(true);
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   const live_snapshot last = live_snapshot::of(final_stats, end);
   if (last.calls > boundary_.calls || series_.empty()) {

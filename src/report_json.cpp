@@ -360,6 +360,39 @@ std::string format_json(const run_options& options, const run_result& result) {
   w.value(result.interrupted);
   w.key("Aborted");
   w.value(result.aborted);
+  write_latency(w, "TLSHandshakeHistogram", s.tls_handshake, o);
+  w.key("TLSResumed");
+  w.value(s.tls_resumed);
+  w.key("FailureDetail");
+  w.value(s.failure_detail);
+  // One entry per -interval (1 s by default): what happened in that slice of the run.
+  w.key("TimeSeries");
+  w.begin_array();
+  for (const time_slice& t : result.series) {
+    w.begin_object();
+    w.key("Start");
+    w.value(t.start);
+    w.key("Duration");
+    w.value(t.duration);
+    w.key("Calls");
+    w.value(t.calls);
+    w.key("OK");
+    w.value(t.ok);
+    w.key("QPS");
+    w.value(t.qps);
+    std::vector<std::pair<std::string, std::int64_t>> codes;
+    for (const auto& [code, n] : t.codes) codes.emplace_back(std::to_string(code), n);
+    std::sort(codes.begin(), codes.end());
+    write_counts(w, "RetCodes", codes);
+    w.key("P50");
+    w.value(t.p50);
+    w.key("P99");
+    w.value(t.p99);
+    w.key("Max");
+    w.value(t.max);
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
   return w.str();
 }

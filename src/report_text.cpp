@@ -146,7 +146,11 @@ std::string transport_error_line(const run_stats& s) {
     if (!parts.empty()) parts += ", ";
     parts += fmt::format("{} {}", describe(static_cast<transport_error>(i)), s.transport_counts[i]);
   }
-  return parts.empty() ? std::string() : "Transport errors : " + parts + "\n";
+  if (parts.empty()) return {};
+  std::string out = "Transport errors : " + parts + "\n";
+  // The first TLS or proxy failure in words (expired certificate, wrong host, unknown CA, ...).
+  if (!s.failure_detail.empty()) out += "First failure : " + s.failure_detail + "\n";
+  return out;
 }
 
 std::string envoy_overflow_line(const run_stats& s) {
@@ -195,6 +199,8 @@ std::string insight_lines(const run_options& o, const run_result& r) {
     out += fmt::format("Latency for {} : {}\n", entry->first, summary(entry->second));
   }
 
+  if (s.tls_handshake.count() > 0)
+    out += fmt::format("TLS handshakes : {} (resumed {})\n", summary(s.tls_handshake), s.tls_resumed);
   out += transport_error_line(s);
   out += envoy_overflow_line(s);
   if (s.upstream_service_time.count() > 0)

@@ -80,19 +80,22 @@ void resolve(const run_options& o, run_plan& plan) {
                        std::to_string(chosen.port());
 }
 
-// Blocks SIGINT and SIGTERM in every thread and takes them on one thread with sigtimedwait:
-// the first asks for a stop, a second exits at once (128 + signal, as a shell reports it).
+// Blocks SIGINT and SIGTERM in every thread and takes them on one thread with sigwait: the first
+// asks for a stop, a second exits at once (128 + signal, as a shell reports it). SIGUSR2, sent
+// by the destructor to this thread alone, ends the watch.
 class signal_watch {
 public:
   explicit signal_watch(run_plan& plan) : plan_(plan) {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR2);
     pthread_sigmask(SIG_BLOCK, &set_, &old_);
     thread_ = std::thread([this] { loop(); });
   }
   ~signal_watch() {
     done_.store(true);
+    pthread_kill(thread_.native_handle(), SIGUSR2);
     thread_.join();
     // Leave the signals blocked while the report is printed; a pending one is dropped on exit.
   }
@@ -100,10 +103,9 @@ public:
 
 private:
   void loop() {
-    const timespec tick{0, 50 * 1000 * 1000};
     while (!done_.load()) {
-      const int sig = sigtimedwait(&set_, nullptr, &tick);
-      if (sig <= 0) continue;
+      int sig = 0;
+      if (sigwait(&set_, &sig) != 0 || sig == SIGUSR2) continue;
       if (signals_.fetch_add(1) > 0) _exit(128 + sig);
       spdlog::warn("{} received: no new calls; in-flight calls get up to {:.3g}s (signal again to exit now)",
                    sig == SIGTERM ? "SIGTERM" : "SIGINT", to_seconds(plan_.options->timeout));

@@ -1,11 +1,48 @@
-// TEMPORARY lead stub until the server helper writes this file.
-#include <iostream>
+// `loadgen server`: Fortio's echo server flags bound to server_options.
+#include <spdlog/spdlog.h>
 
+#include "cli_common.hpp"
 #include "commands.hpp"
+#include "http_flags.hpp"
+#include "loadgen/echo_server.hpp"
+#include "loadgen/error.hpp"
 
 namespace loadgen::cli {
-int run_server(const std::vector<std::string>&) {
-  std::cerr << "loadgen server: not built yet\n";
-  return 1;
+
+int run_server(const std::vector<std::string>& args) {
+  CLI::App app("Run the echo/debug HTTP server (Fortio's), optionally as an Envoy-like circuit breaker.", "server");
+  app.set_help_flag("--help", "Show this help");
+  server_options o;
+  std::string max_delay = "1.5s", idle = "30s", level;
+  std::int64_t max_kb = 256;
+  bool quiet = false;
+  app.add_option("--http-port", o.listen, "Port to serve on: port, host:port, or disabled (default 8080)");
+  app.add_option("--max-echo-delay", max_delay, "Longest delay= a request may ask for (Go duration)");
+  app.add_option("--maxpayloadsizekb", max_kb, "Largest size= and request body, in KB");
+  app.add_option("--max-active", o.max_active, "Circuit breaker: requests served at once (Envoy's maxRequests); 0 = off");
+  app.add_option("--max-pending", o.max_pending, "Circuit breaker: requests waiting for a slot (Envoy's http1MaxPendingRequests)");
+  app.add_option("--echo-server-default-params", o.default_params, "Query used when a request has none, e.g. \"status=503:10\"");
+  app.add_option("--echo-debug-path", o.debug_path, "Path of the debug page (empty disables it)");
+  app.add_option("--threads", o.threads, "Server threads (default: the CPUs this process may use)");
+  app.add_option("--server-idle-timeout", idle, "Close keep-alive connections idle this long (Go duration)");
+  app.add_option("--cert", o.cert, "TLS certificate (PEM): serve https");
+  app.add_option("--key", o.key, "TLS private key (PEM)");
+  add_logging_flags(app, level, quiet);
+  if (auto rc = parse(app, args)) return *rc;
+  try {
+    setup_logging(level, quiet);
+    o.limits.max_delay = duration_flag("max-echo-delay", max_delay);
+    o.idle_timeout = duration_flag("server-idle-timeout", idle);
+    if (max_kb < 0) throw flag_error("-maxpayloadsizekb must not be negative");
+    o.limits.max_size = max_kb * 1024;
+    if (o.max_active < 0 || o.max_pending < 0) throw flag_error("-max-active and -max-pending must not be negative");
+    if (o.max_pending > 0 && o.max_active == 0) throw flag_error("-max-pending needs -max-active");
+    if (o.threads < 0) throw flag_error("-threads must be 0 (auto) or more");
+    return run_echo_server(o);
+  } catch (const loadgen::error& e) {
+    print_error("server", e.what());
+    return e.exit_code();
+  }
 }
+
 }  // namespace loadgen::cli

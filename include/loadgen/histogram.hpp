@@ -70,6 +70,7 @@ public:
   static std::int64_t bucket_high(std::size_t index) noexcept;
 
 private:
+  void copy_counts(const histogram& other) noexcept;
   struct free_deleter {
     void operator()(std::uint64_t* p) const noexcept;
   };

@@ -4,6 +4,8 @@
 // the per-interval time series, rewrites the progress line when stderr is a terminal, and prints
 // -interval lines. Off the per-request path entirely.
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -38,7 +40,9 @@ private:
   nanos interval_;
   bool progress_;
   bool print_intervals_;
-  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;  // finish() wakes the thread at once instead of waiting a tick
+  bool stop_ = false;
   std::vector<time_slice> series_;
   live_snapshot boundary_;   // the snapshot at the start of the current slice
   bool progress_shown_ = false;

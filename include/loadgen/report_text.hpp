@@ -19,8 +19,11 @@ std::string format_banner(const run_options& options, int cpus, int threads);
 std::string format_starting(const run_options& options, const run_result& started);
 
 // Everything from "Ended after ..." to "All done ...", as the level asks (section 2.2 of
-// fortio-behaviour.md), plus loadgen's own lines. json_bytes/json_target: when -json was written,
-// the "Successfully wrote N bytes of Json data to X" line is added by the caller, not here.
+// fortio-behaviour.md), plus loadgen's own lines. In QPS mode, where Fortio prints "Sleep times",
+// loadgen prints "Dispatch lag (due to send) : ..." (no fake Sleep line); its other own lines
+// (service time, requested vs achieved qps, latency per code, transport errors, Envoy) come just
+// before "All done". Every function here returns whole lines, each ending in '\n'. When -json was
+// written, the "Successfully wrote N bytes of Json data to X" line is added by the caller, not here.
 std::string format_report(const run_options& options, const run_result& result);
 
 }  // namespace loadgen

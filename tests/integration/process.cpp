@@ -217,7 +217,7 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
 int count_lines_starting(const std::string& text, const std::string& prefix) {
   int n = 0;
   size_t pos = 0;
-  while (pos <= text.size()) {
+  while (pos < text.size()) {  // a final newline does not start another line
     if (text.compare(pos, prefix.size(), prefix) == 0) ++n;
     const size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) break;

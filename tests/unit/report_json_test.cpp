@@ -73,7 +73,8 @@ TEST(report_json, fortio_fields_in_fortio_order_then_ours) {
       "ConnectionStats", "AbortOn",
       // loadgen's own
       "LatencyFrom", "ServiceTimeHistogram", "DispatchLagHistogram", "TransportErrors", "EnvoyOverloaded",
-      "UpstreamServiceTimeHistogram", "LatencyByCode", "Skipped", "Interrupted", "Aborted"};
+      "UpstreamServiceTimeHistogram", "LatencyByCode", "Skipped", "Interrupted", "Aborted",
+      "TLSHandshakeHistogram", "TLSResumed", "FailureDetail", "TimeSeries"};
   EXPECT_EQ(top_level_keys(format_json(o, testing::c3_n30_result(o))), expected);
 }
 
