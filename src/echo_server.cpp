@@ -409,6 +409,17 @@ int run_echo_server(const server_options& o) {
   // One io_context and one acceptor per thread, all on the same port (SO_REUSEPORT): the kernel
   // spreads connections over threads with no shared accept queue.
   tcp::endpoint ep = listen_endpoint(o.listen);
+  {
+    // SO_REUSEPORT would let us share the port with another server already on it: check first
+    // with a plain bind, so "address in use" is reported instead of silently splitting traffic.
+    net::io_context probe_ctx;
+    tcp::acceptor probe(probe_ctx);
+    error_code ec;
+    probe.open(ep.protocol(), ec);
+    if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) probe.bind(ep, ec);
+    if (ec) throw run_error("cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) + ": " + ec.message());
+  }
   const int nthreads = std::max(1, o.threads > 0 ? o.threads : available_cpus());
   std::vector<std::unique_ptr<server_thread>> threads;
   for (int i = 0; i < nthreads; ++i) {
