@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "loadgen/http_request.hpp"
 #include "loadgen/tls.hpp"
 #include "loadgen/worker.hpp"
 
@@ -39,6 +40,7 @@ client_connection::client_connection(worker& owner, int index, std::int64_t call
       socket_(owner.context()),
       timer_(owner.context()),
       buffer_(small_buffer) {
+  next_request_ = static_cast<std::size_t>(index);  // connections start at different -payload-lines
 }
 
 client_connection::~client_connection() {
@@ -147,7 +149,15 @@ net::awaitable<bool> client_connection::connect(call_record& rec) {
 template <class Stream>
 net::awaitable<bool> client_connection::exchange(Stream& stream, call_record& rec, bool reused) {
   const run_plan& plan = owner_.plan();
-  auto [wec, written] = co_await net::async_write(stream, net::buffer(plan.request), use_tuple);
+  // The common case is one prebuilt request, written as is; per-call variation costs only when used.
+  const std::string& base = plan.requests.size() == 1 ? plan.requests.front()
+                                                      : plan.requests[next_request_++ % plan.requests.size()];
+  std::string_view request = base;
+  if (plan.per_call_uuid) {
+    render_request(base, owner_.rng(), rendered_);
+    request = rendered_;
+  }
+  auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
   if (wec) {
     if (timed_out_) fail(rec, transport_error::timeout);
     else if (reused) {

@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include <optional>
+#include <random>
 
 #include "loadgen/error.hpp"
 #include "loadgen/http_request.hpp"
@@ -118,7 +119,9 @@ net::awaitable<void> exchange(net::io_context& ctx, const run_options& o, const 
     co_return;
   }
   if (t.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
-  const std::string request = build_request(o);
+  std::string request;
+  std::mt19937_64 rng(std::random_device{}());
+  render_request(build_request(o), rng, request);
   const bool head = request_method(o) == "HEAD";
   if (tls && o.proxy) {
     // https through a proxy: CONNECT first, then TLS inside the tunnel.

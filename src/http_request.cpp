@@ -3,6 +3,7 @@
 #include "loadgen/proxy.hpp"
 
 #include <cctype>
+#include <cstdint>
 
 namespace loadgen {
 namespace {
@@ -51,9 +52,35 @@ std::string request_method(const run_options& o) {
   return (o.has_payload || !o.content_type.empty()) ? "POST" : "GET";
 }
 
-std::string build_request(const run_options& o) {
+void append_uuid(std::uint64_t high, std::uint64_t low, std::string& out) {
+  high = (high & ~0xF000ull) | 0x4000ull;                          // version 4
+  low = (low & ~(0xC000ull << 48)) | (0x8000ull << 48);            // variant 10xx
+  static constexpr char digits[] = "0123456789abcdef";
+  char buf[uuid_length];
+  std::size_t n = 0;
+  for (int i = 15; i >= 0; --i) {
+    buf[n++] = digits[(high >> (i * 4)) & 0xF];
+    if (i == 8 || i == 4) buf[n++] = '-';
+  }
+  buf[n++] = '-';
+  for (int i = 15; i >= 0; --i) {
+    buf[n++] = digits[(low >> (i * 4)) & 0xF];
+    if (i == 12) buf[n++] = '-';
+  }
+  out.append(buf, n);
+}
+
+namespace {
+
+std::size_t count_markers(std::string_view s) {
+  std::size_t n = 0;
+  for (std::size_t at = s.find(uuid_marker); at != std::string_view::npos; at = s.find(uuid_marker, at + 1)) ++n;
+  return n;
+}
+
+std::string build_with_payload(const run_options& o, std::string_view payload) {
   std::string r;
-  r.reserve(256 + o.payload.size());
+  r.reserve(256 + payload.size());
   r += request_method(o);
   r += ' ';
   if (o.proxy && !o.target.is_https()) r += o.target.scheme + "://" + o.target.authority();  // absolute form
@@ -64,13 +91,16 @@ std::string build_request(const run_options& o) {
   if (!o.keepalive && !o.http10) r += "Connection: close\r\n";
   if (o.proxy && !o.target.is_https()) r += proxy_authorization(*o.proxy);
   if (!has_header(o, "user-agent")) r += "User-Agent: " + o.user_agent + "\r\n";
-  if (!o.target.userinfo.empty() && !has_header(o, "authorization"))
-    r += "Authorization: Basic " + base64_encode(o.target.userinfo) + "\r\n";
+  // Basic auth: -user, else the URL's user:password (never echoed in the JSON or logs).
+  const std::string& credentials = o.user.empty() ? o.target.userinfo : o.user;
+  if (!credentials.empty() && !has_header(o, "authorization"))
+    r += "Authorization: Basic " + base64_encode(credentials) + "\r\n";
   const bool body = o.has_payload || !o.content_type.empty();
   if (body) {
     if (!has_header(o, "content-type"))
       r += "Content-Type: " + (o.content_type.empty() ? std::string("application/octet-stream") : o.content_type) + "\r\n";
-    r += "Content-Length: " + std::to_string(o.payload.size()) + "\r\n";
+    const std::size_t length = payload.size() + count_markers(payload) * (uuid_length - uuid_marker.size());
+    r += "Content-Length: " + std::to_string(length) + "\r\n";
   }
   for (const auto& [k, v] : o.headers) {
     // "-H User-Agent:" with an empty value removes the header (Fortio's rule).
@@ -78,8 +108,20 @@ std::string build_request(const run_options& o) {
     r += k + ": " + v + "\r\n";
   }
   r += "\r\n";
-  r += o.payload;
+  r += payload;
   return r;
+}
+
+}  // namespace
+
+std::string build_request(const run_options& o) { return build_with_payload(o, o.payload); }
+
+std::vector<std::string> build_requests(const run_options& o) {
+  if (o.payload_lines.empty()) return {build_request(o)};
+  std::vector<std::string> out;
+  out.reserve(o.payload_lines.size());
+  for (const auto& line : o.payload_lines) out.push_back(build_with_payload(o, line));
+  return out;
 }
 
 }  // namespace loadgen

@@ -125,7 +125,8 @@ run_result run_load(const run_options& o, const on_start_fn& on_start) {
   run_result result;
   run_plan plan;
   plan.options = &o;
-  plan.request = build_request(o);
+  plan.requests = build_requests(o);
+  for (const auto& r : plan.requests) plan.per_call_uuid |= r.find(uuid_marker) != std::string::npos;
   plan.head_request = request_method(o) == "HEAD";
   resolve(o, plan);
   if (o.target.is_https()) plan.tls = make_client_tls(o);

@@ -46,6 +46,8 @@ void add_http_flags(CLI::App& app, http_flags& f) {
   app.add_option("--payload", f.payload, "Request body (makes the request a POST)");
   app.add_option("--payload-file", f.payload_file, "Read the request body from this file (- for stdin)");
   app.add_option("--payload-size", f.payload_size, "Send this many pseudo-random bytes as the body");
+  app.add_flag("--payload-lines", f.payload_lines, "With -payload-file: each line is one payload, used round robin");
+  app.add_option("--user", f.user, "Basic auth credentials user:password (never written to the JSON or logs)");
   app.add_option("--content-type", f.content_type, "Content-Type of the body (makes the request a POST)");
   app.add_option("--timeout", f.timeout, "Connect, and write + whole response, per call (Go duration)");
   app.add_flag("--keepalive", f.keepalive, "Keep connections open between calls (-keepalive=false to close each time)");
@@ -88,6 +90,14 @@ void apply_http_flags(const http_flags& f, run_options& o) {
     }
     o.payload = data.str();
     o.has_payload = true;
+    if (f.payload_lines) {
+      std::istringstream lines(o.payload);
+      for (std::string line; std::getline(lines, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) o.payload_lines.push_back(line);
+      }
+      if (o.payload_lines.empty()) throw run_error("-payload-file \"" + f.payload_file + "\" has no non-empty line for -payload-lines");
+    }
   } else if (f.payload_size > 0) {
     o.payload = random_payload(f.payload_size);
     o.has_payload = true;
@@ -95,6 +105,9 @@ void apply_http_flags(const http_flags& f, run_options& o) {
     o.payload = f.payload;
     o.has_payload = true;
   }
+  if (f.payload_lines && f.payload_file.empty()) throw flag_error("-payload-lines needs -payload-file");
+  if (!f.user.empty() && f.user.find(':') == std::string::npos) throw flag_error("-user wants user:password");
+  o.user = f.user;
   o.timeout = duration_flag("timeout", f.timeout);
   o.keepalive = f.keepalive;
   o.http10 = f.http10;

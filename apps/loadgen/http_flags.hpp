@@ -16,6 +16,8 @@ struct http_flags {
   std::string payload;               // -payload
   std::string payload_file;          // -payload-file ("-" = stdin)
   int payload_size = 0;              // -payload-size
+  bool payload_lines = false;        // -payload-lines: one payload per line of -payload-file
+  std::string user;                  // -user user:password
   std::string content_type;          // -content-type
   std::string timeout = "3s";        // -timeout (Go duration)
   bool keepalive = true;             // -keepalive

@@ -73,6 +73,8 @@ private:
   bool sleeping_ = false;
   std::int64_t socket_requests_ = 0;  // requests made on the current socket
   std::int64_t reuse_limit_ = 0;      // close after this many (0: unlimited)
+  std::size_t next_request_ = 0;      // round robin over plan.requests (-payload-lines)
+  std::string rendered_;              // this call's request when it carries a fresh {uuid}
 };
 
 }  // namespace loadgen

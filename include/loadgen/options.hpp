@@ -35,6 +35,8 @@ struct run_options {
   std::string method;             // -X; empty: GET, or POST with a payload or content type
   std::string payload;            // the body (from -payload, -payload-size or -payload-file)
   bool has_payload = false;
+  std::vector<std::string> payload_lines;  // -payload-lines: one payload per line, used round robin
+  std::string user;               // -user "user:password": Basic auth (never printed)
   std::string content_type;       // -content-type (or -H content-type:)
   nanos timeout = 3 * ns_per_s;   // -timeout: connect, and write + whole read of each call
   bool keepalive = true;          // -keepalive

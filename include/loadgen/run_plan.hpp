@@ -19,7 +19,8 @@ namespace loadgen {
 
 struct run_plan {
   const run_options* options = nullptr;
-  std::string request;        // the request bytes, built once
+  std::vector<std::string> requests;  // the request bytes, built once (several with -payload-lines)
+  bool per_call_uuid = false;         // the requests hold "{uuid}" markers to fill per call
   bool head_request = false;  // the method is HEAD: responses have no body
   boost::asio::generic::stream_protocol::endpoint endpoint;  // where to connect (resolved once)
   std::string endpoint_text;  // "ip:port" or the socket path, for the report

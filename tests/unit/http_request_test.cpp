@@ -84,3 +84,51 @@ TEST(http_request, base64) {
 
 }  // namespace
 }  // namespace loadgen
+
+namespace loadgen {
+namespace {
+
+TEST(http_request, uuid_markers_are_counted_in_content_length_and_rendered) {
+  run_options o = base();
+  o.target.target = "/x?id={uuid}";
+  o.payload = "a={uuid}&b={uuid}";
+  o.has_payload = true;
+  const auto requests = build_requests(o);
+  ASSERT_EQ(requests.size(), 1u);
+  // 17 bytes of payload with two 6-byte markers become 17 - 12 + 72 = 77 bytes.
+  EXPECT_NE(requests[0].find("Content-Length: 77\r\n"), std::string::npos) << requests[0];
+  std::uint64_t n = 0;
+  auto next = [&] { return ++n * 0x0123456789ABCDEFull; };
+  std::string out;
+  render_request(requests[0], next, out);
+  EXPECT_EQ(out.find("{uuid}"), std::string::npos);
+  const std::string body = out.substr(out.find("\r\n\r\n") + 4);
+  EXPECT_EQ(body.size(), 77u);
+  // Version 4, variant 10xx, and two different UUIDs in one request.
+  EXPECT_EQ(body[2 + 14], '4');
+  EXPECT_TRUE(std::string("89ab").find(body[2 + 19]) != std::string::npos) << body;
+  EXPECT_NE(body.substr(2, 36), body.substr(41, 36));
+  EXPECT_EQ(out.find("GET"), std::string::npos);  // a payload makes it a POST
+  EXPECT_EQ(out.rfind("POST /x?id=", 0), 0u);
+}
+
+TEST(http_request, payload_lines_make_one_request_each) {
+  run_options o = base();
+  o.has_payload = true;
+  o.payload_lines = {"a", "bb", "ccc"};
+  const auto requests = build_requests(o);
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_NE(requests[2].find("Content-Length: 3\r\n\r\nccc"), std::string::npos);
+}
+
+TEST(http_request, user_flag_wins_over_url_userinfo) {
+  run_options o = base();
+  o.target.userinfo = "url:creds";
+  o.user = "me:secret";
+  const std::string r = build_request(o);
+  EXPECT_NE(r.find("Authorization: Basic bWU6c2VjcmV0\r\n"), std::string::npos);
+  EXPECT_EQ(r.find("dXJsOmNyZWRz"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace loadgen
