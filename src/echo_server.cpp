@@ -325,7 +325,13 @@ net::awaitable<void> accept_loop(server_thread& t, shared_state& sh) {
   for (;;) {
     auto [ec, socket] = co_await t.acceptor->async_accept(use_tuple);
     if (ec == net::error::operation_aborted || !t.acceptor->is_open()) co_return;
-    if (ec) continue;  // e.g. out of file descriptors: keep serving the others
+    if (ec) {
+      // Out of file descriptors, say: keep serving the others, and try again a little later
+      // instead of spinning on the error.
+      net::steady_timer pause(t.ctx, std::chrono::milliseconds(10));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
     if (sh.tls) {
       net::co_spawn(t.ctx, serve(net::ssl::stream<tcp::socket>(std::move(socket), *sh.tls), t, sh), net::detached);
     } else {
@@ -386,6 +392,7 @@ int run_echo_server(const server_options& o) {
     spdlog::warn("-http-port disabled: nothing to serve");
     return 0;
   }
+  raise_fd_limit();
   shared_state sh;
   sh.options = &o;
   sh.started = steady_clock::now();

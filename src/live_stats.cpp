@@ -89,7 +89,7 @@ std::string format_progress(const run_options& o, const live_snapshot& now, nano
 }
 
 std::string format_interval(const time_slice& s) {
-  std::string out = fmt::format("Interval {:g}s-{:g}s : {} calls, {:.1f} qps", s.start, s.start + s.duration, s.calls, s.qps);
+  std::string out = fmt::format("Interval {:.1f}s-{:.1f}s : {} calls, {:.1f} qps", s.start, s.start + s.duration, s.calls, s.qps);
   if (!s.codes.empty()) out += ", " + codes_text(s.codes, ", ", ": ");
   if (s.calls) out += fmt::format(", p50 {:.6g} p99 {:.6g} max {:.6g}", s.p50, s.p99, s.max);
   return out;

@@ -28,6 +28,16 @@ namespace loadgen {
 
 namespace net = boost::asio;
 
+std::uint64_t raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  return lim.rlim_cur;
+}
+
 int available_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -36,19 +46,6 @@ int available_cpus() {
 }
 
 namespace {
-
-// Lifts the soft limit on open files to the hard limit, so -c 20000 works where allowed.
-void raise_fd_limit(int connections) {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
-  if (lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-  }
-  if (lim.rlim_cur != RLIM_INFINITY && static_cast<rlim_t>(connections) + 64 > lim.rlim_cur)
-    spdlog::warn("{} connections but only {} file descriptors allowed (ulimit -n): some connects will fail",
-                 connections, lim.rlim_cur);
-}
 
 // Resolves the target once, before the run (Fortio re-resolves on every new connection).
 void resolve(const run_options& o, run_plan& plan) {
@@ -151,7 +148,9 @@ run_result run_load(const run_options& o, const on_start_fn& on_start) {
     const auto total = static_cast<std::int64_t>(std::floor(o.qps * to_seconds(o.duration)));
     plan.planned_per_connection = std::max<std::int64_t>(1, total / connections);
   }
-  raise_fd_limit(connections);
+  if (const std::uint64_t fds = raise_fd_limit(); fds < static_cast<std::uint64_t>(connections) + 64)
+    spdlog::warn("{} connections but only {} file descriptors allowed (ulimit -n): some connects will fail",
+                 connections, fds);
 
   const int cpus = available_cpus();
   const int threads = std::min(o.threads > 0 ? o.threads : cpus, connections);

@@ -1,6 +1,7 @@
 #pragma once
 // Runs one `load`: resolves the target once, builds the request once, starts the worker threads,
 // warms up, stops on count / duration / signal / -abort-on, joins and merges.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -21,5 +22,9 @@ run_result run_load(const run_options& options, const on_start_fn& on_start = {}
 
 // The number of CPUs this process may run on (sched_getaffinity), at least 1.
 int available_cpus();
+
+// Lifts the soft limit on open files to the hard limit (so -c 20000 works where allowed) and
+// returns the limit now in force.
+std::uint64_t raise_fd_limit();
 
 }  // namespace loadgen

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 #include <regex>
+#include <unistd.h>
 
 #include "process.hpp"
 
@@ -160,6 +161,68 @@ TEST_F(load_test, flags_after_the_url_and_equals_forms) {
   const auto r = load({url("/echo"), "-qps=0", "--n", "5", "-c=1", "-loglevel=warning"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(has_line(r.err, "Code 200 : 5 (100.0 %)")) << r.err;
+}
+
+}  // namespace
+}  // namespace loadgen::test
+
+namespace loadgen::test {
+namespace {
+
+TEST_F(load_test, a_thousand_connections_across_threads_add_up) {
+  const auto r = load({"-c", "1000", "-qps", "0", "-n", "5000", "-threads", "2", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err.substr(0, 3000);
+  EXPECT_TRUE(has_line(r.err, "Code 200 : 5000 (100.0 %)")) << r.err.substr(r.err.size() - 2000);
+  EXPECT_TRUE(has_line(r.err, "Sockets used: 1000 (for perfect keepalive, would be 1000)"));
+}
+
+TEST_F(load_test, interval_lines_and_no_progress_line_off_a_terminal) {
+  const auto r = load({"-c", "2", "-qps", "100", "-t", "1200ms", "-interval", "500ms", "-loglevel", "Warning", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(count_lines_starting(r.err, "Interval "), 2) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);  // no progress line when stderr is not a terminal
+}
+
+TEST_F(load_test, progress_line_on_a_terminal) {
+  // script(1) gives the run a terminal; the progress line rewrites itself with \r.
+  const std::string cmd = loadgen_binary() + " load -c 2 -qps 100 -t 1s -loglevel Warning " + url("/echo");
+  const auto r = run({"/usr/bin/script", "-qec", cmd, "/dev/null"});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\rloadgen "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" calls "), std::string::npos);
+  EXPECT_NE(r.out.find("All done"), std::string::npos);
+}
+
+TEST_F(load_test, time_series_in_the_json) {
+  const auto r = load({"-c", "2", "-qps", "100", "-t", "2s", "-quiet", "-json", "-", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = boost::json::parse(r.out).as_object();
+  const auto& series = doc.at("TimeSeries").as_array();
+  ASSERT_GE(series.size(), 2u);
+  std::int64_t calls = 0;
+  for (const auto& s : series) calls += s.at("Calls").as_int64();
+  EXPECT_EQ(calls, doc.at("DurationHistogram").at("Count").as_int64());  // every call is in one slice
+}
+
+TEST_F(load_test, per_call_uuid_and_payload_lines) {
+  char path[] = "/tmp/loadgen-lines-XXXXXX";
+  const int fd = mkstemp(path);
+  const std::string lines = "a\nbb\nccc\n";
+  ASSERT_EQ(write(fd, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+  close(fd);
+  const auto r = load({"-c", "1", "-qps", "0", "-n", "6", "-payload-file", path, "-payload-lines", "-quiet", "-json", "-",
+                       url("/echo")});
+  unlink(path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = boost::json::parse(r.out).as_object();
+  // Echoed bodies of 1, 2 and 3 bytes, twice each: the sizes differ by exactly those bytes.
+  const auto& sizes = doc.at("Sizes").as_object();
+  const auto& heads = doc.at("HeaderSizes").as_object();
+  EXPECT_EQ(sizes.at("Sum").to_number<double>() - heads.at("Sum").to_number<double>(), 12.0);
+  const auto a = run({loadgen_binary(), "curl", "-quiet", "-payload", "{uuid}", url("/echo")});
+  const auto b = run({loadgen_binary(), "curl", "-quiet", "-payload", "{uuid}", url("/echo")});
+  EXPECT_EQ(a.out.size(), 36u);
+  EXPECT_NE(a.out, b.out);
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ TEST(live_stats, lines) {
   t.p99 = 0.00544;
   t.max = 0.0102;
   const std::string line = format_interval(t);
-  EXPECT_EQ(line, "Interval 2s-3s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102");
+  EXPECT_EQ(line, "Interval 2.0s-3.0s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102");
   // Never a prefix that Fortio's report uses.
   EXPECT_NE(line.rfind("Code ", 0), 0u);
   run_options o;
