@@ -147,15 +147,17 @@ net::awaitable<bool> client_connection::connect(call_record& rec) {
 }
 
 template <class Stream>
-net::awaitable<bool> client_connection::exchange(Stream& stream, call_record& rec, bool reused) {
+net::awaitable<bool> client_connection::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
   const run_plan& plan = owner_.plan();
-  // The common case is one prebuilt request, written as is; per-call variation costs only when used.
-  const std::string& base = plan.requests.size() == 1 ? plan.requests.front()
-                                                      : plan.requests[next_request_++ % plan.requests.size()];
-  std::string_view request = base;
-  if (plan.per_call_uuid) {
-    render_request(base, owner_.rng(), rendered_);
-    request = rendered_;
+  if (request.empty()) {
+    // The common case is one prebuilt request, written as is; per-call variation costs only when used.
+    const std::string& base = plan.requests.size() == 1 ? plan.requests.front()
+                                                        : plan.requests[next_request_++ % plan.requests.size()];
+    request = base;
+    if (plan.per_call_uuid) {
+      render_request(base, owner_.rng(), rendered_);
+      request = rendered_;
+    }
   }
   auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
   if (wec) {
@@ -167,7 +169,7 @@ net::awaitable<bool> client_connection::exchange(Stream& stream, call_record& re
     co_return false;
   }
   ++socket_requests_;
-  parser_.reset(plan.head_request);
+  parser_.reset(plan.head_request, nullptr, plan.options->follow_redirects);
   for (;;) {
     auto [rec_ec, n] = co_await stream.async_read_some(net::buffer(buffer_), use_tuple);
     if (rec_ec == net::ssl::error::stream_truncated) rec_ec = net::error::eof;  // closed without close_notify
@@ -230,8 +232,36 @@ net::awaitable<void> client_connection::call(call_record& rec) {
     const bool retry = tls_ ? co_await exchange(*tls_, rec, reused) : co_await exchange(socket_, rec, reused);
     if (!retry) break;
   }
+  if (plan.options->follow_redirects && rec.status != status_transport_error && parser_.is_redirect())
+    co_await follow_redirects(rec);
   deadline_ = 0;
   rec.done = steady_clock::now();
+}
+
+net::awaitable<void> client_connection::follow_redirects(call_record& rec) {
+  const run_plan& plan = owner_.plan();
+  run_options hop = *plan.options;  // copied only when a redirect is followed
+  for (int n = 0; n < 10 && rec.status != status_transport_error && parser_.is_redirect() && !parser_.location().empty(); ++n) {
+    url next;
+    try {
+      next = resolve_location(hop.target, parser_.location());
+    } catch (const std::exception&) {
+      co_return;  // a Location we cannot follow: the 3xx is the answer
+    }
+    // Another origin would need another connection pool: the 3xx counts as the final status.
+    if (next.scheme != hop.target.scheme || next.authority() != hop.target.authority()) co_return;
+    if (rec.status == 303 || ((rec.status == 301 || rec.status == 302) && request_method(hop) == "POST")) {
+      hop.method = "GET";
+      hop.payload.clear();
+      hop.has_payload = false;
+      hop.content_type.clear();
+    }
+    hop.target = next;
+    redirect_request_ = build_request(hop);
+    if (!lowest().is_open() && !co_await connect(rec)) co_return;
+    if (tls_) co_await exchange(*tls_, rec, false, redirect_request_);
+    else co_await exchange(socket_, rec, false, redirect_request_);
+  }
 }
 
 net::awaitable<void> client_connection::warmup(call_record* result) {

@@ -33,13 +33,23 @@ namespace {
 
 class stream_observer : public response_observer {
 public:
-  stream_observer(std::ostream& head, std::ostream& body) : head_(head), body_(body) {}
-  void on_head(std::string_view text) override { head_.write(text.data(), static_cast<std::streamsize>(text.size())); head_.flush(); }
-  void on_body(std::string_view bytes) override { body_.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); }
+  stream_observer(std::ostream& head, std::ostream& body, bool following) : head_(head), body_(body), following_(following) {}
+  void on_head(std::string_view text) override {
+    head_.write(text.data(), static_cast<std::streamsize>(text.size()));
+    head_.flush();
+    // With -L, a redirect's own body is not the answer: only the final body goes to stdout.
+    const std::string_view code = text.size() > 12 ? text.substr(9, 3) : std::string_view();
+    skip_body_ = following_ && (code == "301" || code == "302" || code == "303" || code == "307" || code == "308");
+  }
+  void on_body(std::string_view bytes) override {
+    if (!skip_body_) body_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
 
 private:
   std::ostream& head_;
   std::ostream& body_;
+  bool following_;
+  bool skip_body_ = false;
 };
 
 struct target {
@@ -76,7 +86,7 @@ net::awaitable<void> request_response(Stream& stream, const target& t, const std
     co_return;
   }
   response_parser parser;
-  parser.reset(head_request, &observer);
+  parser.reset(head_request, &observer, true);
   std::array<char, 16384> buf;
   while (!parser.done() && !parser.failed()) {
     auto [rec, got] = co_await stream.async_read_some(net::buffer(buf), use_tuple);
@@ -97,6 +107,7 @@ net::awaitable<void> request_response(Stream& stream, const target& t, const std
     co_return;
   }
   out.status = parser.status();
+  if (parser.is_redirect()) out.location = parser.location();
 }
 
 // Connect (and handshake for https), then the exchange; the caller bounds it with run_for(timeout).
@@ -157,10 +168,36 @@ net::awaitable<void> exchange(net::io_context& ctx, const run_options& o, const 
 
 }  // namespace
 
-fetch_result fetch(const run_options& o, std::ostream& head, std::ostream& body) {
+fetch_result fetch_once(const run_options& o, std::ostream& head, std::ostream& body);
+
+fetch_result fetch(const run_options& options, std::ostream& head, std::ostream& body) {
+  // -L: follow up to 10 redirects; each hop's status line and headers go to `head`.
+  run_options o = options;
+  for (int hop = 0;; ++hop) {
+    fetch_result r = fetch_once(o, head, body);
+    if (!options.follow_redirects || r.location.empty()) return r;
+    if (hop == 10) {
+      r.message = "stopped after 10 redirects";
+      return r;
+    }
+    const url next = resolve_location(o.target, r.location);
+    if (next.authority() != o.target.authority() || next.scheme != o.target.scheme) o.host_override.clear();
+    // 303 always, and 301/302 after a POST, continue as a GET without a body (as browsers do).
+    if (r.status == 303 || ((r.status == 301 || r.status == 302) && request_method(o) == "POST")) {
+      o.method = o.method == "HEAD" ? "HEAD" : "GET";
+      o.payload.clear();
+      o.has_payload = false;
+      o.content_type.clear();
+    }
+    o.target = next;
+    o.proxy = choose_proxy(o.target, o.proxy_flag, [](const char* name) { return std::getenv(name); });
+  }
+}
+
+fetch_result fetch_once(const run_options& o, std::ostream& head, std::ostream& body) {
   net::io_context ctx;
   const target t = resolve(ctx, o);
-  stream_observer observer(head, body);
+  stream_observer observer(head, body, o.follow_redirects);
   fetch_result out;
   bool finished = false;
   std::exception_ptr failure;

@@ -39,7 +39,9 @@ void for_each_token(std::string_view value, F&& f) {
 
 }  // namespace
 
-void response_parser::reset(bool head_request, response_observer* observer) noexcept {
+void response_parser::reset(bool head_request, response_observer* observer, bool keep_location) noexcept {
+  keep_location_ = keep_location;
+  location_.clear();
   state_ = state::head;
   mode_ = body_mode::none;
   chunk_ = chunk_state::size;
@@ -165,6 +167,9 @@ void response_parser::on_header(std::string_view name, std::string_view value) {
           else if (iequals(t, "keep-alive")) connection_keep_alive_ = true;
         });
       }
+      break;
+    case 8:
+      if (keep_location_ && iequals(name, "location")) location_.assign(value);
       break;
     case 18:
       if (iequals(name, "x-envoy-overloaded")) envoy_overloaded_ = true;

@@ -193,4 +193,21 @@ url parse_url(std::string_view raw, bool* assumed_scheme) {
   return out;
 }
 
+url resolve_location(const url& base, std::string_view location) {
+  if (location.find("://") != std::string_view::npos) return parse_url(location);
+  if (location.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(location));
+  url next = base;
+  next.userinfo.clear();
+  std::string target(location);
+  if (target.empty()) target = base.target;
+  else if (target.front() == '?') target = base.target.substr(0, base.target.find('?')) + target;
+  else if (target.front() != '/') {
+    const std::string path = base.target.substr(0, base.target.find('?'));
+    target = path.substr(0, path.rfind('/') + 1) + target;
+  }
+  if (const auto hash = target.find('#'); hash != std::string::npos) target.erase(hash);
+  next.target = target;
+  return next;
+}
+
 }  // namespace loadgen

@@ -33,6 +33,10 @@ int run_curl(const std::vector<std::string>& args) {
       print_error("curl", r.message);
       return exit_run_failed;
     }
+    if (!r.message.empty()) {
+      print_error("curl", r.message + " (last status " + std::to_string(r.status) + ")");
+      return exit_run_failed;
+    }
     if (r.status < 200 || r.status >= 300) {
       print_error("curl", "error status " + std::to_string(r.status));
       return exit_run_failed;

@@ -47,6 +47,7 @@ void add_http_flags(CLI::App& app, http_flags& f) {
   app.add_option("--payload-file", f.payload_file, "Read the request body from this file (- for stdin)");
   app.add_option("--payload-size", f.payload_size, "Send this many pseudo-random bytes as the body");
   app.add_flag("--payload-lines", f.payload_lines, "With -payload-file: each line is one payload, used round robin");
+  app.add_flag("--L", f.follow, "Follow redirects (up to 10); load follows those to the same host and port");
   app.add_option("--user", f.user, "Basic auth credentials user:password (never written to the JSON or logs)");
   app.add_option("--content-type", f.content_type, "Content-Type of the body (makes the request a POST)");
   app.add_option("--timeout", f.timeout, "Connect, and write + whole response, per call (Go duration)");
@@ -108,6 +109,7 @@ void apply_http_flags(const http_flags& f, run_options& o) {
   if (f.payload_lines && f.payload_file.empty()) throw flag_error("-payload-lines needs -payload-file");
   if (!f.user.empty() && f.user.find(':') == std::string::npos) throw flag_error("-user wants user:password");
   o.user = f.user;
+  o.follow_redirects = f.follow;
   o.timeout = duration_flag("timeout", f.timeout);
   o.keepalive = f.keepalive;
   o.http10 = f.http10;

@@ -18,6 +18,7 @@ struct http_flags {
   int payload_size = 0;              // -payload-size
   bool payload_lines = false;        // -payload-lines: one payload per line of -payload-file
   std::string user;                  // -user user:password
+  bool follow = false;               // -L
   std::string content_type;          // -content-type
   std::string timeout = "3s";        // -timeout (Go duration)
   bool keepalive = true;             // -keepalive

@@ -5,6 +5,8 @@
 // io_context and is only touched from that thread.
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -49,8 +51,11 @@ private:
   boost::asio::awaitable<bool> open_tunnel(call_record& rec);
   // One attempt on the current socket: write + read. Returns true when the request may be retried
   // because a reused socket turned out to be dead before any response byte.
+  // request: the bytes to send; empty means this call's own (plan.requests, with any {uuid}).
   template <class Stream>
-  boost::asio::awaitable<bool> exchange(Stream& stream, call_record& rec, bool reused);
+  boost::asio::awaitable<bool> exchange(Stream& stream, call_record& rec, bool reused, std::string_view request = {});
+  // -L: follows redirects to the same scheme, host and port on this connection (up to 10).
+  boost::asio::awaitable<void> follow_redirects(call_record& rec);
   // The TCP (or Unix) socket under the TLS stream, or the plain one.
   socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
   void close_socket() noexcept;
@@ -75,6 +80,7 @@ private:
   std::int64_t reuse_limit_ = 0;      // close after this many (0: unlimited)
   std::size_t next_request_ = 0;      // round robin over plan.requests (-payload-lines)
   std::string rendered_;              // this call's request when it carries a fresh {uuid}
+  std::string redirect_request_;      // -L: the request for the next hop
 };
 
 }  // namespace loadgen

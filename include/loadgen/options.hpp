@@ -37,6 +37,7 @@ struct run_options {
   bool has_payload = false;
   std::vector<std::string> payload_lines;  // -payload-lines: one payload per line, used round robin
   std::string user;               // -user "user:password": Basic auth (never printed)
+  bool follow_redirects = false;  // -L: follow up to 10 redirects (load: same host and port)
   std::string content_type;       // -content-type (or -H content-type:)
   nanos timeout = 3 * ns_per_s;   // -timeout: connect, and write + whole read of each call
   bool keepalive = true;          // -keepalive

@@ -26,7 +26,7 @@ public:
   enum class state { head, body, done, failed };
 
   // Starts a new response. head_request: the request was HEAD, so there is no body.
-  void reset(bool head_request = false, response_observer* observer = nullptr) noexcept;
+  void reset(bool head_request = false, response_observer* observer = nullptr, bool keep_location = false) noexcept;
 
   // Consumes bytes from data; returns how many were used. Stops at the end of the response: bytes
   // after it (a pipelined or unsolicited response) are not consumed.
@@ -49,6 +49,12 @@ public:
   bool envoy_overloaded() const noexcept { return envoy_overloaded_; }
   std::int64_t upstream_service_time_ms() const noexcept { return upstream_ms_; }
   std::int64_t content_length() const noexcept { return content_length_; }  // -1 if none
+  // The Location header of the final response ("" if none). Kept only when reset() was asked to
+  // (-L), so the load path does not copy it.
+  const std::string& location() const noexcept { return location_; }
+  bool is_redirect() const noexcept {
+    return status_ == 301 || status_ == 302 || status_ == 303 || status_ == 307 || status_ == 308;
+  }
 
 private:
   enum class body_mode { none, length, chunked, until_close };
@@ -85,6 +91,8 @@ private:
   std::int64_t total_bytes_ = 0;
   std::string line_;  // a head or chunk-size line split across reads; capacity is kept
   std::string head_;  // the head text, only when an observer wants it
+  std::string location_;
+  bool keep_location_ = false;
 };
 
 }  // namespace loadgen

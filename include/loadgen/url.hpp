@@ -32,4 +32,9 @@ struct url {
 // ("http://h:/") is valid, as in RFC 3986 and Go, and means the scheme's default.
 url parse_url(std::string_view text, bool* assumed_scheme = nullptr);
 
+// Resolves a Location header against the URL it came from: absolute ("https://h/x"),
+// scheme-relative ("//h/x"), absolute-path ("/x") or relative ("x", "../x" kept as given after
+// the base's directory). Throws loadgen::error for an absolute one that does not parse.
+url resolve_location(const url& base, std::string_view location);
+
 }  // namespace loadgen

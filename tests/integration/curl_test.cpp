@@ -72,3 +72,30 @@ TEST_F(curl_test, missing_scheme_is_assumed_http) {
 
 }  // namespace
 }  // namespace loadgen::test
+
+namespace loadgen::test {
+namespace {
+
+TEST_F(curl_test, follows_redirects_with_L_showing_each_hop) {
+  const std::string redirect = url("/echo?status=302&header=Location:/echo%3Fstatus%3D201%26header%3DX-Final:yes");
+  const auto r = run({loadgen_binary(), "curl", "-quiet", "-L", redirect});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("HTTP/1.1 302 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("HTTP/1.1 201 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("X-Final: yes"), std::string::npos) << r.err;
+  const auto no_follow = run({loadgen_binary(), "curl", "-quiet", redirect});
+  EXPECT_EQ(no_follow.exit_code, 1);
+  EXPECT_NE(no_follow.err.find("error status 302"), std::string::npos) << no_follow.err;
+}
+
+TEST_F(curl_test, load_with_L_counts_the_final_status) {
+  const std::string redirect = url("/echo?status=301&header=Location:/echo%3Fstatus%3D201");
+  const auto r = run({loadgen_binary(), "load", "-qps", "0", "-c", "2", "-n", "10", "-L", "-loglevel", "Warning", redirect});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Code 201 : 10 (100.0 %)"), std::string::npos) << r.err;
+  const auto plain = run({loadgen_binary(), "load", "-qps", "0", "-c", "2", "-n", "10", "-loglevel", "Warning", redirect});
+  EXPECT_NE(plain.err.find("Code 301 : 10 (100.0 %)"), std::string::npos) << plain.err;
+}
+
+}  // namespace
+}  // namespace loadgen::test

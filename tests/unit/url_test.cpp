@@ -199,3 +199,19 @@ TEST(ParseUrl, NonAsciiIsKept) {
 
 }  // namespace
 }  // namespace loadgen
+
+namespace loadgen {
+namespace {
+
+TEST(resolve_location, forms) {
+  const url base = parse_url("http://h:8080/a/b?q=1");
+  EXPECT_EQ(resolve_location(base, "/x?y=2").to_string(), "http://h:8080/x?y=2");
+  EXPECT_EQ(resolve_location(base, "c").to_string(), "http://h:8080/a/c");
+  EXPECT_EQ(resolve_location(base, "?z=3").to_string(), "http://h:8080/a/b?z=3");
+  EXPECT_EQ(resolve_location(base, "https://other/p").to_string(), "https://other/p");
+  EXPECT_EQ(resolve_location(base, "//other:9/p").to_string(), "http://other:9/p");
+  EXPECT_EQ(resolve_location(base, "/x#frag").target, "/x");
+}
+
+}  // namespace
+}  // namespace loadgen
