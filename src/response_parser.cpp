@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 namespace loadgen {
 namespace {
@@ -72,6 +73,27 @@ void response_parser::fail(const char* why) noexcept {
   keep_alive_ = false;
 }
 
+std::size_t response_parser::next_line(const char* data, std::size_t size, std::optional<std::string_view>& line) {
+  const void* nl = std::memchr(data, '\n', size);
+  const std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : size;
+  total_bytes_ += static_cast<std::int64_t>(take);
+  if (!nl) {
+    // The line goes on in the next read: keep what we have (line_ keeps its capacity).
+    line_.append(data, take);
+    if (line_.size() > max_line) fail("response line too long");
+    line.reset();
+    return take;
+  }
+  std::string_view whole(data, take - 1);
+  if (!line_.empty()) {
+    line_.append(whole);
+    whole = line_;
+  }
+  if (!whole.empty() && whole.back() == '\r') whole.remove_suffix(1);
+  line = whole;
+  return take;
+}
+
 std::size_t response_parser::feed(const char* data, std::size_t size) {
   std::size_t used = 0;
   while (used < size && state_ != state::done && state_ != state::failed) {
@@ -81,25 +103,14 @@ std::size_t response_parser::feed(const char* data, std::size_t size) {
       used += feed_body(p, n);
       continue;
     }
-    // Head: one line at a time. Lines split across reads are stitched in line_.
-    const void* nl = std::memchr(p, '\n', n);
-    const std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1 : n;
+    // Head: one line at a time.
+    std::optional<std::string_view> line;
+    const std::size_t take = next_line(p, n, line);
     used += take;
-    total_bytes_ += static_cast<std::int64_t>(take);
     head_bytes_so_far_ += static_cast<std::int64_t>(take);
     if (observer_) head_.append(p, take);
-    if (!nl) {
-      line_.append(p, take);
-      if (line_.size() > max_line) fail("response head line too long");
-      break;
-    }
-    std::string_view line(p, take - 1);
-    if (!line_.empty()) {
-      line_.append(line);
-      line = line_;
-    }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const bool ok = on_line(line);
+    if (!line) break;
+    const bool ok = on_line(*line);
     line_.clear();
     if (!ok) break;
   }
@@ -248,21 +259,10 @@ std::size_t response_parser::feed_chunked(const char* data, std::size_t size) {
       continue;
     }
     // A line: chunk size, the CRLF after data, or a trailer.
-    const void* nl = std::memchr(p, '\n', n);
-    const std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1 : n;
-    used += take;
-    total_bytes_ += static_cast<std::int64_t>(take);
-    if (!nl) {
-      line_.append(p, take);
-      if (line_.size() > max_line) fail("chunk line too long");
-      break;
-    }
-    std::string_view line(p, take - 1);
-    if (!line_.empty()) {
-      line_.append(line);
-      line = line_;
-    }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::optional<std::string_view> next;
+    used += next_line(p, n, next);
+    if (!next) break;
+    const std::string_view line = *next;
     switch (chunk_) {
       case chunk_state::size: {
         const std::string_view digits = trim(line.substr(0, line.find(';')));

@@ -6,6 +6,7 @@
 // 1xx responses such as "100 Continue".
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,10 @@ private:
   enum class body_mode { none, length, chunked, until_close };
   enum class chunk_state { size, data, data_crlf, trailer };
 
+  // Takes one line (head, chunk size or trailer) from data, stitching it onto line_ when an earlier
+  // read ended mid-line. Returns the bytes used; sets line (without CRLF) once it is whole; the
+  // caller clears line_ after using it.
+  std::size_t next_line(const char* data, std::size_t size, std::optional<std::string_view>& line);
   bool on_line(std::string_view line);  // one head line, without CRLF
   bool on_status_line(std::string_view line);
   void on_header(std::string_view name, std::string_view value);

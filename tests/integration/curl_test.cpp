@@ -6,19 +6,7 @@
 namespace loadgen::test {
 namespace {
 
-class curl_test : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() { server_ = start_server(&port_).release(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  static background_process* server_;
-  static int port_;
-};
-background_process* curl_test::server_ = nullptr;
-int curl_test::port_ = 0;
+class curl_test : public with_shared_server<curl_test> {};
 
 TEST_F(curl_test, headers_on_stderr_body_on_stdout) {
   const auto r = run({loadgen_binary(), "curl", "-quiet", url("/echo?header=X-Demo:1")});

@@ -10,23 +10,13 @@
 namespace loadgen::test {
 namespace {
 
-class load_test : public ::testing::Test {
+class load_test : public with_shared_server<load_test> {
 protected:
-  static void SetUpTestSuite() { server_ = start_server(&port_).release(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
   static process_result load(std::vector<std::string> args) {
     args.insert(args.begin(), {loadgen_binary(), "load"});
     return run(args);
   }
-  static background_process* server_;
-  static int port_;
 };
-background_process* load_test::server_ = nullptr;
-int load_test::port_ = 0;
 
 bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;

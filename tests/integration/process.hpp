@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 namespace loadgen::test {
 
 struct process_result {
@@ -63,5 +65,24 @@ bool wait_for_port(int port, std::chrono::milliseconds limit = std::chrono::seco
 
 // Counts lines of text that start with prefix.
 int count_lines_starting(const std::string& text, const std::string& prefix);
+
+}  // namespace loadgen::test
+
+namespace loadgen::test {
+
+// A test suite that shares one `loadgen server` on loopback for all its tests. Each suite that
+// derives from it (with its own Tag, usually itself) gets its own server.
+template <class Tag, class Base = ::testing::Test>
+class with_shared_server : public Base {
+protected:
+  static void SetUpTestSuite() { server_ = start_server(&port_).release(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  static inline background_process* server_ = nullptr;
+  static inline int port_ = 0;
+};
 
 }  // namespace loadgen::test

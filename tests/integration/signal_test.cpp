@@ -12,19 +12,7 @@
 namespace loadgen::test {
 namespace {
 
-class signal_test : public ::testing::TestWithParam<int> {
-protected:
-  static void SetUpTestSuite() { server_ = start_server(&port_).release(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  static background_process* server_;
-  static int port_;
-};
-background_process* signal_test::server_ = nullptr;
-int signal_test::port_ = 0;
+class signal_test : public with_shared_server<signal_test, ::testing::TestWithParam<int>> {};
 
 TEST_P(signal_test, first_signal_prints_the_report_and_exits_0) {
   background_process load({loadgen_binary(), "load", "-c", "2", "-qps", "200", "-t", "0", "-loglevel", "Warning",

@@ -136,6 +136,18 @@ TEST_F(tls_test, load_counts_verification_failures_as_tls_errors) {
   EXPECT_NE(r.err.find("certificate verify failed"), std::string::npos) << r.err;
 }
 
+TEST_F(tls_test, loadgen_server_serves_tls) {
+  int port = 0;
+  auto server = start_server(&port, {"-cert", file("good.pem"), "-key", file("good.key")});
+  const std::string target = "https://localhost:" + std::to_string(port) + "/echo?status=201";
+  const auto c = run({loadgen_binary(), "curl", "-quiet", "-cacert", file("ca.pem"), "-payload", "secret body", target});
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(c.out, "secret body");
+  const auto doc = load_json({"-c", "3", "-n", "30", "-cacert", file("ca.pem")}, target);
+  EXPECT_EQ(doc.at("RetCodes").at("201").as_int64(), 30);
+  EXPECT_EQ(doc.at("TLSHandshakeHistogram").at("Count").as_int64(), 3);
+}
+
 // A real proxy from Debian (tinyproxy), optionally with Basic authentication.
 class tinyproxy {
 public:
