@@ -26,8 +26,6 @@ done
 
 work=$(mktemp -d)
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/www"
-printf 'hello from nginx\n' > "$work/www/index.html"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 worker_rlimit_nofile 65536;
@@ -39,13 +37,13 @@ http {
   keepalive_requests 1000000000;
   server {
     listen 127.0.0.1:$PORT backlog=65535 reuseport;
-    root $work/www;
+    location / { return 200 "hello from nginx\n"; }
   }
 }
 CONF
 taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/index.html" >/dev/null && break; sleep 0.1; done
-URL="http://127.0.0.1:$PORT/index.html"
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+URL="http://127.0.0.1:$PORT/"
 ulimit -n 65536 2>/dev/null || true
 
 # run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb"

@@ -22,8 +22,8 @@ constexpr auto use_tuple = net::as_tuple(use_awaitable);
 namespace {
 
 // Every connection starts with a small read buffer and grows it once when a response fills it:
-// small responses then cost 4 KB per connection (20,000 connections fit), large ones few reads.
-constexpr std::size_t small_buffer = 4 * 1024;
+// small responses then cost 2 KB per connection (20,000 connections fit), large ones few reads.
+constexpr std::size_t small_buffer = 2 * 1024;
 constexpr std::size_t large_buffer = 64 * 1024;
 
 std::chrono::steady_clock::time_point to_time_point(nanos t) {
@@ -79,6 +79,11 @@ void client_connection::check_deadline(nanos now) {
   }
 }
 
+void client_connection::grant_connect() {
+  connect_granted_ = true;
+  timer_.cancel();
+}
+
 void client_connection::wake() {
   if (sleeping_) timer_.cancel();
 }
@@ -109,6 +114,25 @@ net::awaitable<bool> client_connection::open_tunnel(call_record& rec) {
 }
 
 net::awaitable<bool> client_connection::connect(call_record& rec) {
+  if (!owner_.try_start_connect(this)) {
+    // Wait for one of the worker's connect slots (see worker::max_connects_in_flight).
+    // The wait is our own queueing, not the server's slowness: -timeout starts once the
+    // connect does.
+    const nanos deadline = deadline_;
+    deadline_ = 0;
+    waiting_to_connect_ = true;
+    connect_granted_ = false;
+    timer_.expires_at(net::steady_timer::time_point::max());
+    while (!connect_granted_) co_await timer_.async_wait(use_tuple);
+    waiting_to_connect_ = false;
+    if (deadline != 0) deadline_ = steady_clock::now() + owner_.plan().options->timeout;
+  }
+  const bool ok = co_await open_connection(rec);
+  owner_.end_connect();
+  co_return ok;
+}
+
+net::awaitable<bool> client_connection::open_connection(call_record& rec) {
   const run_plan& plan = owner_.plan();
   const nanos began = steady_clock::now();
   if (plan.tls) tls_.emplace(owner_.context(), *plan.tls);  // a fresh SSL object per connection

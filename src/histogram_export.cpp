@@ -25,14 +25,19 @@ std::size_t fortio_index(double value, double resolution, double offset) {
   return static_cast<std::size_t>(it - b.begin());
 }
 
-// Converts a recorded value to output units. A unit below 1 (1e-9 for ns -> s) divides by its
-// inverse, as Go's Duration.Seconds() does, so 29004 ns prints as 2.9004e-05, not
-// 2.9004000000000002e-05.
+// Converts recorded values to output units. A unit below 1 (1e-9 for ns -> s) divides by its
+// inverse, so 29004 ns prints as 2.9004e-05, not 2.9004000000000002e-05; a whole number of ns is
+// converted as Go's Duration.Seconds() does (whole seconds + the remainder / 1e9), so min and max
+// print as Fortio prints them.
 struct scaler {
   double unit;
-  double divisor;
-  explicit scaler(double u) : unit(u), divisor(u < 1 ? std::round(1.0 / u) : 0) {}
-  double operator()(double v) const { return divisor > 0 ? v / divisor : v * unit; }
+  std::int64_t divisor;  // 0 when the unit multiplies
+  explicit scaler(double u) : unit(u), divisor(u < 1 ? std::llround(1.0 / u) : 0) {}
+  double operator()(double v) const { return divisor > 0 ? v / static_cast<double>(divisor) : v * unit; }
+  double operator()(std::int64_t v) const {
+    if (divisor <= 0) return static_cast<double>(v) * unit;
+    return static_cast<double>(v / divisor) + static_cast<double>(v % divisor) / static_cast<double>(divisor);
+  }
 };
 
 }  // namespace
@@ -43,9 +48,9 @@ fortio_histogram export_fortio(const histogram& h, double unit, double resolutio
   out.count = static_cast<std::int64_t>(h.count());
   if (out.count == 0) return out;
   const scaler to_out(unit);
-  out.min = to_out(static_cast<double>(h.min()));
-  out.max = to_out(static_cast<double>(h.max()));
-  out.sum = to_out(static_cast<double>(h.sum()));
+  out.min = to_out(h.min());
+  out.max = to_out(h.max());
+  out.sum = to_out(h.sum());
   out.avg = out.sum / static_cast<double>(out.count);
   out.stddev = to_out(h.stddev());
 
@@ -73,7 +78,7 @@ fortio_histogram export_fortio(const histogram& h, double unit, double resolutio
     fb.end = std::clamp(fb.end, fb.start, out.max);
   }
   for (double p : percentiles)
-    out.percentiles.push_back({p, to_out(static_cast<double>(h.value_at_percentile(p)))});
+    out.percentiles.push_back({p, to_out(h.value_at_percentile(p))});
   return out;
 }
 

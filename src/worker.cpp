@@ -14,6 +14,9 @@ namespace loadgen {
 
 namespace net = boost::asio;
 
+// Workers with this many connections or fewer busy-poll (see run()).
+constexpr std::size_t busy_poll_max_connections = 2;
+
 namespace {
 struct snapshot_mailbox {
   std::mutex mutex;
@@ -77,7 +80,17 @@ void worker::run() {
   active_ = static_cast<int>(connections_.size());
   for (auto& c : connections_) net::co_spawn(ctx_, c->run(), net::detached);
   start_watchdog();
-  ctx_.run();
+  if (plan_.qps_per_connection <= 0 && connections_.size() <= busy_poll_max_connections) {
+    // At max speed with one or two connections the run is bound by wake-up latency, not CPU:
+    // poll instead of sleeping in epoll_wait, so a response is picked up as soon as it lands.
+    // (Never in QPS mode, where connections sleep on purpose.)
+    while (!ctx_.stopped()) {
+      ctx_.poll();
+      if (active_ == 0) break;
+    }
+  } else {
+    ctx_.run();
+  }
   finished_.store(true, std::memory_order_release);
 }
 
@@ -104,6 +117,25 @@ void worker::wake() {
   net::post(ctx_, [this] {
     for (auto& c : connections_) c->wake();
   });
+}
+
+bool worker::try_start_connect(client_connection* c) {
+  if (connecting_ < max_connects_in_flight) {
+    ++connecting_;
+    return true;
+  }
+  connect_waiters_.push_back(c);
+  return false;
+}
+
+void worker::end_connect() {
+  if (connect_waiters_.empty()) {
+    --connecting_;
+    return;
+  }
+  client_connection* next = connect_waiters_.front();  // the slot passes on: connecting_ unchanged
+  connect_waiters_.pop_front();
+  next->grant_connect();
 }
 
 void worker::abort_run() {

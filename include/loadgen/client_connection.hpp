@@ -40,13 +40,16 @@ public:
   void check_deadline(nanos now);
   // Cut a pacing sleep short (same thread), so a stop is seen at once.
   void wake();
+  // The worker hands this connection a connect slot it was waiting for (same thread).
+  void grant_connect();
 
 private:
   using socket_type = boost::asio::generic::stream_protocol::socket;
 
   // Makes one call (connect if needed, write, read) and fills rec (status, error, bytes, done).
   boost::asio::awaitable<void> call(call_record& rec);
-  boost::asio::awaitable<bool> connect(call_record& rec);
+  boost::asio::awaitable<bool> connect(call_record& rec);          // waits for a connect slot, then:
+  boost::asio::awaitable<bool> open_connection(call_record& rec);  // TCP, tunnel, TLS
   // Opens the CONNECT tunnel (https through a proxy) on the freshly connected socket.
   boost::asio::awaitable<bool> open_tunnel(call_record& rec);
   // One attempt on the current socket: write + read. Returns true when the request may be retried
@@ -76,6 +79,8 @@ private:
   nanos deadline_ = 0;       // 0: no call in flight
   bool timed_out_ = false;   // the watchdog closed the socket
   bool sleeping_ = false;
+  bool waiting_to_connect_ = false;  // queued for one of the worker's connect slots
+  bool connect_granted_ = false;
   std::int64_t socket_requests_ = 0;  // requests made on the current socket
   std::int64_t reuse_limit_ = 0;      // close after this many (0: unlimited)
   std::size_t next_request_ = 0;      // round robin over plan.requests (-payload-lines)

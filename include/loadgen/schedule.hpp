@@ -46,10 +46,14 @@ struct schedule_config {
 //   constant: t_k = k / qps
 //   ramp R:   the cumulative call count N(t) = qps*t^2/(2R) for t < R, then qps*R/2 + qps*(t-R);
 //             t_k solves N(t_k) = k (so the first call is at t = 0 and the rate grows linearly)
-//   poisson:  t_k = t_{k-1} + Exp(mean 1/qps), t_0 = 0
+//   poisson:  t_k = t_{k-1} + Exp(mean 1/qps), t_0 = 0; with a ramp, t_k = N^-1(a_k) where
+//             a_k = a_{k-1} + Exp(mean 1), a_0 = 0 (a Poisson process whose rate follows the ramp)
 //   jitter:   t_k += U(-0.1, 0.1) / qps, never before the previous due time
 //   uniform:  offset = connection_index / connections / qps (otherwise 0)
-// Due times never go backwards.
+// Times are rounded to the nearest ns. Due times never go backwards. The random draws are made
+// here from splitmix64 (not by std:: distributions, whose algorithms differ between standard
+// libraries), so a seed gives the same schedule everywhere.
+// The constructor throws std::invalid_argument unless qps > 0 and connections > 0.
 class schedule {
 public:
   schedule(const schedule_config& config, nanos start);
@@ -70,7 +74,7 @@ private:
   nanos start_;
   nanos interval_;
   nanos last_ = 0;
-  double poisson_t_ = 0;  // seconds since start, for poisson
+  double poisson_calls_ = 0;  // a_k above: the arrival count so far at unit rate, for poisson
   std::uint64_t issued_ = 0;
   splitmix64 rng_;
 };

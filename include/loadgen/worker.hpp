@@ -4,6 +4,7 @@
 // takes no lock.
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <random>
@@ -50,6 +51,14 @@ public:
   boost::asio::io_context& context() noexcept { return ctx_; }
   std::mt19937_64& rng() noexcept { return rng_; }
 
+  // Connects in flight are capped per worker (max_connects_in_flight): 20,000 simultaneous SYNs
+  // would overflow the server's accept backlog and turn into connect timeouts. A connection calls
+  // try_start_connect(); when it gets false it waits on its timer until the worker hands it a
+  // slot (grant_connect()). end_connect() frees a slot or passes it to the next waiter.
+  static constexpr int max_connects_in_flight = 256;
+  bool try_start_connect(client_connection* c);
+  void end_connect();
+
   // -abort-on matched: stop the whole run (thread-safe).
   void abort_run();
   // Called by a connection when it has finished its calls.
@@ -65,6 +74,8 @@ private:
   std::vector<std::unique_ptr<client_connection>> connections_;
   boost::asio::steady_timer watchdog_;
   int active_ = 0;
+  int connecting_ = 0;
+  std::deque<client_connection*> connect_waiters_;
   std::atomic<bool> finished_{false};  // run() has returned: stats_ may be read by other threads
 };
 
