@@ -11,6 +11,7 @@ DURATION=${DURATION:-10s}
 RUNS=${RUNS:-3}
 PORT=${PORT:-18381}
 BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
+EXTRA=${EXTRA:-}  # e.g. EXTRA=-uniform to stagger the connections (Fortio default: all due at once)
 if [[ ! -x $BIN ]]; then
   cmake --preset release >/dev/null && cmake --build --preset release --target loadgen >/dev/null
 fi
@@ -26,9 +27,9 @@ http { access_log off; keepalive_requests 1000000000;
 CONF
 taskset -c 0 nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
-echo "# paced accuracy $(date -u +%Y-%m-%d): -qps $QPS -c $CONNS -t $DURATION, nginx on CPU 0, loadgen on CPU 1"
+echo "# paced accuracy $(date -u +%Y-%m-%d): -qps $QPS -c $CONNS -t $DURATION $EXTRA, nginx on CPU 0, loadgen on CPU 1"
 for ((i = 1; i <= RUNS; i++)); do
-  out=$(taskset -c 1 "$BIN" load -qps "$QPS" -c "$CONNS" -t "$DURATION" -loglevel Warning "http://127.0.0.1:$PORT/" 2>&1)
+  out=$(taskset -c 1 "$BIN" load -qps "$QPS" -c "$CONNS" -t "$DURATION" $EXTRA -loglevel Warning "http://127.0.0.1:$PORT/" 2>&1)
   achieved=$(sed -n 's/^Requested qps .*, achieved \([0-9.]*\) .*/\1/p' <<<"$out")
   lag=$(grep '^Dispatch lag (due to send)' <<<"$out" | sed 's/^Dispatch lag (due to send) : //')
   calls=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out")
