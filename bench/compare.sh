@@ -5,6 +5,7 @@
 # medians and ratios to wrk, because this machine is shared and noisy (+-15% run to run).
 #   bash bench/compare.sh                      # -c 64, -c 1000, -c 1; 5 s runs, 3 runs each
 #   CONNS="64" SECONDS_PER_RUN=3 RUNS=5 bash bench/compare.sh
+#   SCHEME=https CONNS=64 bash bench/compare.sh  # over TLS (a certificate made here by openssl)
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
 # request, from /usr/bin/time), RSS MB (peak), and the ratio of each to wrk's.
 set -euo pipefail
@@ -26,6 +27,13 @@ done
 
 work=$(mktemp -d)
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+SCHEME=${SCHEME:-http}
+TLS_LISTEN=""
+if [[ $SCHEME == https ]]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+  TLS_LISTEN="ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem"
+fi
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 worker_rlimit_nofile 65536;
@@ -36,14 +44,14 @@ http {
   access_log off;
   keepalive_requests 1000000000;
   server {
-    listen 127.0.0.1:$PORT backlog=65535 reuseport;
+    listen 127.0.0.1:$PORT backlog=65535 reuseport ${TLS_LISTEN:-};
     location / { return 200 "hello from nginx\n"; }
   }
 }
 CONF
 taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
-URL="http://127.0.0.1:$PORT/"
+for _ in $(seq 50); do curl -kfs "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+URL="$SCHEME://127.0.0.1:$PORT/"
 ulimit -n 65536 2>/dev/null || true
 
 # run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb"
@@ -51,7 +59,7 @@ run_tool() {
   local tool=$1 c=$2 out
   local threads=1
   case $tool in
-    loadgen) cmd=("$BIN" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet "$URL") ;;
+    loadgen) cmd=("$BIN" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
     wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
     h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
   esac

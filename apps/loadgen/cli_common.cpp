@@ -65,28 +65,37 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-void setup_logging(const std::string& level, bool quiet) {
+log_level setup_logging(const std::string& level, bool quiet) {
   std::string name = level;
   if (name.empty()) {
     if (const char* env = std::getenv("LOGGER_LEVEL")) name = env;
   }
-  spdlog::level::level_enum lvl = spdlog::level::info;
-  const std::string l = lower(name);
-  if (quiet || l == "error") lvl = spdlog::level::err;
-  else if (l.empty() || l == "info") lvl = spdlog::level::info;
-  else if (l == "debug") lvl = spdlog::level::trace;
-  else if (l == "verbose") lvl = spdlog::level::debug;
-  else if (l == "warning" || l == "warn") lvl = spdlog::level::warn;
-  else if (l == "critical" || l == "fatal") lvl = spdlog::level::critical;
-  else
+  // Fortio's levels and the spdlog level that shows the same messages.
+  struct level_name {
+    const char* name;
+    log_level fortio;
+    spdlog::level::level_enum spd;
+  };
+  static constexpr level_name levels[] = {
+      {"debug", log_level::debug, spdlog::level::trace},     {"verbose", log_level::verbose, spdlog::level::debug},
+      {"info", log_level::info, spdlog::level::info},        {"warning", log_level::warning, spdlog::level::warn},
+      {"warn", log_level::warning, spdlog::level::warn},     {"error", log_level::error, spdlog::level::err},
+      {"critical", log_level::critical, spdlog::level::critical}, {"fatal", log_level::fatal, spdlog::level::critical}};
+  const std::string l = quiet ? "error" : name.empty() ? "info" : lower(name);
+  const level_name* chosen = nullptr;
+  for (const auto& candidate : levels)
+    if (l == candidate.name) chosen = &candidate;
+  if (!chosen)
     throw flag_error("invalid log level \"" + name +
                      "\" (use Debug, Verbose, Info, Warning, Error, Critical or Fatal)");
+  const spdlog::level::level_enum lvl = chosen->spd;
   auto logger = spdlog::stderr_logger_st("loadgen");
   spdlog::drop("loadgen");
   logger = spdlog::stderr_logger_st("loadgen");
   logger->set_pattern("%H:%M:%S.%e %^%L%$ %v");
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
+  return chosen->fortio;
 }
 
 void print_error(const std::string& command, const std::string& message) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "loadgen/go_flags.hpp"
+#include "loadgen/options.hpp"
 
 namespace loadgen::cli {
 
@@ -26,8 +27,9 @@ void add_logging_flags(CLI::App& app, std::string& level, bool& quiet);
 
 // Sets spdlog's default logger to stderr with the level named (Debug, Verbose, Info, Warning,
 // Error, Critical, Fatal; case-insensitive; LOGGER_LEVEL in the environment is the default).
-// -quiet means Error. Throws loadgen::error (exit 2) for an unknown level name.
-void setup_logging(const std::string& level, bool quiet);
+// -quiet means Error. Returns the level in Fortio's terms (the report shows lines by it).
+// Throws loadgen::error (exit 2) for an unknown level name.
+log_level setup_logging(const std::string& level, bool quiet);
 
 // Prints "loadgen <command>: <message>" on stderr, one line.
 void print_error(const std::string& command, const std::string& message);

@@ -33,19 +33,6 @@ struct load_flags {
   int httpbufferkb = 128, runid = 0;
 };
 
-log_level level_of(const std::string& name, bool quiet) {
-  if (quiet) return log_level::error;
-  std::string l;
-  for (char c : name) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (l == "debug") return log_level::debug;
-  if (l == "verbose") return log_level::verbose;
-  if (l == "warning" || l == "warn") return log_level::warning;
-  if (l == "error") return log_level::error;
-  if (l == "critical") return log_level::critical;
-  if (l == "fatal") return log_level::fatal;
-  return log_level::info;
-}
-
 void write_json(const run_options& o, const run_result& r) {
   const std::string json = format_json(o, r);
   if (o.json_path == "-") {
@@ -105,10 +92,8 @@ int run_load(const std::vector<std::string>& args) {
   if (auto rc = parse(app, args)) return *rc;
 
   try {
-    setup_logging(f.http.level, f.http.quiet);
+    o.level = setup_logging(f.http.level, f.http.quiet);
     apply_http_flags(f.http, o);
-    o.level = level_of(f.http.level.empty() && std::getenv("LOGGER_LEVEL") ? std::getenv("LOGGER_LEVEL") : f.http.level,
-                       f.http.quiet);
     o.duration = duration_flag("t", f.duration);
     o.offset = to_seconds(duration_flag("offset", f.offset));
     o.ramp = duration_flag("ramp", f.ramp);
