@@ -24,6 +24,12 @@ public:
   void value(int v) { value(static_cast<std::int64_t>(v)); }
   void value(bool v);
   void null();
+  // key(k) then value(v): one field of the current object.
+  template <class T>
+  void field(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
 
   // The document so far, plus a trailing newline once the top-level value is closed.
   std::string str() const;
