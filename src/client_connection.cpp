@@ -120,11 +120,9 @@ net::awaitable<bool> client_connection::connect(call_record& rec) {
     // connect does.
     const nanos deadline = deadline_;
     deadline_ = 0;
-    waiting_to_connect_ = true;
     connect_granted_ = false;
     timer_.expires_at(net::steady_timer::time_point::max());
     while (!connect_granted_) co_await timer_.async_wait(use_tuple);
-    waiting_to_connect_ = false;
     if (deadline != 0) deadline_ = steady_clock::now() + owner_.plan().options->timeout;
   }
   const bool ok = co_await open_connection(rec);

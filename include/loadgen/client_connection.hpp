@@ -79,8 +79,7 @@ private:
   nanos deadline_ = 0;       // 0: no call in flight
   bool timed_out_ = false;   // the watchdog closed the socket
   bool sleeping_ = false;
-  bool waiting_to_connect_ = false;  // queued for one of the worker's connect slots
-  bool connect_granted_ = false;
+  bool connect_granted_ = false;     // the worker handed this connection a connect slot
   std::int64_t socket_requests_ = 0;  // requests made on the current socket
   std::int64_t reuse_limit_ = 0;      // close after this many (0: unlimited)
   std::size_t next_request_ = 0;      // round robin over plan.requests (-payload-lines)
