@@ -5,6 +5,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -291,6 +292,21 @@ net::awaitable<void> client_connection::warmup(call_record* result) {
   co_await call(*result);
 }
 
+net::awaitable<void> client_connection::wait_until(nanos due, nanos busy_wait) {
+  const std::atomic<bool>& stop = owner_.plan().stop;
+  if (due - busy_wait > steady_clock::now()) {
+    timer_.expires_at(to_time_point(due - busy_wait));
+    sleeping_ = true;
+    co_await timer_.async_wait(use_tuple);
+    sleeping_ = false;
+  }
+  // Spin for the last stretch, going round the event loop each time so that the other
+  // connections' I/O (and their response timestamps) is not held up.
+  const auto executor = owner_.context().get_executor();
+  while (steady_clock::now() < due && !stop.load(std::memory_order_relaxed))
+    co_await net::post(executor, use_awaitable);
+}
+
 net::awaitable<void> client_connection::run() {
   const run_plan& plan = owner_.plan();
   const run_options& o = *plan.options;
@@ -325,10 +341,7 @@ net::awaitable<void> client_connection::run() {
         continue;
       }
       if (rec.due > now) {
-        timer_.expires_at(to_time_point(rec.due));
-        sleeping_ = true;
-        co_await timer_.async_wait(use_tuple);
-        sleeping_ = false;
+        co_await wait_until(rec.due, o.busy_wait);
         if (plan.stop.load(std::memory_order_relaxed)) break;
       }
     } else {

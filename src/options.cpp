@@ -106,6 +106,7 @@ void validate(run_options& o, bool* assumed_scheme) {
   if (o.timeout == 0) throw flag_error("-timeout must be above 0");
   if (o.calls < 0) o.calls = 0;
   if (o.ramp < 0) throw flag_error("-ramp must not be negative");
+  if (o.busy_wait < 0) throw flag_error("-busy-wait must not be negative");
   if (o.ramp > 0 && o.max_speed()) throw flag_error("-ramp needs a target rate: set -qps above 0");
   if (o.user_agent.empty()) o.user_agent = "loadgen/" + std::string(LOADGEN_VERSION);
   if (o.abort_on < -1 || o.abort_on > 999) throw flag_error("-abort-on must be an HTTP status, or -1 for transport errors");

@@ -28,6 +28,7 @@ struct load_flags {
   std::string arrival = "constant";
   std::string ramp = "0s";
   std::string interval = "0s";
+  std::string busy_wait = "100us";
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128, runid = 0;
@@ -80,6 +81,7 @@ int run_load(const std::vector<std::string>& args) {
   app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)");
   app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson");
   app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration");
+  app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (0: sleep only)");
   app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running");
   app.add_option("--runid", f.runid, "Run ID copied into the JSON (accepted for Fortio compatibility)");
   app.add_flag("--log-errors", f.log_errors, "Accepted for Fortio compatibility; failures are summarised in the report");
@@ -98,6 +100,7 @@ int run_load(const std::vector<std::string>& args) {
     o.offset = to_seconds(duration_flag("offset", f.offset));
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
+    o.busy_wait = duration_flag("busy-wait", f.busy_wait);
     if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
     o.percentiles = parse_percentiles(f.percentiles);

@@ -46,6 +46,9 @@ public:
 private:
   using socket_type = boost::asio::generic::stream_protocol::socket;
 
+  // QPS mode: returns at `due` (or on a stop). Sleeps on the timer until busy_wait before it,
+  // then busy-waits, so the call leaves within microseconds of its due time.
+  boost::asio::awaitable<void> wait_until(nanos due, nanos busy_wait);
   // Makes one call (connect if needed, write, read) and fills rec (status, error, bytes, done).
   boost::asio::awaitable<void> call(call_record& rec);
   boost::asio::awaitable<bool> connect(call_record& rec);          // waits for a connect slot, then:

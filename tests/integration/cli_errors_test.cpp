@@ -55,6 +55,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{{"load", "-connection-reuse", "5:1", "http://127.0.0.1:1/"}, 2, "connection-reuse"},
         bad_input{{"load", "-loglevel", "Chatty", "http://127.0.0.1:1/"}, 2, "log level"},
         bad_input{{"load", "-measure-from", "start", "http://127.0.0.1:1/"}, 2, "measure-from"},
+        bad_input{{"load", "-busy-wait", "-5us", "http://127.0.0.1:1/"}, 2, "-busy-wait must not be negative"},
+        bad_input{{"load", "-busy-wait", "soon", "http://127.0.0.1:1/"}, 2, "-busy-wait"},
         bad_input{{"load", "-qps"}, 2, "qps"},
         bad_input{{"curl"}, 1, "a URL is needed"},
         bad_input{{"curl", "http://no-such-host.invalid/"}, 1, "cannot resolve host"}));

@@ -75,6 +75,18 @@ TEST_F(load_test, qps_and_duration_make_the_planned_calls_after_warmup) {
   EXPECT_NE(r.err.find("Dispatch lag (due to send) : count 40 "), std::string::npos) << r.err;
 }
 
+TEST_F(load_test, busy_wait_off_and_longer_than_the_interval_keep_the_schedule) {
+  // 0: every wait is a timer sleep. 1s: longer than the 50 ms interval, so no call ever sleeps on
+  // the timer and the connections busy-wait through the whole run; it must still end on time.
+  for (const char* busy : {"0", "1s"}) {
+    const auto r = load({"-c", "2", "-qps", "40", "-t", "1s", "-busy-wait", busy, "-loglevel", "Warning", url("/echo")});
+    ASSERT_EQ(r.exit_code, 0) << busy << r.err;
+    EXPECT_FALSE(r.timed_out) << busy;
+    EXPECT_TRUE(has_line(r.err, "Code 200 : 40 (100.0 %)")) << busy << r.err;
+    EXPECT_NE(r.err.find("Dispatch lag (due to send) : count 40 "), std::string::npos) << busy << r.err;
+  }
+}
+
 TEST_F(load_test, failed_warmup_aborts_unless_allowed) {
   const auto r = load({"-c", "2", "-qps", "20", "-t", "1s", "-loglevel", "Warning", url("/echo?status=503")});
   EXPECT_EQ(r.exit_code, 1) << r.err;

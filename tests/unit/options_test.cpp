@@ -74,6 +74,7 @@ TEST(options, validate_rejects) {
   EXPECT_EQ(exit_code_of([] { run_options o; o.url_text = "http://x/"; o.ramp = ns_per_s; o.qps = 0; validate(o); }),
             exit_bad_flags);
   EXPECT_EQ(exit_code_of([] { run_options o; o.url_text = "http://x/"; o.abort_on = 1000; validate(o); }), exit_bad_flags);
+  EXPECT_EQ(exit_code_of([] { run_options o; o.url_text = "http://x/"; o.busy_wait = -1; validate(o); }), exit_bad_flags);
 }
 
 TEST(options, modes) {
