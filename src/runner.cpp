@@ -9,6 +9,8 @@
 #include <barrier>
 #include <cmath>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <thread>
 
@@ -17,6 +19,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <spdlog/spdlog.h>
 
+#include "loadgen/cpu_limit.hpp"
 #include "loadgen/error.hpp"
 #include "loadgen/http_request.hpp"
 #include "loadgen/live_reporter.hpp"
@@ -38,11 +41,37 @@ std::uint64_t raise_fd_limit() {
   return lim.rlim_cur;
 }
 
+namespace {
+std::string read_file_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
+std::optional<double> cgroup_cpu_limit() {
+  // The process's own cgroup, as /proc/self/cgroup names it (inside a container with its own
+  // cgroup namespace that is "/", i.e. the mount's root files).
+  const std::string self = read_file_text("/proc/self/cgroup");
+  if (const auto v2 = cgroup_path(self, "")) {
+    const std::string cpu_max = read_file_text("/sys/fs/cgroup" + (*v2 == "/" ? "" : *v2) + "/cpu.max");
+    if (!cpu_max.empty()) return parse_cpu_max(cpu_max);
+  }
+  if (const auto v1 = cgroup_path(self, "cpu")) {
+    for (const char* mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+      const std::string dir = mount + (*v1 == "/" ? "" : *v1);
+      const std::string quota = read_file_text(dir + "/cpu.cfs_quota_us");
+      if (!quota.empty()) return parse_cfs_quota(quota, read_file_text(dir + "/cpu.cfs_period_us"));
+    }
+  }
+  return std::nullopt;
+}
+
 int available_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return std::max(1, CPU_COUNT(&set));
+  const int affinity = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  static const std::optional<double> limit = cgroup_cpu_limit();
+  return threads_for(affinity, limit);
 }
 
 namespace {

@@ -81,7 +81,7 @@ int run_load(const std::vector<std::string>& args) {
   app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)");
   app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson");
   app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration");
-  app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (0: sleep only)");
+  app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (default 100us, 0 under a cgroup CPU limit; 0: sleep only)");
   app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running");
   app.add_option("--runid", f.runid, "Run ID copied into the JSON (accepted for Fortio compatibility)");
   app.add_flag("--log-errors", f.log_errors, "Accepted for Fortio compatibility; failures are summarised in the report");
@@ -101,6 +101,12 @@ int run_load(const std::vector<std::string>& args) {
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
+    // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) spinning would spend the quota and
+    // get the process throttled for the rest of the period: far worse lag than sleeping.
+    if (const auto limit = cgroup_cpu_limit(); limit && app.get_option("--busy-wait")->count() == 0) {
+      o.busy_wait = 0;
+      spdlog::debug("cgroup CPU limit {} CPUs: paced calls sleep until due (-busy-wait 0)", *limit);
+    }
     if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
     o.percentiles = parse_percentiles(f.percentiles);

@@ -57,7 +57,8 @@ struct run_options {
   // -busy-wait: in QPS mode a connection sleeps until this long before its call is due, then
   // busy-waits (yielding to the event loop) until the due time. Waking from a sleep takes tens of
   // microseconds on a virtual machine, which would show as dispatch lag; the spin costs CPU
-  // instead. 0 only sleeps (for pods whose CPU limit matters more than sub-100us pacing).
+  // instead. 0 only sleeps; the CLI defaults to 0 under a cgroup CPU limit (a pod's limits.cpu),
+  // where spinning would spend the quota and get the process throttled.
   nanos busy_wait = 100 * ns_per_us;
   std::string user_agent;         // default "loadgen/<version>"; "-H User-Agent:" overrides
   bool insecure = false;          // -k / -https-insecure: do not verify the server's certificate

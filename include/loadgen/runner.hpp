@@ -3,6 +3,7 @@
 // warms up, stops on count / duration / signal / -abort-on, joins and merges.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "loadgen/options.hpp"
@@ -20,8 +21,12 @@ using on_start_fn = std::function<void(const run_result& partial)>;
 // for in-flight ones (bounded by -timeout), a second exits at once.
 run_result run_load(const run_options& options, const on_start_fn& on_start = {});
 
-// The number of CPUs this process may run on (sched_getaffinity), at least 1.
+// The number of CPUs this process may use: the ones it may run on (sched_getaffinity), capped by
+// its cgroup CPU limit rounded up (see cpu_limit.hpp); at least 1. The default thread count.
 int available_cpus();
+
+// This process's cgroup CPU limit in CPUs (v2 cpu.max, else v1 cfs quota), or nullopt for none.
+std::optional<double> cgroup_cpu_limit();
 
 // Lifts the soft limit on open files to the hard limit (so -c 20000 works where allowed) and
 // returns the limit now in force.
