@@ -323,6 +323,7 @@ net::awaitable<void> client_connection::run() {
     schedule_.emplace(sc, plan.start);
   }
   std::int64_t made = 0;
+  nanos previous_done = 0;  // when the previous call on this connection ended
   const int abort_on = o.abort_on;
   for (;;) {
     if (plan.stop.load(std::memory_order_relaxed)) break;
@@ -332,6 +333,7 @@ net::awaitable<void> client_connection::run() {
     if (schedule_) {
       rec.due = schedule_->next();
       if (rec.due >= plan.end) break;
+      rec.connection_busy = previous_done > rec.due;
       nanos now = steady_clock::now();
       if (o.nocatchup && now > rec.due + schedule_->interval()) {
         // This slot passed while the connection was busy: skip it rather than send late.
@@ -351,6 +353,7 @@ net::awaitable<void> client_connection::run() {
     if (calls_left_ > 0) --calls_left_;
     ++made;
     co_await call(rec);
+    previous_done = rec.done;
     owner_.stats().record(rec);
     if (abort_on != 0 && rec.status == abort_on) {
       owner_.abort_run();

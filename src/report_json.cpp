@@ -279,6 +279,8 @@ std::string format_json(const run_options& options, const run_result& result) {
   w.field("LatencyFrom", o.latency_from == measure_from::sent ? "sent" : "due");
   write_latency(w, "ServiceTimeHistogram", s.service, o);
   write_latency(w, "DispatchLagHistogram", s.dispatch_lag, o);
+  write_latency(w, "GeneratorLagHistogram", s.generator_lag, o);
+  w.field("WaitedForConnection", s.waited_for_connection);
   std::vector<std::pair<std::string, std::int64_t>> transport;
   for (std::size_t i = 1; i < transport_error_kinds; ++i)
     if (s.transport_counts[i] != 0)

@@ -171,17 +171,23 @@ std::string insight_lines(const run_options& o, const run_result& r) {
     const double achieved = achieved_qps(r);
     out += fmt::format("Requested qps {}, achieved {} ({} %)\n", go_g(o.qps), go_f(achieved, 1),
                        go_f(100.0 * achieved / o.qps, 1));
-    // The generator is the bottleneck when calls leave late by more than a millisecond at p99 and
-    // later than the server takes to answer them: the delay comes from our side (too few
-    // connections for the rate, too few threads or too little CPU), not from a slow server, whose
-    // delays show in the service time as well.
-    const std::int64_t lag_p99 = s.dispatch_lag.value_at_percentile(99);
-    const std::int64_t service_p99 = s.service.value_at_percentile(99);
-    if (s.dispatch_lag.count() > 0 && lag_p99 > ns_per_ms && lag_p99 > service_p99) {
+    // A late call had one of two causes. Either its connection was still busy with the previous
+    // call (the server's latency: more connections would have sent it on time), or the connection
+    // was free and loadgen itself sent it late (CPU, threads, a burst of calls due at once). Only
+    // the second makes the generator the bottleneck.
+    if (s.waited_for_connection > 0) {
       out += fmt::format(
-          "WARNING: loadgen fell behind schedule: dispatch lag p99 {} s exceeds service time p99 {} s; the "
-          "generator, not the server, is the bottleneck (raise -c or -threads, or lower -qps)\n",
-          go_g_prec(static_cast<double>(lag_p99) / 1e9, 6), go_g_prec(static_cast<double>(service_p99) / 1e9, 6));
+          "Waited for a busy connection : {} of {} calls ({} %) fell due while the previous call on their "
+          "connection was still running (server latency; more connections, -c, would send them on time)\n",
+          s.waited_for_connection, s.dispatch_lag.count(),
+          go_f(100.0 * static_cast<double>(s.waited_for_connection) / static_cast<double>(s.dispatch_lag.count()), 1));
+    }
+    const std::int64_t own_p99 = s.generator_lag.value_at_percentile(99);
+    if (s.generator_lag.count() > 0 && own_p99 > ns_per_ms) {
+      out += fmt::format(
+          "WARNING: loadgen fell behind schedule: calls whose connection was free left {} s late at p99; the "
+          "generator, not the server, is the bottleneck (raise -threads, give it more CPU,{} or lower -qps)\n",
+          go_g_prec(static_cast<double>(own_p99) / 1e9, 6), o.uniform ? "" : " use -uniform,");
     }
   }
   if (s.skipped > 0) out += fmt::format("Skipped calls (-nocatchup) : {}\n", s.skipped);

@@ -50,6 +50,8 @@ void run_stats::record(const call_record& call) noexcept {
   latency.record(value);
   service.record(call.done - call.sent);
   dispatch_lag.record(call.sent - call.due);
+  if (call.connection_busy) ++waited_for_connection;
+  else generator_lag.record(call.sent - call.due);
   header_sizes.record(call.header_bytes);
   total_sizes.record(call.total_bytes);
   if (call.status == status_transport_error) {
@@ -80,6 +82,8 @@ void run_stats::merge(const run_stats& o) {
   errors.merge(o.errors);
   service.merge(o.service);
   dispatch_lag.merge(o.dispatch_lag);
+  generator_lag.merge(o.generator_lag);
+  waited_for_connection += o.waited_for_connection;
   connect.merge(o.connect);
   header_sizes.merge(o.header_sizes);
   total_sizes.merge(o.total_sizes);

@@ -76,6 +76,9 @@ int available_cpus() {
 
 namespace {
 
+// How far ahead of the barrier release a QPS schedule starts (see run_load).
+constexpr nanos startup_margin = ns_per_ms;
+
 // Resolves the target once, before the run (Fortio re-resolves on every new connection).
 void resolve(const run_options& o, run_plan& plan) {
   if (!o.unix_socket.empty()) {
@@ -215,7 +218,11 @@ run_result run_load(const run_options& o, const on_start_fn& on_start) {
   for (const auto& f : failures)
     if (f && !failed) failed = f;
   if (failed && !o.allow_initial_errors) plan.stop.store(true);
-  plan.start = steady_clock::now();
+  if (!plan.stop.load() && on_start) on_start(result);
+  // In QPS mode the schedule starts a millisecond from now: releasing the worker threads from the
+  // barrier takes a futex wake-up each (tens of microseconds on a VM), and the first calls would
+  // otherwise all be late by it. At max speed there is no schedule: calls start at once.
+  plan.start = steady_clock::now() + (o.max_speed() ? 0 : startup_margin);
   plan.end = o.count_mode() || o.until_interrupted() ? std::numeric_limits<nanos>::max() : plan.start + o.duration;
   {
     timespec ts{};
@@ -225,7 +232,6 @@ run_result run_load(const run_options& o, const on_start_fn& on_start) {
     localtime_r(&ts.tv_sec, &local);
     result.utc_offset_seconds = static_cast<int>(local.tm_gmtoff);
   }
-  if (!plan.stop.load() && on_start) on_start(result);
   std::optional<live_reporter> live;
   if (!plan.stop.load())
     live.emplace(o, workers, plan.start, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);

@@ -47,6 +47,10 @@ struct call_record {
   std::int64_t total_bytes = 0;   // every byte of the response, headers included (Fortio's Body/Total)
   bool envoy_overloaded = false;  // response carried x-envoy-overloaded
   std::int64_t upstream_service_time_ms = -1;  // x-envoy-upstream-service-time, -1 if absent
+  // QPS mode: the previous call on this connection was still running when this one fell due, so
+  // its dispatch lag is the server's doing (too few connections for the rate at that latency),
+  // not the generator's.
+  bool connection_busy = false;
 };
 
 class run_stats {
@@ -82,6 +86,8 @@ public:
   histogram errors;        // main latency of non-OK calls
   histogram service;       // done - sent: the server's (and network's) time
   histogram dispatch_lag;  // sent - due: how late calls left (QPS mode)
+  histogram generator_lag; // sent - due of calls whose connection was free when due: loadgen's own lateness
+  std::int64_t waited_for_connection = 0;  // calls with connection_busy (their lag is not in generator_lag)
   histogram connect;       // every connect attempt
   histogram header_sizes;  // bytes
   histogram total_sizes;   // bytes

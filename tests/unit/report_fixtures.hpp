@@ -189,6 +189,7 @@ inline run_result envoy_behind_result(const run_options& o) {
       c = make_call(200, due, lag, service, 180, 391);
       c.upstream_service_time_ms = i % 4;
     }
+    c.connection_busy = i % 10 == 1;  // some were held up by the previous call on their connection
     r.stats.record(c);
   }
   for (int i = 0; i < 7; ++i) r.stats.record_skipped();

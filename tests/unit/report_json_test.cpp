@@ -72,7 +72,8 @@ TEST(report_json, fortio_fields_in_fortio_order_then_ours) {
       "NoResolveEachConn", "Offset", "Resolution", "Sizes", "HeaderSizes", "Sockets", "SocketCount",
       "ConnectionStats", "AbortOn",
       // loadgen's own
-      "LatencyFrom", "ServiceTimeHistogram", "DispatchLagHistogram", "TransportErrors", "EnvoyOverloaded",
+      "LatencyFrom", "ServiceTimeHistogram", "DispatchLagHistogram", "GeneratorLagHistogram",
+      "WaitedForConnection", "TransportErrors", "EnvoyOverloaded",
       "UpstreamServiceTimeHistogram", "LatencyByCode", "Skipped", "Interrupted", "Aborted",
       "TLSHandshakeHistogram", "TLSResumed", "FailureDetail", "TimeSeries"};
   EXPECT_EQ(top_level_keys(format_json(o, testing::c3_n30_result(o))), expected);
@@ -150,6 +151,7 @@ TEST(report_json, options_and_loadgen_fields) {
   EXPECT_EQ(field_text(json, "TransportErrors"), "{\n    \"reset\": 4,\n    \"timeout\": 2\n  }");
   EXPECT_EQ(field_text(json, "EnvoyOverloaded"), "34");
   EXPECT_EQ(field_text(json, "Skipped"), "7");
+  EXPECT_EQ(field_text(json, "WaitedForConnection"), "20");  // every 10th call of 200
   EXPECT_EQ(field_text(json, "Interrupted"), "false");
   EXPECT_EQ(field_text(json, "Aborted"), "false");
   const std::string by_code = field_text(json, "LatencyByCode");

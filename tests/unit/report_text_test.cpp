@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -205,6 +206,7 @@ TEST(report_text, own_lines_never_use_a_fortio_prefix) {
   const run_options o = testing::envoy_behind_options();
   const std::string text = format_report(o, testing::envoy_behind_result(o));
   for (const std::string_view prefix : {"Service time", "Dispatch lag", "Requested qps", "WARNING:", "Skipped calls",
+                                   "Waited for a busy connection",
                                    "Latency measured from", "Latency for", "Transport errors", "Envoy overflow",
                                    "Envoy upstream"}) {
     EXPECT_TRUE(has_line_starting(text, prefix)) << prefix;
@@ -212,8 +214,37 @@ TEST(report_text, own_lines_never_use_a_fortio_prefix) {
   }
 }
 
-TEST(report_text, no_generator_warning_when_the_server_is_slower) {
-  // Calls leave 2 ms late, but the server takes 50 ms: the server is the bottleneck.
+TEST(report_text, calls_held_up_by_a_stalled_server_do_not_blame_the_generator) {
+  // One connection at 10 qps; the first call stalls 1 s, so the 9 calls due during the stall
+  // find the connection busy and leave up to 0.9 s late. That is the server's doing: no warning.
+  run_options o = testing::options_for("http://h/");
+  o.qps = 10;
+  o.level = log_level::warning;
+  run_result r = testing::result_for(o, 1, 1);
+  r.elapsed = ns_per_s;
+  nanos free_at = 0;
+  for (int i = 0; i < 10; ++i) {
+    const nanos due = i * 100 * ns_per_ms;
+    const nanos sent = std::max(due, free_at);
+    const nanos service = i == 0 ? ns_per_s : ns_per_ms;
+    call_record c = testing::make_call(200, due, sent - due, service, 75, 75);
+    c.connection_busy = free_at > due;
+    free_at = c.done;
+    r.stats.record(c);
+  }
+  const std::string text = format_report(o, r);
+  EXPECT_FALSE(has_line_starting(text, "WARNING")) << text;
+  EXPECT_TRUE(has_line(text, "Waited for a busy connection : 9 of 10 calls (90.0 %) fell due while the previous call "
+                             "on their connection was still running (server latency; more connections, -c, would "
+                             "send them on time)"))
+      << text;
+  EXPECT_EQ(r.stats.generator_lag.count(), 1);
+  EXPECT_TRUE(has_line(text, "Requested qps 10, achieved 10.0 (100.0 %)"));
+  EXPECT_TRUE(has_line(text, "Latency measured from: due time (open loop; -measure-from sent gives Fortio's figures)"));
+}
+
+TEST(report_text, calls_late_on_free_connections_blame_the_generator) {
+  // The connection is free at every due time, yet calls leave 2 ms late: loadgen's own doing.
   run_options o = testing::options_for("http://h/");
   o.qps = 10;
   o.level = log_level::warning;
@@ -221,10 +252,14 @@ TEST(report_text, no_generator_warning_when_the_server_is_slower) {
   r.elapsed = ns_per_s;
   for (int i = 0; i < 10; ++i) r.stats.record(testing::make_call(200, i * 100 * ns_per_ms, 2 * ns_per_ms, 50 * ns_per_ms, 75, 75));
   const std::string text = format_report(o, r);
-  EXPECT_FALSE(has_line_starting(text, "WARNING"));
-  EXPECT_TRUE(has_line(text, "Requested qps 10, achieved 10.0 (100.0 %)"));
+  EXPECT_TRUE(has_line(text, "WARNING: loadgen fell behind schedule: calls whose connection was free left 0.002 s "
+                             "late at p99; the generator, not the server, is the bottleneck (raise -threads, give it "
+                             "more CPU, use -uniform, or lower -qps)"))
+      << text;
+  EXPECT_FALSE(has_line_starting(text, "Waited for a busy connection"));
   EXPECT_TRUE(has_line(text, "Dispatch lag (due to send) : count 10 avg 0.002 p50 0.002 p99 0.002 max 0.002"));
-  EXPECT_TRUE(has_line(text, "Latency measured from: due time (open loop; -measure-from sent gives Fortio's figures)"));
+  o.uniform = true;  // already staggered: not suggested again
+  EXPECT_NE(format_report(o, r).find("give it more CPU, or lower -qps)"), std::string::npos);
 }
 
 TEST(report_text, measure_from_sent_is_said) {

@@ -46,6 +46,25 @@ TEST(run_stats, latency_from_due_or_from_sent) {
   EXPECT_EQ(from_sent.latency.max(), 1 * ns_per_ms);
 }
 
+TEST(run_stats, lag_behind_a_busy_connection_is_kept_apart_from_the_generators) {
+  run_stats a, b;
+  call_record held = call(200, 0, 100 * ns_per_ms, 101 * ns_per_ms);  // waited for the previous call
+  held.connection_busy = true;
+  a.record(held);
+  a.record(call(200, 200 * ns_per_ms, 200 * ns_per_ms + 30'000, 201 * ns_per_ms));  // 30 us late, connection free
+  b.record(call(200, 0, 2 * ns_per_ms, 3 * ns_per_ms));                             // 2 ms late, connection free
+  EXPECT_EQ(a.dispatch_lag.count(), 2u);
+  EXPECT_EQ(a.dispatch_lag.max(), 100 * ns_per_ms);
+  EXPECT_EQ(a.waited_for_connection, 1);
+  EXPECT_EQ(a.generator_lag.count(), 1u);
+  EXPECT_EQ(a.generator_lag.max(), 30'000);
+  a.merge(b);
+  EXPECT_EQ(a.waited_for_connection, 1);
+  EXPECT_EQ(a.generator_lag.count(), 2u);
+  EXPECT_EQ(a.generator_lag.max(), 2 * ns_per_ms);
+  EXPECT_EQ(a.dispatch_lag.count(), 3u);
+}
+
 TEST(run_stats, per_status_latency_and_envoy_counters) {
   run_stats s;
   call_record shed = call(503, 0, 0, 2000);
