@@ -49,19 +49,26 @@ std::string read_file_text(const std::string& path) {
 }  // namespace
 
 std::optional<double> cgroup_cpu_limit() {
-  // The process's own cgroup, as /proc/self/cgroup names it (inside a container with its own
-  // cgroup namespace that is "/", i.e. the mount's root files).
+  // The process's own cgroup as /proc/self/cgroup names it, under the cgroup mount. A container
+  // usually sees its own cgroup at the mount's root instead (a cgroup namespace gives the path
+  // "/"; without one, the path names a directory the container cannot see), so the root's files
+  // are the fallback. The host's root has no limit, so the fallback cannot invent one.
   const std::string self = read_file_text("/proc/self/cgroup");
+  const auto first_readable = [](const std::string& mount, const std::optional<std::string>& path,
+                                 const std::string& file) {
+    std::string text;
+    if (path && *path != "/") text = read_file_text(mount + *path + "/" + file);
+    if (text.empty()) text = read_file_text(mount + "/" + file);
+    return text;
+  };
   if (const auto v2 = cgroup_path(self, "")) {
-    const std::string cpu_max = read_file_text("/sys/fs/cgroup" + (*v2 == "/" ? "" : *v2) + "/cpu.max");
+    const std::string cpu_max = first_readable("/sys/fs/cgroup", v2, "cpu.max");
     if (!cpu_max.empty()) return parse_cpu_max(cpu_max);
   }
-  if (const auto v1 = cgroup_path(self, "cpu")) {
-    for (const char* mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
-      const std::string dir = mount + (*v1 == "/" ? "" : *v1);
-      const std::string quota = read_file_text(dir + "/cpu.cfs_quota_us");
-      if (!quota.empty()) return parse_cfs_quota(quota, read_file_text(dir + "/cpu.cfs_period_us"));
-    }
+  const auto v1 = cgroup_path(self, "cpu");
+  for (const std::string mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+    const std::string quota = first_readable(mount, v1, "cpu.cfs_quota_us");
+    if (!quota.empty()) return parse_cfs_quota(quota, first_readable(mount, v1, "cpu.cfs_period_us"));
   }
   return std::nullopt;
 }
