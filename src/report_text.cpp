@@ -36,6 +36,19 @@ double achieved_qps(const run_result& r) {
   return s > 0 ? static_cast<double>(r.stats.calls()) / s : 0;
 }
 
+// The rate the schedule delivered, for the "Requested qps" line: the calls over the requested
+// window (-t, or -n/-qps), or over the run when it took longer or was stopped early. Fortio's
+// calls/elapsed (the other lines) reads over 100% when the last calls were due a little before
+// the end: with -c 1000 at 10 qps each, the last burst is due 100 ms before the end of -t.
+double scheduled_qps(const run_options& o, const run_result& r) {
+  double window = go_seconds(r.elapsed);
+  if (!r.interrupted && !r.aborted && o.qps > 0) {
+    if (o.count_mode()) window = std::max(window, static_cast<double>(o.calls) / o.qps);
+    else if (!o.until_interrupted()) window = std::max(window, go_seconds(o.duration));
+  }
+  return window > 0 ? static_cast<double>(r.stats.calls()) / window : 0;
+}
+
 fortio_histogram export_seconds(const histogram& h, const run_options& o) {
   return export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles);
 }
@@ -168,7 +181,7 @@ std::string insight_lines(const run_options& o, const run_result& r) {
 
   std::string out = "Service time (from send) : " + summary(s.service) + "\n";
   if (!o.max_speed()) {
-    const double achieved = achieved_qps(r);
+    const double achieved = scheduled_qps(o, r);
     out += fmt::format("Requested qps {}, achieved {} ({} %)\n", go_g(o.qps), go_f(achieved, 1),
                        go_f(100.0 * achieved / o.qps, 1));
     // A late call had one of two causes. Either its connection was still busy with the previous

@@ -219,6 +219,7 @@ TEST(report_text, calls_held_up_by_a_stalled_server_do_not_blame_the_generator) 
   // find the connection busy and leave up to 0.9 s late. That is the server's doing: no warning.
   run_options o = testing::options_for("http://h/");
   o.qps = 10;
+  o.duration = ns_per_s;
   o.level = log_level::warning;
   run_result r = testing::result_for(o, 1, 1);
   r.elapsed = ns_per_s;
@@ -241,6 +242,27 @@ TEST(report_text, calls_held_up_by_a_stalled_server_do_not_blame_the_generator) 
   EXPECT_EQ(r.stats.generator_lag.count(), 1);
   EXPECT_TRUE(has_line(text, "Requested qps 10, achieved 10.0 (100.0 %)"));
   EXPECT_TRUE(has_line(text, "Latency measured from: due time (open loop; -measure-from sent gives Fortio's figures)"));
+}
+
+TEST(report_text, achieved_rate_is_over_the_requested_window) {
+  // 1000 connections at 10 qps each for 3 s: the last burst is due at 2.9 s and done by 2.918 s.
+  // All 30,000 planned calls were made in the 3 s window: 100%, not Fortio's 30000/2.918.
+  run_options o = testing::options_for("http://h/");
+  o.qps = 10000;
+  o.duration = 3 * ns_per_s;
+  o.level = log_level::warning;
+  run_result r = testing::result_for(o, 1, 1);
+  r.elapsed = 2'918'000'000;
+  for (int i = 0; i < 30000; ++i) r.stats.record(testing::make_call(200, 0, 0, ns_per_ms, 75, 75));
+  EXPECT_TRUE(has_line(format_report(o, r), "Requested qps 10000, achieved 10000.0 (100.0 %)"));
+  r.interrupted = true;  // stopped early by a signal: over the time it ran
+  EXPECT_TRUE(has_line(format_report(o, r), "Requested qps 10000, achieved 10281.0 (102.8 %)"));
+  r.interrupted = false;
+  r.elapsed = 6 * ns_per_s;  // ran late: over the time it took
+  EXPECT_TRUE(has_line(format_report(o, r), "Requested qps 10000, achieved 5000.0 (50.0 %)"));
+  o.calls = 30000;  // -n 30000: the window is n/qps = 3 s as well
+  r.elapsed = 2'918'000'000;
+  EXPECT_TRUE(has_line(format_report(o, r), "Requested qps 10000, achieved 10000.0 (100.0 %)"));
 }
 
 TEST(report_text, calls_late_on_free_connections_blame_the_generator) {
