@@ -100,6 +100,7 @@ int run_load(const std::vector<std::string>& args) {
     o.offset = to_seconds(duration_flag("offset", f.offset));
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
+    if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) spinning would spend the quota and
     // get the process throttled for the rest of the period: far worse lag than sleeping.
@@ -107,7 +108,6 @@ int run_load(const std::vector<std::string>& args) {
       o.busy_wait = 0;
       spdlog::debug("cgroup CPU limit {} CPUs: paced calls sleep until due (-busy-wait 0)", *limit);
     }
-    if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
     o.percentiles = parse_percentiles(f.percentiles);
     if (!f.reuse.empty()) std::tie(o.reuse_min, o.reuse_max) = parse_reuse_range(f.reuse);
