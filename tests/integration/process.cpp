@@ -119,7 +119,7 @@ background_process::background_process(const std::vector<std::string>& argv,
 
 background_process::~background_process() {
   if (!done_) {
-    kill(pid_, SIGKILL);
+    kill_group();
     int status;
     waitpid(pid_, &status, 0);
   }
@@ -128,6 +128,13 @@ background_process::~background_process() {
 }
 
 void background_process::signal(int sig) { kill(pid_, sig); }
+
+void background_process::kill_group() {
+  // The child leads its own process group (spawn), so this also ends what it started: nginx's
+  // workers outlive a SIGKILLed master otherwise, and keep their ports.
+  kill(-pid_, SIGKILL);
+  kill(pid_, SIGKILL);
+}
 
 void background_process::pump(int timeout_ms) {
   int fds[2] = {out_fd_, err_fd_};
@@ -143,7 +150,7 @@ process_result background_process::wait(std::chrono::milliseconds limit) {
   while (out_fd_ >= 0 || err_fd_ >= 0) {
     pump(50);
     if (clock_type::now() > deadline) {
-      kill(pid_, SIGKILL);
+      kill_group();
       result_.timed_out = true;
       break;
     }

@@ -43,6 +43,7 @@ public:
 
 private:
   void pump(int timeout_ms);
+  void kill_group();  // SIGKILL to the child and everything in its process group
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
