@@ -12,6 +12,7 @@ live_snapshot live_snapshot::of(const run_stats& stats, nanos at) {
   s.calls = stats.calls();
   s.ok = stats.ok_calls();
   s.codes = stats.codes();
+  s.waited = stats.waited_for_connection;
   s.latency = stats.latency;
   return s;
 }
@@ -21,6 +22,7 @@ void live_snapshot::merge(const live_snapshot& other) {
   calls += other.calls;
   ok += other.ok;
   for (const auto& [code, n] : other.codes) codes[code] += n;
+  waited += other.waited;
   latency.merge(other.latency);
 }
 
@@ -30,6 +32,7 @@ time_slice slice_between(const live_snapshot& earlier, const live_snapshot& late
   t.duration = to_seconds(later.at - earlier.at);
   t.calls = later.calls - earlier.calls;
   t.ok = later.ok - earlier.ok;
+  t.waited = later.waited - earlier.waited;
   for (const auto& [code, n] : later.codes) {
     const auto it = earlier.codes.find(code);
     const std::int64_t d = n - (it == earlier.codes.end() ? 0 : it->second);
@@ -92,6 +95,7 @@ std::string format_interval(const time_slice& s) {
   std::string out = fmt::format("Interval {:.1f}s-{:.1f}s : {} calls, {:.1f} qps", s.start, s.start + s.duration, s.calls, s.qps);
   if (!s.codes.empty()) out += ", " + codes_text(s.codes, ", ", ": ");
   if (s.calls) out += fmt::format(", p50 {:.6g} p99 {:.6g} max {:.6g}", s.p50, s.p99, s.max);
+  if (s.waited) out += fmt::format(", {} waited for a busy connection", s.waited);
   return out;
 }
 

@@ -317,6 +317,7 @@ std::string format_json(const run_options& options, const run_result& result) {
     for (const auto& [code, n] : t.codes) codes.emplace_back(std::to_string(code), n);
     std::sort(codes.begin(), codes.end());
     write_counts(w, "RetCodes", codes);
+    w.field("WaitedForConnection", t.waited);
     w.field("P50", t.p50);
     w.field("P99", t.p99);
     w.field("Max", t.max);

@@ -21,6 +21,7 @@ struct live_snapshot {
   std::int64_t calls = 0;
   std::int64_t ok = 0;
   std::map<int, std::int64_t> codes;   // -1 for transport errors
+  std::int64_t waited = 0;             // calls that waited for a busy connection (QPS mode)
   histogram latency;                   // cumulative main latency
 
   // Copies the counters out of a worker's stats (on the worker's thread).
@@ -35,6 +36,7 @@ struct time_slice {
   std::int64_t calls = 0;
   std::int64_t ok = 0;
   std::map<int, std::int64_t> codes;
+  std::int64_t waited = 0;  // of the calls, those that fell due while their connection was busy
   double qps = 0;
   double p50 = 0, p99 = 0, max = 0;  // seconds, from the calls that completed in the slice
 };
@@ -47,7 +49,8 @@ time_slice slice_between(const live_snapshot& earlier, const live_snapshot& late
 std::string format_progress(const run_options& options, const live_snapshot& now, nanos run_start,
                             const time_slice& recent);
 
-// One -interval line: "Interval 2s-3s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102"
+// One -interval line: "Interval 2s-3s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102",
+// plus ", 12 waited for a busy connection" when some did: the second the server began to back up.
 std::string format_interval(const time_slice& slice);
 
 }  // namespace loadgen

@@ -201,9 +201,13 @@ TEST_F(load_test, time_series_in_the_json) {
   const auto doc = boost::json::parse(r.out).as_object();
   const auto& series = doc.at("TimeSeries").as_array();
   ASSERT_GE(series.size(), 2u);
-  std::int64_t calls = 0;
-  for (const auto& s : series) calls += s.at("Calls").as_int64();
+  std::int64_t calls = 0, waited = 0;
+  for (const auto& s : series) {
+    calls += s.at("Calls").as_int64();
+    waited += s.at("WaitedForConnection").as_int64();
+  }
   EXPECT_EQ(calls, doc.at("DurationHistogram").at("Count").as_int64());  // every call is in one slice
+  EXPECT_EQ(waited, doc.at("WaitedForConnection").as_int64());
 }
 
 TEST_F(load_test, per_call_uuid_and_payload_lines) {

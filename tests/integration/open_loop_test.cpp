@@ -125,6 +125,10 @@ TEST(open_loop, latency_from_the_schedule_shows_the_stalls) {
   EXPECT_GE(waited, 90);
   EXPECT_LE(waited, 95);
   EXPECT_EQ(doc.at("GeneratorLagHistogram").at("Count").as_int64() + waited, 500);
+  // The time series says when: its slices add up to the same count.
+  std::int64_t waited_in_slices = 0;
+  for (const auto& slice : doc.at("TimeSeries").as_array()) waited_in_slices += slice.at("WaitedForConnection").as_int64();
+  EXPECT_EQ(waited_in_slices, waited);
   // Their lateness is the server's, and the report says so. (Whether the generator warning shows
   // depends on the free connections' own lag, a timing figure; report_text_test checks the logic.)
   EXPECT_NE(report.find("\nWaited for a busy connection : " + std::to_string(waited) + " of 500 calls ("),

@@ -19,7 +19,11 @@ TEST(live_stats, slice_is_the_difference_of_two_snapshots) {
   for (int i = 0; i < 100; ++i) s.record(done_at(200, 1 * ns_per_ms));
   const live_snapshot first = live_snapshot::of(s, 1 * ns_per_s);
   for (int i = 0; i < 40; ++i) s.record(done_at(200, 10 * ns_per_ms));
-  for (int i = 0; i < 10; ++i) s.record(done_at(503, 20 * ns_per_ms));
+  for (int i = 0; i < 10; ++i) {
+    call_record c = done_at(503, 20 * ns_per_ms);
+    c.connection_busy = i < 3;
+    s.record(c);
+  }
   const live_snapshot second = live_snapshot::of(s, 2 * ns_per_s);
   const time_slice t = slice_between(first, second, 0);
   EXPECT_DOUBLE_EQ(t.start, 1.0);
@@ -28,6 +32,7 @@ TEST(live_stats, slice_is_the_difference_of_two_snapshots) {
   EXPECT_EQ(t.ok, 40);
   EXPECT_EQ(t.codes, (std::map<int, std::int64_t>{{200, 40}, {503, 10}}));
   EXPECT_DOUBLE_EQ(t.qps, 50.0);
+  EXPECT_EQ(t.waited, 3);
   // Only this slice's calls count: the 1 ms calls of the first second are gone.
   EXPECT_NEAR(t.p50, 0.010, 0.010 / 1000);
   EXPECT_NEAR(t.p99, 0.020, 0.020 / 1000);
@@ -36,12 +41,15 @@ TEST(live_stats, slice_is_the_difference_of_two_snapshots) {
 TEST(live_stats, merge_adds_workers) {
   run_stats a, b;
   a.record(done_at(200, 1000));
-  b.record(done_at(503, 2000));
+  call_record held = done_at(503, 2000);
+  held.connection_busy = true;
+  b.record(held);
   live_snapshot s = live_snapshot::of(a, 5);
   s.merge(live_snapshot::of(b, 7));
   EXPECT_EQ(s.calls, 2);
   EXPECT_EQ(s.ok, 1);
   EXPECT_EQ(s.at, 7);
+  EXPECT_EQ(s.waited, 1);
   EXPECT_EQ(s.latency.count(), 2u);
 }
 
@@ -59,6 +67,9 @@ TEST(live_stats, lines) {
   EXPECT_EQ(line, "Interval 2.0s-3.0s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102");
   // Never a prefix that Fortio's report uses.
   EXPECT_NE(line.rfind("Code ", 0), 0u);
+  t.waited = 12;
+  EXPECT_EQ(format_interval(t), line + ", 12 waited for a busy connection");
+  t.waited = 0;
   run_options o;
   o.calls = 5000;
   live_snapshot now;
