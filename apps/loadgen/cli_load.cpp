@@ -77,7 +77,7 @@ int run_load(const std::vector<std::string>& args) {
   app.add_flag("--uniform", o.uniform, "Stagger connection start times evenly (QPS mode)");
   app.add_flag("--jitter", o.jitter, "Move each call's due time by up to +/-10% (QPS mode)");
   app.add_flag("--nocatchup", o.nocatchup, "Skip calls whose slot passed while the connection was busy");
-  app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may use)");
+  app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)");
   app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)");
   app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson");
   app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration");

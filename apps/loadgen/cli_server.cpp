@@ -23,7 +23,7 @@ int run_server(const std::vector<std::string>& args) {
   app.add_option("--max-pending", o.max_pending, "Circuit breaker: requests waiting for a slot (Envoy's http1MaxPendingRequests)");
   app.add_option("--echo-server-default-params", o.default_params, "Query used when a request has none, e.g. \"status=503:10\"");
   app.add_option("--echo-debug-path", o.debug_path, "Path of the debug page (empty disables it)");
-  app.add_option("--threads", o.threads, "Server threads (default: the CPUs this process may use)");
+  app.add_option("--threads", o.threads, "Server threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)");
   app.add_option("--server-idle-timeout", idle, "Close keep-alive connections idle this long (Go duration)");
   app.add_option("--cert", o.cert, "TLS certificate (PEM): serve https");
   app.add_option("--key", o.key, "TLS private key (PEM)");
