@@ -5,15 +5,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "loadgen/text.hpp"
+
 namespace loadgen {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
 
 // A whole decimal number making up all of s, or nullopt.
 std::optional<std::int64_t> whole_number(std::string_view s) {

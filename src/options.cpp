@@ -3,21 +3,15 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <string_view>
 
 #include "loadgen/error.hpp"
 #include "loadgen/proxy.hpp"
-
-#include <cstdlib>
+#include "loadgen/text.hpp"
 
 namespace loadgen {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool parse_double(std::string_view s, double* out) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);

@@ -5,6 +5,7 @@
 
 #include "loadgen/error.hpp"
 #include "loadgen/http_request.hpp"
+#include "loadgen/text.hpp"
 
 namespace loadgen {
 namespace {
@@ -12,12 +13,6 @@ namespace {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 const char* first_env(const getenv_fn& getenv, const char* upper, const char* low) {
@@ -33,7 +28,7 @@ bool no_proxy_matches(const std::string& no_proxy, const url& target) {
   std::size_t pos = 0;
   while (pos <= no_proxy.size()) {
     const std::size_t comma = no_proxy.find(',', pos);
-    std::string entry = lower(trim(no_proxy.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)));
+    std::string entry = lower(std::string(trim(std::string_view(no_proxy).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos))));
     pos = comma == std::string::npos ? no_proxy.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     if (entry == "*") return true;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include "loadgen/text.hpp"
+
 namespace loadgen {
 namespace {
 
@@ -19,12 +21,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   for (std::size_t i = 0; i < a.size(); ++i)
     if (lower(a[i]) != b[i]) return false;
   return true;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 // Calls f(token) for each comma-separated, trimmed token of a header value.
