@@ -15,7 +15,8 @@ live_reporter::live_reporter(const run_options& options, std::vector<std::unique
       start_(run_start),
       interval_(interval),
       progress_(progress),
-      print_intervals_(print_intervals) {
+      print_intervals_(print_intervals),
+      planned_end_(options.count_mode() || options.until_interrupted() ? 0 : run_start + options.duration) {
   boundary_.at = run_start;
   thread_ = std::thread([this] { loop(); });
 }
@@ -52,7 +53,11 @@ void live_reporter::loop() {
     next += tick;
     live_snapshot snap = snapshot();
     recent = slice_between(last, snap, start_);
-    if (snap.at - boundary_.at >= interval_ - tick / 2) {
+    // The slice that would end at the planned end of a -t run is left to finish(), so it covers
+    // the calls still in flight then too, instead of leaving them a slice of a few milliseconds
+    // whose rate is noise.
+    const bool at_planned_end = planned_end_ > 0 && snap.at > planned_end_ - tick / 2 && snap.at < planned_end_ + tick / 2;
+    if (!at_planned_end && snap.at - boundary_.at >= interval_ - tick / 2) {
       series_.push_back(slice_between(boundary_, snap, start_));
       if (print_intervals_) {
         const std::string line = format_interval(series_.back());

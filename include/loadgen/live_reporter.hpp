@@ -40,6 +40,7 @@ private:
   nanos interval_;
   bool progress_;
   bool print_intervals_;
+  nanos planned_end_;  // start + -t, or 0 when the run has no planned end (-n, -t 0)
   std::mutex mutex_;
   std::condition_variable wake_;  // finish() wakes the thread at once instead of waiting a tick
   bool stop_ = false;

@@ -196,7 +196,9 @@ TEST_F(load_test, progress_line_on_a_terminal) {
 }
 
 TEST_F(load_test, time_series_in_the_json) {
-  const auto r = load({"-c", "2", "-qps", "100", "-t", "2s", "-quiet", "-json", "-", url("/echo")});
+  // Staggered, each connection due every 20 ms, each call 15 ms: connection 1's last call is due at
+  // 1.99 s and ends at 2.005 s, after the end of -t.
+  const auto r = load({"-c", "2", "-qps", "100", "-uniform", "-t", "2s", "-quiet", "-json", "-", url("/echo?delay=15ms")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = boost::json::parse(r.out).as_object();
   const auto& series = doc.at("TimeSeries").as_array();
@@ -208,6 +210,8 @@ TEST_F(load_test, time_series_in_the_json) {
   }
   EXPECT_EQ(calls, doc.at("DurationHistogram").at("Count").as_int64());  // every call is in one slice
   EXPECT_EQ(waited, doc.at("WaitedForConnection").as_int64());
+  // The calls in flight at the end of -t belong to the last slice, not to a few-ms slice of their own.
+  EXPECT_GT(series.back().at("Duration").to_number<double>(), 0.25) << r.out;
 }
 
 TEST_F(load_test, per_call_uuid_and_payload_lines) {
