@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "loadgen/worker.hpp"
 
@@ -56,7 +57,7 @@ void live_reporter::loop() {
     // The slice that would end at the planned end of a -t run is left to finish(), so it covers
     // the calls still in flight then too, instead of leaving them a slice of a few milliseconds
     // whose rate is noise.
-    const bool at_planned_end = planned_end_ > 0 && snap.at > planned_end_ - tick / 2 && snap.at < planned_end_ + tick / 2;
+    const bool at_planned_end = planned_end_ > 0 && std::llabs(snap.at - planned_end_) < tick / 2;
     if (!at_planned_end && snap.at - boundary_.at >= interval_ - tick / 2) {
       series_.push_back(slice_between(boundary_, snap, start_));
       if (print_intervals_) {

@@ -28,7 +28,8 @@ bool no_proxy_matches(const std::string& no_proxy, const url& target) {
   std::size_t pos = 0;
   while (pos <= no_proxy.size()) {
     const std::size_t comma = no_proxy.find(',', pos);
-    std::string entry = lower(std::string(trim(std::string_view(no_proxy).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos))));
+    const std::size_t end = comma == std::string::npos ? no_proxy.size() : comma;
+    std::string entry = lower(std::string(trim(std::string_view(no_proxy).substr(pos, end - pos))));
     pos = comma == std::string::npos ? no_proxy.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     if (entry == "*") return true;
