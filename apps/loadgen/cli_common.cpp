@@ -8,7 +8,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "loadgen/error.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen::cli {
 

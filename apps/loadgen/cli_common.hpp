@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "loadgen/go_flags.hpp"
-#include "loadgen/options.hpp"
+#include "loadgen/core/go_flags.hpp"
+#include "loadgen/core/options.hpp"
 
 namespace loadgen::cli {
 

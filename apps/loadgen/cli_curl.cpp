@@ -7,8 +7,9 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "http_flags.hpp"
-#include "loadgen/curl.hpp"
-#include "loadgen/error.hpp"
+#include "loadgen/client/curl.hpp"
+#include "loadgen/wire/proxy.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen::cli {
 
@@ -25,6 +26,7 @@ int run_curl(const std::vector<std::string>& args) {
     apply_http_flags(f, o);
     bool assumed = false;
     validate(o, &assumed);
+    select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
     std::ios::sync_with_stdio(false);
     const fetch_result r = fetch(o, std::cerr, std::cout);

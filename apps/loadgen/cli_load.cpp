@@ -10,10 +10,13 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "http_flags.hpp"
-#include "loadgen/error.hpp"
-#include "loadgen/report_json.hpp"
-#include "loadgen/report_text.hpp"
-#include "loadgen/runner.hpp"
+#include "loadgen/core/error.hpp"
+#include "loadgen/report/report_json.hpp"
+#include "loadgen/report/report_text.hpp"
+#include "loadgen/report/live_reporter.hpp"
+#include "loadgen/platform/process.hpp"
+#include "loadgen/wire/proxy.hpp"
+#include "loadgen/client/runner.hpp"
 
 namespace loadgen::cli {
 namespace {
@@ -119,12 +122,14 @@ int run_load(const std::vector<std::string>& args) {
     else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
     bool assumed = false;
     validate(o, &assumed);
+    select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
 
     const int cpus = available_cpus();
     const int planned_connections = o.count_mode() ? static_cast<int>(std::min<std::int64_t>(o.connections, o.calls)) : o.connections;
     print(format_banner(o, cpus, std::min(o.threads > 0 ? o.threads : cpus, planned_connections)));
-    const run_result r = run_load(o, [&](const run_result& started) { print(format_starting(o, started)); });
+    live_reporter live(o, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);
+    const run_result r = run_load(o, [&](const run_result& started) { print(format_starting(o, started)); }, &live);
     print(format_report(o, r));
     if (!o.json_path.empty()) write_json(o, r);
     return exit_ok;

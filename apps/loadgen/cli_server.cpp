@@ -4,8 +4,8 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "http_flags.hpp"
-#include "loadgen/echo_server.hpp"
-#include "loadgen/error.hpp"
+#include "loadgen/server/echo_server.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen::cli {
 

@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "cli_common.hpp"
-#include "loadgen/duration.hpp"
-#include "loadgen/error.hpp"
+#include "loadgen/core/duration.hpp"
+#include "loadgen/core/error.hpp"
 
 #include <cstring>
 #include <spdlog/spdlog.h>

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "loadgen/options.hpp"
+#include "loadgen/core/options.hpp"
 
 namespace loadgen::cli {
 

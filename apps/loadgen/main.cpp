@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "loadgen/version.hpp"
+#include "loadgen/core/version.hpp"
 
 namespace {
 

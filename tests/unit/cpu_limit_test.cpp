@@ -1,4 +1,4 @@
-#include "loadgen/cpu_limit.hpp"
+#include "loadgen/core/cpu_limit.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/duration.hpp"
+#include "loadgen/core/duration.hpp"
 
 #include <cstdint>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "loadgen/echo_params.hpp"
+#include "loadgen/wire/echo_params.hpp"
 
 #include <gtest/gtest.h>
 

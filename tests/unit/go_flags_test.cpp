@@ -1,4 +1,4 @@
-#include "loadgen/go_flags.hpp"
+#include "loadgen/core/go_flags.hpp"
 
 #include <algorithm>
 #include <string>
@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
 
-#include "loadgen/error.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen {
 namespace {

@@ -1,4 +1,4 @@
-#include "loadgen/go_format.hpp"
+#include "loadgen/core/go_format.hpp"
 
 #include <cmath>
 #include <cstdint>

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "loadgen/version.hpp"
+#include "loadgen/core/version.hpp"
 
 namespace loadgen::testing {
 

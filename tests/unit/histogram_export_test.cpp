@@ -1,4 +1,4 @@
-#include "loadgen/histogram_export.hpp"
+#include "loadgen/report/histogram_export.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/histogram.hpp"
+#include "loadgen/core/histogram.hpp"
 
 #include <gtest/gtest.h>
 

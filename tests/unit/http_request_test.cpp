@@ -1,4 +1,4 @@
-#include "loadgen/http_request.hpp"
+#include "loadgen/wire/http_request.hpp"
 
 #include <gtest/gtest.h>
 

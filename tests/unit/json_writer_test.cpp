@@ -1,4 +1,4 @@
-#include "loadgen/json_writer.hpp"
+#include "loadgen/report/json_writer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/live_stats.hpp"
+#include "loadgen/report/live_stats.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "loadgen/options.hpp"
+#include "loadgen/core/options.hpp"
 
 #include <gtest/gtest.h>
 
 #include <functional>
 
-#include "loadgen/error.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen {
 namespace {

@@ -1,10 +1,10 @@
-#include "loadgen/proxy.hpp"
+#include "loadgen/wire/proxy.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "loadgen/error.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen {
 namespace {

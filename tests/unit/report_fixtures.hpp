@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "loadgen/options.hpp"
-#include "loadgen/run_result.hpp"
-#include "loadgen/url.hpp"
+#include "loadgen/core/options.hpp"
+#include "loadgen/core/run_result.hpp"
+#include "loadgen/core/url.hpp"
 
 namespace loadgen::testing {
 

@@ -1,4 +1,4 @@
-#include "loadgen/report_json.hpp"
+#include "loadgen/report/report_json.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/report_text.hpp"
+#include "loadgen/report/report_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "golden.hpp"
-#include "loadgen/version.hpp"
+#include "loadgen/core/version.hpp"
 #include "report_fixtures.hpp"
 
 namespace loadgen {

@@ -1,4 +1,4 @@
-#include "loadgen/response_parser.hpp"
+#include "loadgen/wire/response_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/run_stats.hpp"
+#include "loadgen/core/run_stats.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "loadgen/url.hpp"
+#include "loadgen/core/url.hpp"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "loadgen/error.hpp"
+#include "loadgen/core/error.hpp"
 
 namespace loadgen {
 namespace {

@@ -1,0 +1,96 @@
+#pragma once
+// The settings of one `load` run as plain data (pure). Defaults are Fortio's. The CLI binding
+// (apps/loadgen/cli_load.cpp) writes into this; validate() checks and normalises it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "loadgen/core/clock.hpp"
+#include "loadgen/core/schedule.hpp"
+#include "loadgen/core/url.hpp"
+
+namespace loadgen {
+
+// Fortio's log levels, in order; the report shows more lines at lower levels.
+enum class log_level { debug = 0, verbose = 1, info = 2, warning = 3, error = 4, critical = 5, fatal = 6 };
+
+// Where latency is measured from (see shared/design/open-loop.md).
+enum class measure_from { due, sent };
+
+struct run_options {
+  std::string url_text;           // as typed
+  url target;                     // parsed by validate()
+  int connections = 4;            // -c; 0 means 4 (Fortio), negative means 1
+  int threads = 0;                // -threads; 0 = the CPUs this process may use
+  double qps = 8;                 // -qps: total calls/s over all connections; <= 0 is max speed
+  std::int64_t calls = 0;         // -n: exact number of calls; > 0 overrides -t, no warmup
+  nanos duration = 5 * ns_per_s;  // -t: 0 (or negative) runs until interrupted
+  double resolution = 0.001;      // -r: histogram resolution in seconds
+  double offset = 0;              // -offset: histogram offset in seconds
+  std::vector<double> percentiles{50, 75, 90, 99, 99.9};  // -p
+  std::vector<std::pair<std::string, std::string>> headers;  // -H, in order (Host handled apart)
+  std::string host_override;      // -H "Host: x"
+  std::string method;             // -X; empty: GET, or POST with a payload or content type
+  std::string payload;            // the body (from -payload, -payload-size or -payload-file)
+  bool has_payload = false;
+  std::vector<std::string> payload_lines;  // -payload-lines: one payload per line, used round robin
+  std::string user;               // -user "user:password": Basic auth (never printed)
+  bool follow_redirects = false;  // -L: follow up to 10 redirects (load: same host and port)
+  std::string content_type;       // -content-type (or -H content-type:)
+  nanos timeout = 3 * ns_per_s;   // -timeout: connect, and write + whole read of each call
+  bool keepalive = true;          // -keepalive
+  int reuse_min = 0, reuse_max = 0;  // -connection-reuse min:max; 0:0 is unlimited
+  bool allow_initial_errors = false;
+  int abort_on = 0;               // -abort-on: status that stops the run; -1 = transport errors; 0 = off
+  std::string labels;             // -labels
+  std::string json_path;          // -json: file, or "-" for stdout
+  log_level level = log_level::info;
+  bool uniform = false, jitter = false, nocatchup = false;
+  bool http10 = false;
+  std::string resolve_ip;         // -resolve: connect here, keep the URL host for Host
+  std::string unix_socket;        // -unix-socket path
+  arrival_kind arrival = arrival_kind::constant;  // -arrival constant|poisson
+  nanos ramp = 0;                 // -ramp
+  measure_from latency_from = measure_from::due;  // -measure-from due|sent
+  // -busy-wait: in QPS mode a connection sleeps until this long before its call is due, then
+  // busy-waits (yielding to the event loop) until the due time. Waking from a sleep takes tens of
+  // microseconds on a virtual machine, which would show as dispatch lag; the spin costs CPU
+  // instead. 0 only sleeps; the CLI defaults to 0 under a cgroup CPU limit (a pod's limits.cpu),
+  // where spinning would spend the quota and get the process throttled.
+  nanos busy_wait = 100 * ns_per_us;
+  std::string user_agent;         // default "loadgen/<version>"; "-H User-Agent:" overrides
+  bool insecure = false;          // -k / -https-insecure: do not verify the server's certificate
+  std::string ca_cert;            // -cacert: trust this CA file instead of the system store
+  std::string cert, key;          // -cert / -key: client certificate for mutual TLS
+  std::string proxy_flag;         // -proxy URL ("direct": ignore the environment)
+  std::optional<url> proxy;       // the proxy in use (from -proxy or HTTP(S)_PROXY/NO_PROXY)
+  nanos interval = 0;             // -interval: print a line per interval; 0 = don't (the JSON time series uses 1s)
+  bool progress = false;          // rewrite a live progress line on stderr (set when it is a terminal)
+
+  bool max_speed() const noexcept { return qps <= 0; }
+  bool count_mode() const noexcept { return calls > 0; }
+  bool until_interrupted() const noexcept { return !count_mode() && duration <= 0; }
+  bool warmup() const noexcept { return !count_mode(); }
+};
+
+// Checks ranges and parses the URL; normalises Fortio's special values (-c 0 -> 4, -r <= 0 ->
+// 0.001, negative timeout -> 3s). Throws loadgen::error: exit 2 for a bad flag value (percentile
+// outside (0,100), reuse range min > max, ...), exit 1 for a bad URL.
+void validate(run_options& options, bool* assumed_scheme = nullptr);
+
+// Parses "-p" ("50, 75,99.9"): trims spaces, skips empty entries; each must be in (0, 100).
+std::vector<double> parse_percentiles(const std::string& text);
+
+// Parses "-connection-reuse" ("min:max" or "n").
+std::pair<int, int> parse_reuse_range(const std::string& text);
+
+// Parses one "-H" value "Name: value" (name trimmed, must be non-empty and a token).
+std::pair<std::string, std::string> parse_header(const std::string& text);
+
+// The per-connection call counts for -n: total/c each, connection 0 also gets the remainder.
+// Never more connections than calls (Fortio would make n+c-1 calls when c > n; we make n).
+std::vector<std::int64_t> split_calls(std::int64_t total, int connections);
+
+}  // namespace loadgen

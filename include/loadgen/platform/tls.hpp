@@ -1,0 +1,31 @@
+#pragma once
+// TLS set-up (OpenSSL through Asio), the one place contexts are built: the client's (one per run,
+// shared read-only by every connection) and the server's; failures described in words a person
+// can act on.
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "loadgen/core/options.hpp"
+
+namespace loadgen {
+
+// A client context: TLS 1.2+, the system trust store (or -cacert), server certificates verified
+// unless -k, the client certificate and key of -cert/-key, ALPN "http/1.1", and a session cache so
+// reconnects resume. Throws loadgen::error (exit 1) when a file cannot be loaded.
+std::shared_ptr<boost::asio::ssl::context> make_client_tls(const run_options& options);
+
+// A server context with this certificate chain and key (PEM). Throws loadgen::error (exit 1) when
+// a file cannot be loaded.
+std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert, const std::string& key);
+
+// Prepares a new connection's SSL object: SNI and the expected host name (always the URL's host,
+// whatever -H Host: or -resolve say).
+void prepare_client_ssl(SSL* ssl, const run_options& options);
+
+// "certificate verify failed: certificate has expired" and the like, from a failed handshake.
+std::string describe_tls_failure(SSL* ssl, const boost::system::error_code& ec);
+
+}  // namespace loadgen

@@ -1,0 +1,34 @@
+#pragma once
+// `loadgen server`: Fortio's echo/debug HTTP server on Beast, plus a circuit-breaker mode that
+// answers like Envoy when more requests arrive than -max-active + -max-pending allow.
+#include <cstdint>
+#include <string>
+
+#include "loadgen/core/clock.hpp"
+#include "loadgen/wire/echo_params.hpp"
+
+namespace loadgen {
+
+struct server_options {
+  std::string listen = "8080";     // -http-port: "port", "host:port", or "disabled"
+  echo_limits limits;              // -max-echo-delay, -maxpayloadsizekb
+  int max_active = 0;              // -max-active: requests served at once; 0 = no limit (no breaker)
+  int max_pending = 0;             // -max-pending: requests waiting for a slot (with -max-active)
+  std::string default_params;      // -echo-server-default-params: used when the URI has no '?'
+  std::string debug_path = "/debug";  // -echo-debug-path; "" disables it
+  int threads = 0;                 // -threads; 0 = the CPUs this process may use
+  nanos idle_timeout = 30 * ns_per_s;  // -server-idle-timeout
+  std::string cert, key;           // -cert/-key: serve TLS
+};
+
+// Envoy's answer to a request over its circuit-breaker limits (body and header as Envoy sends).
+inline constexpr const char* envoy_overflow_body =
+    "upstream connect error or disconnect/reset before headers. reset reason: overflow";
+
+// Serves until SIGINT or SIGTERM, then stops accepting, lets in-flight requests finish (bounded
+// by the longest echo delay plus a second), prints what it served (and shed) on stderr, and
+// returns 0. A second signal exits at once. Throws loadgen::error (exit 1) when it cannot listen
+// or load the TLS files.
+int run_echo_server(const server_options& options);
+
+}  // namespace loadgen

@@ -1,0 +1,106 @@
+#include "loadgen/core/options.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
+#include "loadgen/core/error.hpp"
+#include "loadgen/core/text.hpp"
+
+namespace loadgen {
+namespace {
+
+bool parse_double(std::string_view s, double* out) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool parse_int(std::string_view s, int* out) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool is_token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<double> parse_percentiles(const std::string& text) {
+  std::vector<double> out;
+  std::string_view rest = text;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    if (!item.empty()) {
+      double p = 0;
+      if (!parse_double(item, &p))
+        throw flag_error("invalid percentile \"" + std::string(item) + "\" in -p \"" + text + "\"");
+      if (!(p > 0 && p < 100))
+        throw flag_error("percentile " + std::string(item) + " in -p is outside (0, 100)");
+      out.push_back(p);
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::pair<int, int> parse_reuse_range(const std::string& text) {
+  const std::string_view t = trim(text);
+  const size_t colon = t.find(':');
+  int lo = 0, hi = 0;
+  const bool ok = colon == std::string_view::npos
+                      ? parse_int(t, &lo) && (hi = lo, true)
+                      : parse_int(trim(t.substr(0, colon)), &lo) && parse_int(trim(t.substr(colon + 1)), &hi);
+  if (!ok || lo < 0 || hi < 0)
+    throw flag_error("invalid -connection-reuse \"" + text + "\" (want min:max or n, non-negative)");
+  if (lo > hi) throw flag_error("invalid -connection-reuse \"" + text + "\": min is above max");
+  if ((lo == 0) != (hi == 0))
+    throw flag_error("invalid -connection-reuse \"" + text + "\": 0 (unlimited) cannot be mixed with a limit");
+  return {lo, hi};
+}
+
+std::pair<std::string, std::string> parse_header(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos)
+    throw flag_error("invalid header \"" + text + "\" (want \"Name: value\")");
+  const std::string_view name = trim(std::string_view(text).substr(0, colon));
+  if (name.empty()) throw flag_error("invalid header \"" + text + "\": empty name");
+  for (char c : name)
+    if (!is_token_char(c)) throw flag_error("invalid header \"" + text + "\": bad character in the name");
+  const std::string_view value = trim(std::string_view(text).substr(colon + 1));
+  for (char c : value)
+    if (c == '\r' || c == '\n') throw flag_error("invalid header \"" + text + "\": line break in the value");
+  return {std::string(name), std::string(value)};
+}
+
+std::vector<std::int64_t> split_calls(std::int64_t total, int connections) {
+  if (total <= 0 || connections <= 0) return {};
+  const std::int64_t c = std::min<std::int64_t>(connections, total);
+  std::vector<std::int64_t> out(static_cast<size_t>(c), total / c);
+  out[0] += total % c;
+  return out;
+}
+
+void validate(run_options& o, bool* assumed_scheme) {
+  if (o.url_text.empty()) throw run_error("a URL is needed, e.g. loadgen load -qps 0 -n 10 http://localhost:8080/");
+  o.target = parse_url(o.url_text, assumed_scheme);
+  if (o.connections == 0) o.connections = 4;  // Fortio: 0 means the default
+  if (o.connections < 0) o.connections = 1;
+  if (o.threads < 0) throw flag_error("-threads must be 0 (auto) or more");
+  if (!std::isfinite(o.qps)) throw flag_error("-qps must be a number");
+  if (!(o.resolution > 0)) o.resolution = 0.001;
+  if (o.timeout < 0) o.timeout = 3 * ns_per_s;
+  if (o.timeout == 0) throw flag_error("-timeout must be above 0");
+  if (o.calls < 0) o.calls = 0;
+  if (o.ramp < 0) throw flag_error("-ramp must not be negative");
+  if (o.busy_wait < 0) throw flag_error("-busy-wait must not be negative");
+  if (o.ramp > 0 && o.max_speed()) throw flag_error("-ramp needs a target rate: set -qps above 0");
+  if (o.user_agent.empty()) o.user_agent = "loadgen/" + std::string(LOADGEN_VERSION);
+  if (o.abort_on < -1 || o.abort_on > 999) throw flag_error("-abort-on must be an HTTP status, or -1 for transport errors");
+}
+
+}  // namespace loadgen

@@ -1,0 +1,331 @@
+#include "loadgen/report/report_json.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "loadgen/core/duration.hpp"
+#include "loadgen/core/go_format.hpp"
+#include "loadgen/report/histogram_export.hpp"
+#include "loadgen/wire/http_request.hpp"
+#include "loadgen/report/json_writer.hpp"
+#include "loadgen/core/outcome.hpp"
+#include "loadgen/core/version.hpp"
+
+namespace loadgen {
+namespace {
+
+std::string normalised_url(const run_options& o) {
+  return o.target.scheme.empty() ? o.url_text : o.target.to_string();
+}
+
+// Go's Duration.Seconds(): whole seconds plus the remainder (so ActualQPS matches Fortio's digits).
+double go_seconds(nanos d) {
+  return static_cast<double>(d / ns_per_s) + static_cast<double>(d % ns_per_s) / 1e9;
+}
+
+// A broken-down civil time (proleptic Gregorian), from seconds since the Unix epoch already
+// shifted to local time. Howard Hinnant's days-to-civil algorithm; no time zone database needed.
+struct civil_time {
+  std::int64_t year;
+  int month, day, hour, minute, second;
+};
+
+civil_time to_civil(std::int64_t seconds) {
+  std::int64_t days = seconds / 86400;
+  std::int64_t rem = seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const std::int64_t doe = days - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return {year, month, day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60)};
+}
+
+// Local wall-clock seconds and the nanosecond part of the start time.
+std::pair<std::int64_t, std::int64_t> local_start(const run_result& r) {
+  std::int64_t sec = r.start_unix_ns / ns_per_s;
+  std::int64_t nsec = r.start_unix_ns % ns_per_s;
+  if (nsec < 0) {
+    nsec += ns_per_s;
+    --sec;
+  }
+  return {sec + r.utc_offset_seconds, nsec};
+}
+
+// Go's time.RFC3339Nano: "2006-01-02T15:04:05.999999999Z07:00" (fraction without trailing zeros,
+// none at all on a whole second; "Z" for offset 0).
+std::string rfc3339_nano(const run_result& r) {
+  const auto [sec, nsec] = local_start(r);
+  const civil_time t = to_civil(sec);
+  std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", t.year, t.month, t.day, t.hour,
+                                t.minute, t.second);
+  if (nsec != 0) {
+    std::string frac = fmt::format("{:09d}", nsec);
+    while (frac.back() == '0') frac.pop_back();
+    out += "." + frac;
+  }
+  const int off = r.utc_offset_seconds;
+  if (off == 0) return out + "Z";
+  const int a = off < 0 ? -off : off;
+  return out + fmt::format("{}{:02d}:{:02d}", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+void write_histogram(json_writer& w, const fortio_histogram& e, bool with_percentiles) {
+  w.begin_object();
+  w.field("Count", e.count);
+  w.field("Min", e.min);
+  w.field("Max", e.max);
+  w.field("Sum", e.sum);
+  w.field("Avg", e.avg);
+  w.field("StdDev", e.stddev);
+  w.key("Data");
+  if (e.data.empty()) {
+    w.null();
+  } else {
+    w.begin_array();
+    for (const auto& b : e.data) {
+      w.begin_object();
+      w.field("Start", b.start);
+      w.field("End", b.end);
+      w.field("Percent", b.percent);
+      w.field("Count", b.count);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  // Fortio leaves the key out when there is no data (omitempty).
+  if (with_percentiles && !e.percentiles.empty()) {
+    w.key("Percentiles");
+    w.begin_array();
+    for (const auto& p : e.percentiles) {
+      w.begin_object();
+      w.field("Percentile", p.percentile);
+      w.field("Value", p.value);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_latency(json_writer& w, std::string_view key, const histogram& h, const run_options& o) {
+  w.key(key);
+  write_histogram(w, export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles), true);
+}
+
+// Go marshals map keys sorted as strings ("-1" < "200" < "503").
+template <class Map>
+std::vector<std::pair<std::string, std::int64_t>> string_keyed(const Map& m) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (const auto& [k, v] : m) out.emplace_back(fmt::format("{}", k), v);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void write_counts(json_writer& w, std::string_view key, const std::vector<std::pair<std::string, std::int64_t>>& m) {
+  w.key(key);
+  w.begin_object();
+  for (const auto& [k, v] : m) {
+    w.field(k, v);
+  }
+  w.end_object();
+}
+
+std::string requested_duration(const run_options& o, const run_result& r) {
+  if (o.count_mode()) {
+    std::string out = fmt::format("exactly {} calls", o.calls);
+    if (r.interrupted) out += fmt::format(", interrupted after {}", r.stats.calls());
+    return out;
+  }
+  if (o.until_interrupted()) return "until stop";
+  return format_go_duration(o.duration);
+}
+
+}  // namespace
+
+std::string default_labels(const run_options& options, const std::string& hostname) {
+  const std::string url = normalised_url(options);
+  std::string_view u = url;
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (u.substr(0, scheme.size()) == scheme) {
+      u.remove_prefix(scheme.size());
+      break;
+    }
+  }
+  return std::string(u) + " , " + hostname;
+}
+
+std::string run_id(const run_options& options, const run_result& result) {
+  const civil_time t = to_civil(local_start(result).first);
+  std::string id = fmt::format("{:04d}-{:02d}-{:02d}-{:02d}{:02d}{:02d}", t.year, t.month, t.day, t.hour, t.minute,
+                               t.second);
+  const std::string labels = options.labels.empty() ? default_labels(options, result.hostname) : options.labels;
+  if (labels.empty()) return id;
+  char last = '_';
+  id.push_back(last);
+  for (const char ch : labels) {
+    const bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    if (alnum) {
+      last = ch;
+    } else {
+      if (last == '_') continue;
+      last = '_';
+    }
+    id.push_back(last);
+  }
+  if (last == '_') id.pop_back();
+  if (id.size() > 96) id.resize(96);
+  return id;
+}
+
+std::string format_json(const run_options& options, const run_result& result) {
+  const run_options& o = options;
+  const run_stats& s = result.stats;
+  const std::int64_t calls = s.calls();
+  const double seconds = go_seconds(result.elapsed);
+
+  std::map<std::string, std::int64_t> ips;
+  std::map<int, std::int64_t> sockets_by_index;
+  for (int i = 0; i < result.connections; ++i) sockets_by_index[i] = 0;
+  for (const auto& c : s.connections) {
+    sockets_by_index[c.index] += c.sockets;
+    for (const auto& [ip, n] : c.ips) ips[ip] += n;
+  }
+  std::int64_t socket_count = 0;
+  for (const auto& [i, n] : sockets_by_index) socket_count += n;
+
+  json_writer w;
+  w.begin_object();
+  w.field("RunType", "HTTP");
+  w.field("Labels", o.labels.empty() ? default_labels(o, result.hostname) : o.labels);
+  w.field("StartTime", rfc3339_nano(result));
+  w.field("RequestedQPS", o.max_speed() ? std::string("max") : go_g_prec(o.qps, 9));
+  w.field("RequestedDuration", requested_duration(o, result));
+  w.field("ActualQPS", seconds > 0 ? static_cast<double>(calls) / seconds : 0.0);
+  w.field("ActualDuration", static_cast<std::int64_t>(result.elapsed));
+  w.field("NumThreads", result.connections);
+  w.field("Version", version);
+  write_latency(w, "DurationHistogram", s.latency, o);
+  write_latency(w, "ErrorsDurationHistogram", s.errors, o);
+  w.field("Exactly", o.count_mode() ? o.calls : std::int64_t{0});
+  w.field("Jitter", o.jitter);
+  w.field("Uniform", o.uniform);
+  w.field("NoCatchUp", o.nocatchup);
+  w.field("RunID", 0);
+  w.field("AccessLoggerInfo", "");
+  w.field("ID", run_id(o, result));
+  write_counts(w, "RetCodes", string_keyed(s.codes()));
+  write_counts(w, "IPCountMap", string_keyed(ips));
+  w.field("Insecure", false);
+  w.field("MTLS", false);
+  w.field("CACert", "");
+  w.field("Cert", "");
+  w.field("Key", "");
+  w.field("UnixDomainSocket", o.unix_socket);
+  w.field("URL", normalised_url(o));
+  w.field("NumConnections", 1);
+  w.field("Compression", false);
+  w.field("DisableFastClient", false);
+  w.field("HTTP10", o.http10);
+  w.field("H2", false);
+  w.field("DisableKeepAlive", !o.keepalive);
+  w.field("AllowHalfClose", false);
+  w.field("FollowRedirects", false);
+  w.field("Resolve", o.resolve_ip);
+  w.field("HTTPReqTimeOut", static_cast<std::int64_t>(o.timeout));
+  // Deliberately always empty: Fortio writes the URL's user:password here in plain text.
+  w.field("UserCredentials", "");
+  w.field("ContentType", o.content_type);
+  w.field("Payload", o.has_payload ? base64_encode(o.payload) : std::string());
+  w.field("MethodOverride", o.method);
+  w.field("LogErrors", true);
+  w.field("SequentialWarmup", false);
+  w.key("ConnReuseRange");
+  w.begin_array();
+  w.value(o.reuse_min);
+  w.value(o.reuse_max);
+  w.end_array();
+  w.field("NoResolveEachConn", false);
+  w.field("Offset", static_cast<std::int64_t>(std::llround(o.offset * 1e9)));
+  w.field("Resolution", o.resolution);
+  w.key("Sizes");
+  write_histogram(w, export_fortio(s.total_sizes, 1, 100, 0, {}), false);
+  w.key("HeaderSizes");
+  write_histogram(w, export_fortio(s.header_sizes, 1, 5, 0, {}), false);
+  w.key("Sockets");
+  w.begin_array();
+  for (const auto& [i, n] : sockets_by_index) w.value(n);
+  w.end_array();
+  w.field("SocketCount", socket_count);
+  write_latency(w, "ConnectionStats", s.connect, o);
+  w.field("AbortOn", o.abort_on);
+
+  // loadgen's own fields.
+  w.field("LatencyFrom", o.latency_from == measure_from::sent ? "sent" : "due");
+  write_latency(w, "ServiceTimeHistogram", s.service, o);
+  write_latency(w, "DispatchLagHistogram", s.dispatch_lag, o);
+  write_latency(w, "GeneratorLagHistogram", s.generator_lag, o);
+  w.field("WaitedForConnection", s.waited_for_connection);
+  std::vector<std::pair<std::string, std::int64_t>> transport;
+  for (std::size_t i = 1; i < transport_error_kinds; ++i)
+    if (s.transport_counts[i] != 0)
+      transport.emplace_back(std::string(json_key(static_cast<transport_error>(i))), s.transport_counts[i]);
+  std::sort(transport.begin(), transport.end());
+  write_counts(w, "TransportErrors", transport);
+  w.field("EnvoyOverloaded", s.envoy_overloaded);
+  write_latency(w, "UpstreamServiceTimeHistogram", s.upstream_service_time, o);
+  std::vector<std::pair<std::string, const histogram*>> by_code;
+  for (const auto& [code, h] : s.latency_by_status)
+    if (h.count() > 0) by_code.emplace_back(std::to_string(code), &h);
+  std::sort(by_code.begin(), by_code.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  w.key("LatencyByCode");
+  w.begin_object();
+  for (const auto& [code, h] : by_code) write_latency(w, code, *h, o);
+  w.end_object();
+  w.field("Skipped", s.skipped);
+  w.field("Interrupted", result.interrupted);
+  w.field("Aborted", result.aborted);
+  write_latency(w, "TLSHandshakeHistogram", s.tls_handshake, o);
+  w.field("TLSResumed", s.tls_resumed);
+  w.field("FailureDetail", s.failure_detail);
+  // One entry per -interval (1 s by default): what happened in that slice of the run.
+  w.key("TimeSeries");
+  w.begin_array();
+  for (const time_slice& t : result.series) {
+    w.begin_object();
+    w.field("Start", t.start);
+    w.field("Duration", t.duration);
+    w.field("Calls", t.calls);
+    w.field("OK", t.ok);
+    w.field("QPS", t.qps);
+    std::vector<std::pair<std::string, std::int64_t>> codes;
+    for (const auto& [code, n] : t.codes) codes.emplace_back(std::to_string(code), n);
+    std::sort(codes.begin(), codes.end());
+    write_counts(w, "RetCodes", codes);
+    w.field("WaitedForConnection", t.waited);
+    w.field("P50", t.p50);
+    w.field("P99", t.p99);
+    w.field("Max", t.max);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.str();
+}
+
+}  // namespace loadgen

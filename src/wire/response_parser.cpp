@@ -1,0 +1,299 @@
+#include "loadgen/wire/response_parser.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <optional>
+
+#include "loadgen/core/text.hpp"
+
+namespace loadgen {
+namespace {
+
+// A head line longer than this is not a response we are willing to parse.
+constexpr std::size_t max_line = 64 * 1024;
+
+char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// a is compared case-insensitively with a lower-case literal b.
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != b[i]) return false;
+  return true;
+}
+
+// Calls f(token) for each comma-separated, trimmed token of a header value.
+template <class F>
+void for_each_token(std::string_view value, F&& f) {
+  while (!value.empty()) {
+    const std::size_t comma = value.find(',');
+    f(trim(value.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
+void response_parser::reset(bool head_request, response_observer* observer, bool keep_location) noexcept {
+  keep_location_ = keep_location;
+  location_.clear();
+  state_ = state::head;
+  mode_ = body_mode::none;
+  chunk_ = chunk_state::size;
+  observer_ = observer;
+  head_request_ = head_request;
+  error_ = nullptr;
+  status_ = 0;
+  minor_ = 1;
+  keep_alive_ = true;
+  connection_close_ = false;
+  connection_keep_alive_ = false;
+  chunked_ = false;
+  envoy_overloaded_ = false;
+  first_line_ = true;
+  upstream_ms_ = -1;
+  content_length_ = -1;
+  remaining_ = 0;
+  header_bytes_ = 0;
+  head_bytes_so_far_ = 0;
+  total_bytes_ = 0;
+  line_.clear();
+  head_.clear();
+}
+
+void response_parser::fail(const char* why) noexcept {
+  state_ = state::failed;
+  error_ = why;
+  keep_alive_ = false;
+}
+
+std::size_t response_parser::next_line(const char* data, std::size_t size, std::optional<std::string_view>& line) {
+  const void* nl = std::memchr(data, '\n', size);
+  const std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : size;
+  total_bytes_ += static_cast<std::int64_t>(take);
+  if (!nl) {
+    // The line goes on in the next read: keep what we have (line_ keeps its capacity).
+    line_.append(data, take);
+    if (line_.size() > max_line) fail("response line too long");
+    line.reset();
+    return take;
+  }
+  std::string_view whole(data, take - 1);
+  if (!line_.empty()) {
+    line_.append(whole);
+    whole = line_;
+  }
+  if (!whole.empty() && whole.back() == '\r') whole.remove_suffix(1);
+  line = whole;
+  return take;
+}
+
+std::size_t response_parser::feed(const char* data, std::size_t size) {
+  std::size_t used = 0;
+  while (used < size && state_ != state::done && state_ != state::failed) {
+    const char* p = data + used;
+    const std::size_t n = size - used;
+    if (state_ == state::body) {
+      used += feed_body(p, n);
+      continue;
+    }
+    // Head: one line at a time.
+    std::optional<std::string_view> line;
+    const std::size_t take = next_line(p, n, line);
+    used += take;
+    head_bytes_so_far_ += static_cast<std::int64_t>(take);
+    if (observer_) head_.append(p, take);
+    if (!line) break;
+    const bool ok = on_line(*line);
+    line_.clear();
+    if (!ok) break;
+  }
+  return used;
+}
+
+bool response_parser::on_line(std::string_view line) {
+  if (first_line_) {
+    first_line_ = false;
+    return on_status_line(line);
+  }
+  if (line.empty()) return end_of_head();
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    fail("malformed response header");
+    return false;
+  }
+  on_header(line.substr(0, colon), trim(line.substr(colon + 1)));
+  return state_ != state::failed;
+}
+
+bool response_parser::on_status_line(std::string_view line) {
+  // "HTTP/1.x SSS reason"
+  if (line.size() < 12 || line.compare(0, 7, "HTTP/1.") != 0 || line[8] != ' ' ||
+      line[7] < '0' || line[7] > '9') {
+    fail("not an HTTP/1.x status line");
+    return false;
+  }
+  minor_ = line[7] - '0';
+  int code = 0;
+  const auto [ptr, ec] = std::from_chars(line.data() + 9, line.data() + 12, code);
+  if (ec != std::errc() || ptr != line.data() + 12 || code < 100 || code > 999 ||
+      (line.size() > 12 && line[12] != ' ')) {
+    fail("bad status code");
+    return false;
+  }
+  status_ = code;
+  return true;
+}
+
+void response_parser::on_header(std::string_view name, std::string_view value) {
+  switch (name.size()) {
+    case 14:
+      if (iequals(name, "content-length")) {
+        std::int64_t v = -1;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec != std::errc() || ptr != value.data() + value.size() || v < 0 ||
+            (content_length_ >= 0 && content_length_ != v)) {
+          fail("bad Content-Length");
+          return;
+        }
+        content_length_ = v;
+      }
+      break;
+    case 17:
+      if (iequals(name, "transfer-encoding")) {
+        chunked_ = false;  // only the last coding decides
+        for_each_token(value, [&](std::string_view t) { chunked_ = iequals(t, "chunked"); });
+      }
+      break;
+    case 10:
+      if (iequals(name, "connection")) {
+        for_each_token(value, [&](std::string_view t) {
+          if (iequals(t, "close")) connection_close_ = true;
+          else if (iequals(t, "keep-alive")) connection_keep_alive_ = true;
+        });
+      }
+      break;
+    case 8:
+      if (keep_location_ && iequals(name, "location")) location_.assign(value);
+      break;
+    case 18:
+      if (iequals(name, "x-envoy-overloaded")) envoy_overloaded_ = true;
+      break;
+    case 29:
+      if (iequals(name, "x-envoy-upstream-service-time")) {
+        std::int64_t v = -1;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec == std::errc() && v >= 0) upstream_ms_ = v;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+bool response_parser::end_of_head() {
+  if (status_ >= 100 && status_ < 200 && status_ != 101) {
+    // An interim response (100 Continue, 103 Early Hints): the real one follows.
+    first_line_ = true;
+    head_bytes_so_far_ = 0;
+    content_length_ = -1;
+    chunked_ = connection_close_ = connection_keep_alive_ = envoy_overloaded_ = false;
+    head_.clear();
+    return true;
+  }
+  header_bytes_ = head_bytes_so_far_;
+  if (observer_) observer_->on_head(head_);
+  if (head_request_ || status_ == 204 || status_ == 304 || status_ < 200) mode_ = body_mode::none;
+  else if (chunked_) mode_ = body_mode::chunked;
+  else if (content_length_ >= 0) mode_ = content_length_ ? body_mode::length : body_mode::none;
+  else mode_ = body_mode::until_close;
+  keep_alive_ = minor_ == 0 ? connection_keep_alive_ && !connection_close_ : !connection_close_;
+  if (mode_ == body_mode::until_close) keep_alive_ = false;
+  remaining_ = content_length_;
+  if (mode_ == body_mode::none) finish();
+  else state_ = state::body;
+  return true;
+}
+
+std::size_t response_parser::feed_body(const char* data, std::size_t size) {
+  switch (mode_) {
+    case body_mode::length: {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::int64_t>(remaining_, static_cast<std::int64_t>(size)));
+      if (observer_) observer_->on_body({data, take});
+      remaining_ -= static_cast<std::int64_t>(take);
+      total_bytes_ += static_cast<std::int64_t>(take);
+      if (remaining_ == 0) finish();
+      return take;
+    }
+    case body_mode::until_close:
+      if (observer_) observer_->on_body({data, size});
+      total_bytes_ += static_cast<std::int64_t>(size);
+      return size;
+    case body_mode::chunked:
+      return feed_chunked(data, size);
+    case body_mode::none:
+      break;
+  }
+  finish();
+  return 0;
+}
+
+std::size_t response_parser::feed_chunked(const char* data, std::size_t size) {
+  std::size_t used = 0;
+  while (used < size && state_ == state::body) {
+    const char* p = data + used;
+    const std::size_t n = size - used;
+    if (chunk_ == chunk_state::data) {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::int64_t>(remaining_, static_cast<std::int64_t>(n)));
+      if (observer_) observer_->on_body({p, take});
+      remaining_ -= static_cast<std::int64_t>(take);
+      used += take;
+      total_bytes_ += static_cast<std::int64_t>(take);
+      if (remaining_ == 0) chunk_ = chunk_state::data_crlf;
+      continue;
+    }
+    // A line: chunk size, the CRLF after data, or a trailer.
+    std::optional<std::string_view> next;
+    used += next_line(p, n, next);
+    if (!next) break;
+    const std::string_view line = *next;
+    switch (chunk_) {
+      case chunk_state::size: {
+        const std::string_view digits = trim(line.substr(0, line.find(';')));
+        std::uint64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, 16);
+        if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || v > (1ull << 62)) {
+          fail("bad chunk size");
+          break;
+        }
+        remaining_ = static_cast<std::int64_t>(v);
+        chunk_ = v == 0 ? chunk_state::trailer : chunk_state::data;
+        break;
+      }
+      case chunk_state::data_crlf:
+        if (!line.empty()) fail("missing CRLF after chunk data");
+        chunk_ = chunk_state::size;
+        break;
+      case chunk_state::trailer:
+        if (line.empty()) finish();
+        break;
+      case chunk_state::data:
+        break;
+    }
+    line_.clear();
+  }
+  return used;
+}
+
+void response_parser::on_eof() noexcept {
+  if (state_ == state::body && mode_ == body_mode::until_close) {
+    finish();
+    keep_alive_ = false;
+    return;
+  }
+  if (state_ != state::done) fail(total_bytes_ == 0 ? "connection closed before any response" : "connection closed mid-response");
+}
+
+}  // namespace loadgen
