@@ -47,6 +47,9 @@ int run_curl(const std::vector<std::string>& args) {
   } catch (const loadgen::error& e) {
     print_error("curl", e.what());
     return e.exit_code();
+  } catch (const std::exception& e) {
+    print_error("curl", e.what());
+    return exit_run_failed;
   }
 }
 

@@ -17,6 +17,7 @@
 #include "loadgen/platform/process.hpp"
 #include "loadgen/wire/proxy.hpp"
 #include "loadgen/client/runner.hpp"
+#include "loadgen/core/plan.hpp"
 
 namespace loadgen::cli {
 namespace {
@@ -105,12 +106,6 @@ int run_load(const std::vector<std::string>& args) {
     o.interval = duration_flag("interval", f.interval);
     if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
-    // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) spinning would spend the quota and
-    // get the process throttled for the rest of the period: far worse lag than sleeping.
-    if (const auto limit = cgroup_cpu_limit(); limit && app.get_option("--busy-wait")->count() == 0) {
-      o.busy_wait = 0;
-      spdlog::debug("cgroup CPU limit {} CPUs: paced calls sleep until due (-busy-wait 0)", *limit);
-    }
     o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
     o.percentiles = parse_percentiles(f.percentiles);
     if (!f.reuse.empty()) std::tie(o.reuse_min, o.reuse_max) = parse_reuse_range(f.reuse);
@@ -125,11 +120,15 @@ int run_load(const std::vector<std::string>& args) {
     select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
 
-    const int cpus = available_cpus();
-    const int planned_connections = o.count_mode() ? static_cast<int>(std::min<std::int64_t>(o.connections, o.calls)) : o.connections;
-    print(format_banner(o, cpus, std::min(o.threads > 0 ? o.threads : cpus, planned_connections)));
+    // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless
+    // asked to: spinning would spend the quota and get the process throttled.
+    const load_plan plan = make_plan(o, affinity_cpus(), cgroup_cpu_limit(), app.get_option("--busy-wait")->count() > 0);
+    print(format_banner(o, plan.cpus, plan.threads));
     live_reporter live(o, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);
-    const run_result r = run_load(o, [&](const run_result& started) { print(format_starting(o, started)); }, &live);
+    run_hooks hooks;
+    hooks.on_start = [&](const run_result& started) { print(format_starting(o, started)); };
+    hooks.monitor = &live;
+    const run_result r = run_load(o, plan, hooks);
     print(format_report(o, r));
     if (!o.json_path.empty()) write_json(o, r);
     return exit_ok;

@@ -46,9 +46,20 @@ int main(int argc, char** argv) {
     std::cout << loadgen::version << '\n';
     return 0;
   }
-  if (command == "load") return loadgen::cli::run_load(args);
-  if (command == "curl") return loadgen::cli::run_curl(args);
-  if (command == "server") return loadgen::cli::run_server(args);
+  // Each command prints its own errors; this is the last line of defence, so that nothing a
+  // command lets escape (bad_alloc, length_error, system_error) ends in std::terminate: one line
+  // on stderr and exit 1, like any run that could not be done.
+  try {
+    if (command == "load") return loadgen::cli::run_load(args);
+    if (command == "curl") return loadgen::cli::run_curl(args);
+    if (command == "server") return loadgen::cli::run_server(args);
+  } catch (const std::exception& e) {
+    std::cerr << "loadgen " << command << ": " << e.what() << '\n';
+    return 1;
+  } catch (...) {
+    std::cerr << "loadgen " << command << ": unexpected failure\n";
+    return 1;
+  }
   std::cerr << "loadgen: unknown command \"" << command << "\" (try `loadgen help`)\n";
   return 1;
 }

@@ -1,217 +1,152 @@
 #include "loadgen/client/runner.hpp"
 
-#include <sched.h>
-#include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <barrier>
-#include <cmath>
 #include <ctime>
-#include <fstream>
-#include <iterator>
-#include <limits>
+#include <memory>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 #include <spdlog/spdlog.h>
 
-#include "loadgen/platform/process.hpp"
 #include "loadgen/core/error.hpp"
-#include "loadgen/wire/http_request.hpp"
-#include "loadgen/wire/proxy.hpp"
-#include "loadgen/platform/tls.hpp"
+#include "loadgen/platform/process.hpp"
+#include "signal_watch.hpp"
 #include "worker.hpp"
 
 namespace loadgen {
 
-namespace net = boost::asio;
-
 namespace {
 
-// How far ahead of the barrier release a QPS schedule starts (see run_load).
+// How far ahead of the barrier release a QPS schedule starts: releasing the worker threads takes
+// a futex wake-up each (tens of microseconds on a VM), and the first calls would otherwise all be
+// late by it. At max speed there is no schedule: calls start at once.
 constexpr nanos startup_margin = ns_per_ms;
 
-// Resolves the target once, before the run (Fortio re-resolves on every new connection).
-void resolve(const run_options& o, run_plan& plan) {
-  if (!o.unix_socket.empty()) {
-    plan.endpoint = net::local::stream_protocol::endpoint(o.unix_socket);
-    plan.endpoint_text = o.unix_socket;
-    plan.tcp = false;
-    return;
-  }
-  // Through a proxy, the connection goes to the proxy; -resolve applies to the target only.
-  const std::string host = o.proxy ? o.proxy->host : o.resolve_ip.empty() ? o.target.host : o.resolve_ip;
-  const std::uint16_t port = o.proxy ? o.proxy->port : o.target.port;
-  net::io_context ctx;
-  net::ip::tcp::resolver resolver(ctx);
-  boost::system::error_code ec;
-  const auto results = resolver.resolve(host, std::to_string(port), ec);
-  if (ec || results.empty())
-    throw run_error("cannot resolve host \"" + host + "\": " + (ec ? ec.message() : "no address"));
-  // Prefer IPv4, as Fortio does by default, but take IPv6 when that is all there is.
-  net::ip::tcp::endpoint chosen = results.begin()->endpoint();
-  for (const auto& r : results)
-    if (r.endpoint().address().is_v4()) {
-      chosen = r.endpoint();
-      break;
-    }
-  plan.endpoint = net::generic::stream_protocol::endpoint(chosen);
-  const auto addr = chosen.address();
-  plan.endpoint_text = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
-                       std::to_string(chosen.port());
+using worker_list = std::vector<std::unique_ptr<worker>>;
+
+worker_list make_workers(run_context& run) {
+  const load_plan& plan = *run.plan;
+  std::vector<std::vector<int>> owned(static_cast<std::size_t>(plan.threads));
+  for (int i = 0; i < plan.connections; ++i) owned[static_cast<std::size_t>(i % plan.threads)].push_back(i);
+  worker_list workers;
+  for (auto& indexes : owned) workers.push_back(std::make_unique<worker>(run, std::move(indexes)));
+  return workers;
 }
 
-// Blocks SIGINT and SIGTERM in every thread and takes them on one thread with sigwait: the first
-// asks for a stop, a second exits at once (128 + signal, as a shell reports it). SIGUSR2, sent
-// by the destructor to this thread alone, ends the watch.
-class signal_watch {
-public:
-  explicit signal_watch(run_plan& plan) : plan_(plan) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR2);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~signal_watch() {
-    done_.store(true);
-    pthread_kill(thread_.native_handle(), SIGUSR2);
-    thread_.join();
-    // Leave the signals blocked while the report is printed; a pending one is dropped on exit.
-  }
-  bool interrupted() const noexcept { return signals_.load() > 0; }
+void stamp_wall_clock(run_result& result) {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  result.start_unix_ns = static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
+  tm local{};
+  localtime_r(&ts.tv_sec, &local);
+  result.utc_offset_seconds = static_cast<int>(local.tm_gmtoff);
+}
 
-private:
-  void loop() {
-    while (!done_.load()) {
-      int sig = 0;
-      if (sigwait(&set_, &sig) != 0 || sig == SIGUSR2) continue;
-      if (signals_.fetch_add(1) > 0) _exit(128 + sig);
-      spdlog::warn("{} received: no new calls; in-flight calls get up to {:.3g}s (signal again to exit now)",
-                   sig == SIGTERM ? "SIGTERM" : "SIGINT", to_seconds(plan_.options->timeout));
-      if (plan_.request_stop) plan_.request_stop();
+// Every worker's counters merged; the latency of their calls since the last call into `recent`.
+snapshot_source source_of(worker_list& workers) {
+  return [&workers](histogram& recent) {
+    live_snapshot all;
+    all.at = steady_clock::now();
+    for (auto& w : workers) all.merge(w->snapshot(recent));
+    return all;
+  };
+}
+
+// The phases on the worker threads: warmup, then (once the main thread has fixed the start
+// time) the run. Returns the first warmup failure, if any; the caller joins on `finished`.
+struct phases {
+  std::barrier<> sync;
+  std::vector<std::optional<warmup_failure>> failures;
+  std::vector<std::thread> pool;
+
+  phases(run_context& run, worker_list& workers)
+      : sync(static_cast<std::ptrdiff_t>(workers.size()) + 1), failures(workers.size()) {
+    for (std::size_t t = 0; t < workers.size(); ++t) {
+      pool.emplace_back([this, &run, &workers, t] {
+        if (run.options->warmup()) failures[t] = workers[t]->warmup();
+        sync.arrive_and_wait();  // 1: warmup over
+        sync.arrive_and_wait();  // 2: start time set
+        if (!run.stop.load()) workers[t]->run();
+      });
     }
   }
-  run_plan& plan_;
-  sigset_t set_{}, old_{};
-  std::atomic<bool> done_{false};
-  std::atomic<int> signals_{0};
-  std::thread thread_;
+  std::optional<warmup_failure> first_failure() const {
+    for (const auto& f : failures)
+      if (f) return f;
+    return std::nullopt;
+  }
+  void join() {
+    for (auto& th : pool) th.join();
+  }
 };
+
+[[noreturn]] void throw_warmup_failure(const run_options& o, const warmup_failure& f) {
+  throw run_error("Aborting because of error " + std::to_string(f.status) + " for " + o.target.to_string() + " (" +
+                  std::to_string(f.bytes) + " bytes)" +
+                  (f.status == status_transport_error ? std::string(": ") + std::string(describe(f.error)) : ""));
+}
+
+// Fortio's rate lines and ActualDuration: a paced run that ran its course lasted at least its
+// schedule's window (Fortio's own run does: its last call is due at the window's end), so a
+// -qps 20 -t 3s run reads 20 qps and not calls / time-to-last-call.
+nanos reported_elapsed(const load_plan& plan, nanos actual, bool cut_short) {
+  return cut_short ? actual : std::max(actual, plan.window);
+}
 
 }  // namespace
 
-run_result run_load(const run_options& o, const on_start_fn& on_start, run_monitor* monitor) {
-  run_result result;
-  run_plan plan;
-  plan.options = &o;
-  plan.requests = build_requests(o);
-  for (const auto& r : plan.requests) plan.per_call_uuid |= r.find(uuid_marker) != std::string::npos;
-  plan.head_request = request_method(o) == "HEAD";
-  resolve(o, plan);
-  if (o.target.is_https()) plan.tls = make_client_tls(o);
-  if (o.target.is_https() && o.proxy) plan.tunnel_request = connect_request(o.target, *o.proxy);
-
-  // Connections and their share of the calls.
-  int connections = o.connections;
-  if (o.count_mode()) {
-    if (!o.max_speed() && 2 * static_cast<std::int64_t>(connections) > o.calls) {
-      const int lowered = static_cast<int>(std::max<std::int64_t>(1, o.calls / 2));
-      spdlog::warn("Lowering number of threads - total call {} -> lowering from {} to {} threads", o.calls,
-                   connections, lowered);
-      connections = lowered;
-    }
-    plan.calls_per_connection = split_calls(o.calls, connections);
-    connections = static_cast<int>(plan.calls_per_connection.size());
-  }
-  plan.connections = connections;
-  plan.qps_per_connection = o.max_speed() ? 0 : o.qps / connections;
-  if (!o.count_mode() && !o.until_interrupted() && !o.max_speed() && o.arrival == arrival_kind::constant &&
-      o.ramp == 0) {
-    const auto total = static_cast<std::int64_t>(std::floor(o.qps * to_seconds(o.duration)));
-    plan.planned_per_connection = std::max<std::int64_t>(1, total / connections);
-  }
-  if (const std::uint64_t fds = raise_fd_limit(); fds < static_cast<std::uint64_t>(connections) + 64)
+run_result run_load(const run_options& o, const load_plan& plan, const run_hooks& hooks) {
+  run_context run;
+  run.options = &o;
+  run.plan = &plan;
+  run.where = make_route(o);
+  run.requests = make_request_set(o);
+  run.make_session = hooks.make_session;
+  for (const auto& w : plan.warnings) spdlog::warn("{}", w);
+  if (const std::uint64_t fds = raise_fd_limit(); fds < static_cast<std::uint64_t>(plan.connections) + 64)
     spdlog::warn("{} connections but only {} file descriptors allowed (ulimit -n): some connects will fail",
-                 connections, fds);
+                 plan.connections, fds);
 
-  const int cpus = available_cpus();
-  const int threads = std::min(o.threads > 0 ? o.threads : cpus, connections);
-  std::vector<std::vector<int>> owned(static_cast<std::size_t>(threads));
-  for (int i = 0; i < connections; ++i) owned[static_cast<std::size_t>(i % threads)].push_back(i);
-  std::vector<std::unique_ptr<worker>> workers;
-  for (auto& idx : owned) workers.push_back(std::make_unique<worker>(plan, idx));
-  plan.request_stop = [&plan, &workers] {
-    if (plan.stop.exchange(true)) return;
+  worker_list workers = make_workers(run);
+  run.request_stop = [&run, &workers] {
+    if (run.stop.exchange(true)) return;
     for (auto& w : workers) w->wake();
   };
-
-  result.connections = connections;
-  result.threads = threads;
-  result.cpus = cpus;
+  run_result result;
+  result.connections = plan.connections;
+  result.threads = plan.threads;
+  result.cpus = plan.cpus;
   result.planned_per_connection = plan.planned_per_connection;
-  result.warmup_calls = o.warmup() ? connections : 0;
+  result.warmup_calls = o.warmup() ? plan.connections : 0;
 
-  std::vector<std::optional<warmup_failure>> failures(workers.size());
-  std::barrier phase(threads + 1);
-  signal_watch signals(plan);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 0; t < workers.size(); ++t) {
-    pool.emplace_back([&, t] {
-      if (o.warmup()) failures[t] = workers[t]->warmup();
-      phase.arrive_and_wait();  // 1: warmup over
-      phase.arrive_and_wait();  // 2: start time set
-      if (!plan.stop.load()) workers[t]->run();
-    });
-  }
-  phase.arrive_and_wait();
-  std::optional<warmup_failure> failed;
-  for (const auto& f : failures)
-    if (f && !failed) failed = f;
-  if (failed && !o.allow_initial_errors) plan.stop.store(true);
-  if (!plan.stop.load() && on_start) on_start(result);
-  // In QPS mode the schedule starts a millisecond from now: releasing the worker threads from the
-  // barrier takes a futex wake-up each (tens of microseconds on a VM), and the first calls would
-  // otherwise all be late by it. At max speed there is no schedule: calls start at once.
-  plan.start = steady_clock::now() + (o.max_speed() ? 0 : startup_margin);
-  plan.end = o.count_mode() || o.until_interrupted() ? std::numeric_limits<nanos>::max() : plan.start + o.duration;
-  {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    result.start_unix_ns = static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
-    tm local{};
-    localtime_r(&ts.tv_sec, &local);
-    result.utc_offset_seconds = static_cast<int>(local.tm_gmtoff);
-  }
-  const bool watched = monitor && !plan.stop.load();
-  if (watched) {
-    monitor->start(plan.start, [&workers] {
-      live_snapshot all;
-      all.at = steady_clock::now();
-      for (auto& w : workers) all.merge(w->snapshot());
-      return all;
-    });
-  }
-  phase.arrive_and_wait();
-  for (auto& th : pool) th.join();
+  signal_watch signals([&](int sig) {
+    spdlog::warn("{} received: no new calls; in-flight calls get up to {:.3g}s (signal again to exit now)",
+                 sig == SIGTERM ? "SIGTERM" : "SIGINT", to_seconds(o.timeout));
+    run.request_stop();
+  });
+  phases threads(run, workers);
+  threads.sync.arrive_and_wait();  // 1: warmup over
+  const std::optional<warmup_failure> failed = threads.first_failure();
+  if (failed && !o.allow_initial_errors) run.stop.store(true);
+  if (!run.stop.load() && hooks.on_start) hooks.on_start(result);
+  run.start = steady_clock::now() + (o.max_speed() ? 0 : startup_margin);
+  if (!o.count_mode() && !o.until_interrupted()) run.end = run.start + o.duration;
+  stamp_wall_clock(result);
+  const bool watched = hooks.monitor && !run.stop.load();
+  if (watched) hooks.monitor->start(run.start, source_of(workers));
+  threads.sync.arrive_and_wait();  // 2: start time set
+  threads.join();
   const nanos ended = steady_clock::now();
-  result.elapsed = ended - plan.start;
 
-  if (failed && !o.allow_initial_errors) {
-    throw run_error("Aborting because of error " + std::to_string(failed->status) + " for " +
-                    o.target.to_string() + " (" + std::to_string(failed->bytes) + " bytes)" +
-                    (failed->status == status_transport_error ? std::string(": ") + std::string(describe(failed->error)) : ""));
-  }
+  if (failed && !o.allow_initial_errors) throw_warmup_failure(o, *failed);
   result.interrupted = signals.interrupted();
-  result.aborted = plan.aborted.load();
+  result.aborted = run.aborted.load();
+  result.elapsed = reported_elapsed(plan, ended - run.start, result.interrupted || result.aborted);
   result.stats = run_stats(o.latency_from == measure_from::sent);
   for (auto& w : workers) result.stats.merge(w->stats());
-  if (watched) result.series = monitor->finish(result.stats, ended);
+  if (watched) result.series = hooks.monitor->finish(ended);
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   result.hostname = host;

@@ -7,10 +7,9 @@
 #include <mutex>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
-#include "client_connection.hpp"
+#include "connection_slot.hpp"
 
 namespace loadgen {
 
@@ -25,21 +24,22 @@ struct snapshot_mailbox {
   std::condition_variable cv;
   bool ready = false;
   live_snapshot value;
+  histogram* retired = nullptr;  // the tap half the worker just flipped out
 };
 }  // namespace
 
-worker::worker(run_plan& plan, std::vector<int> connection_indexes)
+worker::worker(run_context& run, std::vector<int> connection_indexes)
     // Only this thread does I/O on this context; other threads only post(). That lets Asio skip
     // its reactor locks on the per-request path.
-    : plan_(plan),
+    : run_(run),
       ctx_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO),
-      stats_(plan.options->latency_from == measure_from::sent),
+      stats_(run.options->latency_from == measure_from::sent),
       rng_(0x5DEECE66Dull + static_cast<std::uint64_t>(connection_indexes.empty() ? 0 : connection_indexes.front())),
       watchdog_(ctx_) {
+  const load_plan& plan = *run.plan;
   for (int i : connection_indexes) {
-    const std::int64_t calls =
-        plan.calls_per_connection.empty() ? -1 : plan.calls_per_connection[static_cast<std::size_t>(i)];
-    connections_.push_back(std::make_unique<client_connection>(*this, i, calls, plan.planned_per_connection));
+    const std::int64_t calls = plan.calls_per_connection.empty() ? -1 : plan.calls_per_connection[static_cast<std::size_t>(i)];
+    slots_.push_back(std::make_unique<connection_slot>(*this, i, calls, plan.planned_per_connection));
   }
 }
 
@@ -48,28 +48,35 @@ worker::~worker() = default;
 void worker::start_watchdog() {
   // One coarse timer per worker instead of a timer per call: arming a timer per call would cost
   // a timerfd syscall per request. A call therefore times out between timeout and timeout+tick.
-  const nanos tick = std::clamp<nanos>(plan_.options->timeout / 8, ns_per_ms, 100 * ns_per_ms);
+  const nanos tick = std::clamp<nanos>(run_.options->timeout / 8, ns_per_ms, 100 * ns_per_ms);
   watchdog_.expires_after(std::chrono::nanoseconds(tick));
   watchdog_.async_wait([this](boost::system::error_code ec) {
     if (ec || active_ == 0) return;
     const nanos now = steady_clock::now();
-    for (auto& c : connections_) c->check_deadline(now);
+    for (auto& s : slots_) s->check_deadline(now);
     start_watchdog();
   });
 }
 
+template <class Make>
+void worker::spawn(connection_slot& slot, Make&& make) {
+  net::co_spawn(ctx_, std::forward<Make>(make), [this, &slot](std::exception_ptr e) {
+    if (e) {
+      ++crashes_;
+      stats_.note_failure(slot.on_crash(e));
+    }
+    connection_done();
+  });
+}
+
+void worker::connection_done() {
+  if (--active_ == 0) watchdog_.cancel();
+}
+
 std::optional<warmup_failure> worker::warmup() {
-  std::vector<call_record> results(connections_.size());
-  active_ = static_cast<int>(connections_.size());
-  for (std::size_t i = 0; i < connections_.size(); ++i) {
-    net::co_spawn(
-        ctx_,
-        [this, i, &results]() -> net::awaitable<void> {
-          co_await connections_[i]->warmup(&results[i]);
-          connection_done();
-        },
-        net::detached);
-  }
+  std::vector<call_record> results(slots_.size());
+  active_ = static_cast<int>(slots_.size());
+  for (std::size_t i = 0; i < slots_.size(); ++i) spawn(*slots_[i], slots_[i]->warmup(&results[i]));
   start_watchdog();
   ctx_.run();
   ctx_.restart();
@@ -81,11 +88,11 @@ std::optional<warmup_failure> worker::warmup() {
 void worker::run() {
   // Paced calls leave on timers: the kernel's default 50 us timer slack would show up as dispatch
   // lag, so ask for 1 us on this thread.
-  if (plan_.qps_per_connection > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-  active_ = static_cast<int>(connections_.size());
-  for (auto& c : connections_) net::co_spawn(ctx_, c->run(), net::detached);
+  if (run_.plan->qps_per_connection > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  active_ = static_cast<int>(slots_.size());
+  for (auto& s : slots_) spawn(*s, s->run());
   start_watchdog();
-  if (plan_.qps_per_connection <= 0 && connections_.size() <= busy_poll_max_connections) {
+  if (run_.plan->qps_per_connection <= 0 && slots_.size() <= busy_poll_max_connections) {
     // At max speed with one or two connections the run is bound by wake-up latency, not CPU:
     // poll instead of sleeping in epoll_wait, so a response is picked up as soon as it lands.
     // (Never in QPS mode, where connections sleep on purpose.)
@@ -99,57 +106,44 @@ void worker::run() {
   finished_.store(true, std::memory_order_release);
 }
 
-live_snapshot worker::snapshot() {
-  if (finished_.load(std::memory_order_acquire)) return live_snapshot::of(stats_, steady_clock::now());
-  // Ask the worker's thread for the copy; if the worker finishes meanwhile, the posted handler
-  // never runs, so wait in short steps and fall back to reading the finished stats.
+live_snapshot worker::snapshot(histogram& recent) {
+  const auto direct = [&] {
+    drain(tap_.flip(), recent);
+    return live_snapshot::of(stats_, steady_clock::now());
+  };
+  if (finished_.load(std::memory_order_acquire)) return direct();
+  // Ask the worker's thread for the counters and the flip (both O(1) there); if the worker
+  // finishes meanwhile, the posted handler never runs, so wait in short steps and fall back to
+  // reading the finished worker directly.
   auto state = std::make_shared<snapshot_mailbox>();
   net::post(ctx_, [this, state] {
     live_snapshot s = live_snapshot::of(stats_, steady_clock::now());
+    histogram& retired = tap_.flip();
     std::lock_guard lock(state->mutex);
     state->value = std::move(s);
+    state->retired = &retired;
     state->ready = true;
     state->cv.notify_one();
   });
   std::unique_lock lock(state->mutex);
   while (!state->cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return state->ready; })) {
-    if (finished_.load(std::memory_order_acquire)) return live_snapshot::of(stats_, steady_clock::now());
+    if (finished_.load(std::memory_order_acquire)) return direct();
   }
+  // The retired half is not touched by the worker until its next flip, which only a later
+  // snapshot asks for: drain it here, off the worker's thread.
+  drain(*state->retired, recent);
   return std::move(state->value);
 }
 
 void worker::wake() {
   net::post(ctx_, [this] {
-    for (auto& c : connections_) c->wake();
+    for (auto& s : slots_) s->wake();
   });
 }
 
-bool worker::try_start_connect(client_connection* c) {
-  if (connecting_ < max_connects_in_flight) {
-    ++connecting_;
-    return true;
-  }
-  connect_waiters_.push_back(c);
-  return false;
-}
-
-void worker::end_connect() {
-  if (connect_waiters_.empty()) {
-    --connecting_;
-    return;
-  }
-  client_connection* next = connect_waiters_.front();  // the slot passes on: connecting_ unchanged
-  connect_waiters_.pop_front();
-  next->grant_connect();
-}
-
 void worker::abort_run() {
-  plan_.aborted.store(true);
-  if (plan_.request_stop) plan_.request_stop();
-}
-
-void worker::connection_done() {
-  if (--active_ == 0) watchdog_.cancel();
+  run_.aborted.store(true);
+  if (run_.request_stop) run_.request_stop();
 }
 
 }  // namespace loadgen

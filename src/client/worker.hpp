@@ -1,25 +1,26 @@
 #pragma once
-// One worker thread's world: its own io_context, its connections, its run_stats. Nothing is shared
-// with other workers except the read-only run_plan (and its stop flag), so the per-request path
-// takes no lock.
+// One worker thread's world: its own io_context, its connection slots, its run_stats, its connect
+// gate. Nothing is shared with other workers except the read-only run_context (and its stop
+// flag), so the per-request path takes no lock.
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "loadgen/core/time_series.hpp"
-#include "run_plan.hpp"
+#include "connect_gate.hpp"
 #include "loadgen/core/run_stats.hpp"
+#include "loadgen/core/time_series.hpp"
+#include "run_context.hpp"
 
 namespace loadgen {
 
-class client_connection;
+class connection_slot;
 
 struct warmup_failure {
   int status = 0;               // non-OK status or -1
@@ -29,8 +30,11 @@ struct warmup_failure {
 
 class worker {
 public:
-  // connection_indexes: the global indexes of the connections this worker owns.
-  worker(run_plan& plan, std::vector<int> connection_indexes);
+  // Connects in flight are capped per worker (see connect_gate).
+  static constexpr int max_connects_in_flight = 256;
+
+  // connection_indexes: the global indexes of the connection slots this worker owns.
+  worker(run_context& run, std::vector<int> connection_indexes);
   ~worker();
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
@@ -40,42 +44,47 @@ public:
   std::optional<warmup_failure> warmup();
   // Phase 2: the measured run; returns when every connection is done.
   void run();
-  // Thread-safe: wake sleeping connections so they see plan.stop.
+  // Thread-safe: wake sleeping and queued connections so they see the stop.
   void wake();
-  // Thread-safe: a copy of this worker's counters, taken on its own thread (or directly once the
-  // worker has finished). Used by the reporting thread once per tick.
-  live_snapshot snapshot();
+  // Thread-safe (reporting thread): this worker's counters, taken on its own thread in O(codes
+  // seen), and the latency of its calls since the previous snapshot added into `recent`.
+  live_snapshot snapshot(histogram& recent);
+
+  // A finished call (worker thread).
+  void record(const call_record& call) noexcept {
+    stats_.record(call);
+    tap_.record(stats_.latency_of(call));
+  }
 
   run_stats& stats() noexcept { return stats_; }
-  const run_plan& plan() const noexcept { return plan_; }
+  const run_context& shared() const noexcept { return run_; }  // the run all workers share
   boost::asio::io_context& context() noexcept { return ctx_; }
   std::mt19937_64& rng() noexcept { return rng_; }
-
-  // Connects in flight are capped per worker (max_connects_in_flight): 20,000 simultaneous SYNs
-  // would overflow the server's accept backlog and turn into connect timeouts. A connection calls
-  // try_start_connect(); when it gets false it waits on its timer until the worker hands it a
-  // slot (grant_connect()). end_connect() frees a slot or passes it to the next waiter.
-  static constexpr int max_connects_in_flight = 256;
-  bool try_start_connect(client_connection* c);
-  void end_connect();
+  connect_gate& gate() noexcept { return gate_; }
+  // Coroutines that ended with an exception (each ended its connection and was counted).
+  std::int64_t crashes() const noexcept { return crashes_; }
 
   // -abort-on matched: stop the whole run (thread-safe).
   void abort_run();
-  // Called by a connection when it has finished its calls.
-  void connection_done();
 
 private:
   void start_watchdog();
+  // Spawns f on this worker's context; when it ends (normally or by an exception) the slot is
+  // done. An exception is recorded, never lost: a swallowed one would leave the run waiting.
+  template <class Make>
+  void spawn(connection_slot& slot, Make&& make);
+  void connection_done();
 
-  run_plan& plan_;
+  run_context& run_;
   boost::asio::io_context ctx_;
   run_stats stats_;
+  latency_tap tap_;
   std::mt19937_64 rng_;
-  std::vector<std::unique_ptr<client_connection>> connections_;
+  connect_gate gate_{max_connects_in_flight};
+  std::vector<std::unique_ptr<connection_slot>> slots_;
   boost::asio::steady_timer watchdog_;
   int active_ = 0;
-  int connecting_ = 0;
-  std::deque<client_connection*> connect_waiters_;
+  std::int64_t crashes_ = 0;
   std::atomic<bool> finished_{false};  // run() has returned: stats_ may be read by other threads
 };
 

@@ -1,17 +1,23 @@
 #include "loadgen/core/time_series.hpp"
 
-#include <unordered_map>
+#include <algorithm>
 
 namespace loadgen {
 
 live_snapshot live_snapshot::of(const run_stats& stats, nanos at) {
   live_snapshot s;
   s.at = at;
-  s.calls = stats.calls();
-  s.ok = stats.ok_calls();
-  s.codes = stats.codes();
   s.waited = stats.waited_for_connection;
-  s.latency = stats.latency;
+  // Every call is in exactly one per-status histogram, so their counts are the code counts.
+  s.codes.reserve(stats.latency_by_status.size());
+  for (const auto& [code, h] : stats.latency_by_status) {
+    const auto n = static_cast<std::int64_t>(h.count());
+    if (n == 0) continue;
+    s.codes.emplace_back(code, n);
+    s.calls += n;
+    if (is_ok_status(code)) s.ok += n;
+  }
+  std::sort(s.codes.begin(), s.codes.end());
   return s;
 }
 
@@ -19,12 +25,22 @@ void live_snapshot::merge(const live_snapshot& other) {
   at = std::max(at, other.at);
   calls += other.calls;
   ok += other.ok;
-  for (const auto& [code, n] : other.codes) codes[code] += n;
   waited += other.waited;
-  latency.merge(other.latency);
+  for (const auto& [code, n] : other.codes) {
+    const auto it = std::lower_bound(codes.begin(), codes.end(), std::pair<int, std::int64_t>(code, 0),
+                                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (it != codes.end() && it->first == code) it->second += n;
+    else codes.insert(it, {code, n});
+  }
 }
 
-time_slice slice_between(const live_snapshot& earlier, const live_snapshot& later, nanos run_start) {
+void drain(histogram& from, histogram& into) noexcept {
+  into.merge(from);
+  from.reset();
+}
+
+time_slice slice_between(const live_snapshot& earlier, const live_snapshot& later, const histogram& latency,
+                         nanos run_start) {
   time_slice t;
   t.start = to_seconds(earlier.at - run_start);
   t.duration = to_seconds(later.at - earlier.at);
@@ -32,26 +48,15 @@ time_slice slice_between(const live_snapshot& earlier, const live_snapshot& late
   t.ok = later.ok - earlier.ok;
   t.waited = later.waited - earlier.waited;
   for (const auto& [code, n] : later.codes) {
-    const auto it = earlier.codes.find(code);
+    const auto it = std::find_if(earlier.codes.begin(), earlier.codes.end(), [c = code](const auto& e) { return e.first == c; });
     const std::int64_t d = n - (it == earlier.codes.end() ? 0 : it->second);
     if (d) t.codes[code] = d;
   }
   t.qps = t.duration > 0 ? static_cast<double>(t.calls) / t.duration : 0;
-  // The latency of just this slice: bucket by bucket difference of the cumulative histograms.
-  std::unordered_map<std::size_t, std::uint64_t> before;
-  earlier.latency.for_each_bucket([&](std::int64_t low, std::int64_t, std::uint64_t n) {
-    before[histogram::bucket_index(low)] = n;
-  });
-  histogram delta;
-  later.latency.for_each_bucket([&](std::int64_t low, std::int64_t, std::uint64_t n) {
-    const auto it = before.find(histogram::bucket_index(low));
-    const std::uint64_t d = n - (it == before.end() ? 0 : it->second);
-    if (d) delta.record_n(low, d);
-  });
-  if (delta.count()) {
-    t.p50 = to_seconds(delta.value_at_percentile(50));
-    t.p99 = to_seconds(delta.value_at_percentile(99));
-    t.max = to_seconds(delta.value_at_percentile(100));
+  if (latency.count()) {
+    t.p50 = to_seconds(latency.value_at_percentile(50));
+    t.p99 = to_seconds(latency.value_at_percentile(99));
+    t.max = to_seconds(latency.value_at_percentile(100));
   }
   return t;
 }

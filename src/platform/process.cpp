@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -54,12 +55,15 @@ std::optional<double> cgroup_cpu_limit() {
   return std::nullopt;
 }
 
-int available_cpus() {
+int affinity_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  const int affinity = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
+}
+
+int available_cpus() {
   static const std::optional<double> limit = cgroup_cpu_limit();
-  return threads_for(affinity, limit);
+  return threads_for(affinity_cpus(), limit);
 }
 
 }  // namespace loadgen

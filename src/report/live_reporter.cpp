@@ -42,14 +42,17 @@ void live_reporter::loop() {
       if (wake_.wait_until(lock, until, [this] { return stop_; })) return;
     }
     next += tick;
-    live_snapshot snap = source_();
-    recent = slice_between(last, snap, start_);
+    tick_latency_.reset();
+    live_snapshot snap = source_(tick_latency_);
+    slice_latency_.merge(tick_latency_);
+    recent = slice_between(last, snap, tick_latency_, start_);
     // The slice that would end at the planned end of a -t run is left to finish(), so it covers
     // the calls still in flight then too, instead of leaving them a slice of a few milliseconds
     // whose rate is noise.
     const bool at_planned_end = planned_end_ > 0 && std::llabs(snap.at - planned_end_) < tick / 2;
     if (!at_planned_end && snap.at - boundary_.at >= interval_ - tick / 2) {
-      series_.push_back(slice_between(boundary_, snap, start_));
+      series_.push_back(slice_between(boundary_, snap, slice_latency_, start_));
+      slice_latency_.reset();
       if (print_intervals_) {
         const std::string line = format_interval(series_.back());
         std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", line.c_str());
@@ -67,16 +70,20 @@ void live_reporter::loop() {
   }
 }
 
-std::vector<time_slice> live_reporter::finish(const run_stats& final_stats, nanos end) {
+std::vector<time_slice> live_reporter::finish(nanos end) {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  const live_snapshot last = live_snapshot::of(final_stats, end);
+  if (!source_) return {};
+  tick_latency_.reset();
+  live_snapshot last = source_(tick_latency_);
+  last.at = end;
+  slice_latency_.merge(tick_latency_);
   if (last.calls > boundary_.calls || series_.empty()) {
-    series_.push_back(slice_between(boundary_, last, start_));
+    series_.push_back(slice_between(boundary_, last, slice_latency_, start_));
     if (print_intervals_) {
       std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", format_interval(series_.back()).c_str());
       progress_shown_ = false;

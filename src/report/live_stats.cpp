@@ -7,7 +7,8 @@ namespace loadgen {
 
 namespace {
 
-std::string codes_text(const std::map<int, std::int64_t>& codes, const char* sep, const char* kv) {
+template <class Codes>  // (status, count) pairs in status order
+std::string codes_text(const Codes& codes, const char* sep, const char* kv) {
   std::string out;
   for (const auto& [code, n] : codes) {
     if (!out.empty()) out += sep;

@@ -5,15 +5,10 @@
 #include <cctype>
 #include <cstdint>
 
+#include "loadgen/core/text.hpp"
+
 namespace loadgen {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 bool has_header(const run_options& o, std::string_view name) {
   for (const auto& [k, v] : o.headers)
@@ -122,6 +117,14 @@ std::vector<std::string> build_requests(const run_options& o) {
   out.reserve(o.payload_lines.size());
   for (const auto& line : o.payload_lines) out.push_back(build_with_payload(o, line));
   return out;
+}
+
+request_set make_request_set(const run_options& o) {
+  request_set s;
+  s.bytes = build_requests(o);
+  for (const auto& r : s.bytes) s.per_call_uuid |= r.find(uuid_marker) != std::string::npos;
+  s.head = request_method(o) == "HEAD";
+  return s;
 }
 
 }  // namespace loadgen

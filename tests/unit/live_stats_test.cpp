@@ -14,18 +14,29 @@ call_record done_at(int status, nanos latency) {
   return c;
 }
 
+// As a worker records: into its stats and its latency tap.
+void record(run_stats& s, latency_tap& tap, const call_record& c) {
+  s.record(c);
+  tap.record(s.latency_of(c));
+}
+
 TEST(live_stats, slice_is_the_difference_of_two_snapshots) {
   run_stats s;
-  for (int i = 0; i < 100; ++i) s.record(done_at(200, 1 * ns_per_ms));
+  latency_tap tap;
+  histogram recent;
+  for (int i = 0; i < 100; ++i) record(s, tap, done_at(200, 1 * ns_per_ms));
   const live_snapshot first = live_snapshot::of(s, 1 * ns_per_s);
-  for (int i = 0; i < 40; ++i) s.record(done_at(200, 10 * ns_per_ms));
+  drain(tap.flip(), recent);
+  recent.reset();
+  for (int i = 0; i < 40; ++i) record(s, tap, done_at(200, 10 * ns_per_ms));
   for (int i = 0; i < 10; ++i) {
     call_record c = done_at(503, 20 * ns_per_ms);
     c.connection_busy = i < 3;
-    s.record(c);
+    record(s, tap, c);
   }
   const live_snapshot second = live_snapshot::of(s, 2 * ns_per_s);
-  const time_slice t = slice_between(first, second, 0);
+  drain(tap.flip(), recent);
+  const time_slice t = slice_between(first, second, recent, 0);
   EXPECT_DOUBLE_EQ(t.start, 1.0);
   EXPECT_DOUBLE_EQ(t.duration, 1.0);
   EXPECT_EQ(t.calls, 50);
@@ -50,7 +61,39 @@ TEST(live_stats, merge_adds_workers) {
   EXPECT_EQ(s.ok, 1);
   EXPECT_EQ(s.at, 7);
   EXPECT_EQ(s.waited, 1);
-  EXPECT_EQ(s.latency.count(), 2u);
+  EXPECT_EQ(s.codes, (std::vector<std::pair<int, std::int64_t>>{{200, 1}, {503, 1}}));
+}
+
+// Defect: a snapshot copied the worker's 295 KB latency histogram and built a std::map on the
+// worker's thread, up to 4 times a second. Now it carries counters only (the size of a few
+// status codes), and latency travels through the double-buffered tap.
+TEST(live_stats, snapshot_carries_counters_only) {
+  static_assert(sizeof(live_snapshot) <= 64, "a snapshot must not carry a histogram");
+  run_stats s;
+  for (int i = 0; i < 3; ++i) s.record(done_at(200, 1000));
+  s.record(done_at(-1, 1000));
+  const live_snapshot snap = live_snapshot::of(s, 9);
+  EXPECT_EQ(snap.calls, 4);
+  EXPECT_EQ(snap.ok, 3);
+  EXPECT_EQ(snap.codes, (std::vector<std::pair<int, std::int64_t>>{{-1, 1}, {200, 3}}));
+}
+
+TEST(live_stats, tap_flips_halves_without_copying) {
+  latency_tap tap;
+  tap.record(1000);
+  tap.record(2000);
+  histogram& first = tap.flip();   // the worker records into the other half from now on
+  tap.record(3000);
+  EXPECT_EQ(first.count(), 2u);
+  histogram total;
+  drain(first, total);             // the reporting thread empties it before the next flip
+  EXPECT_EQ(first.count(), 0u);
+  EXPECT_EQ(total.count(), 2u);
+  histogram& second = tap.flip();
+  EXPECT_NE(&first, &second);
+  EXPECT_EQ(second.count(), 1u);
+  EXPECT_EQ(second.max(), 3000);
+  EXPECT_EQ(&tap.flip(), &first);  // and back: two halves, reused
 }
 
 TEST(live_stats, lines) {

@@ -25,6 +25,7 @@ enum class transport_error : std::uint8_t {
   bad_response,     // the bytes received are not valid HTTP/1.x
   tls,              // TLS handshake or record failure
   proxy,            // the proxy refused the CONNECT tunnel (or answered nonsense)
+  internal,         // loadgen itself failed during the call (an exception, e.g. out of memory)
   count_            // number of kinds; not a kind
 };
 
@@ -34,7 +35,7 @@ inline constexpr std::size_t transport_error_kinds = static_cast<std::size_t>(tr
 constexpr std::string_view describe(transport_error e) noexcept {
   constexpr std::array<std::string_view, transport_error_kinds> names{
       "ok", "dns", "refused", "connect timeout", "connect failed", "write failed",
-      "reset", "closed early", "timeout", "bad response", "tls", "proxy"};
+      "reset", "closed early", "timeout", "bad response", "tls", "proxy", "internal error"};
   return names[static_cast<std::size_t>(e)];
 }
 
@@ -42,7 +43,7 @@ constexpr std::string_view describe(transport_error e) noexcept {
 constexpr std::string_view json_key(transport_error e) noexcept {
   constexpr std::array<std::string_view, transport_error_kinds> names{
       "ok", "dns", "refused", "connect_timeout", "connect_failed", "write_failed",
-      "reset", "closed_early", "timeout", "bad_response", "tls", "proxy"};
+      "reset", "closed_early", "timeout", "bad_response", "tls", "proxy", "internal"};
   return names[static_cast<std::size_t>(e)];
 }
 

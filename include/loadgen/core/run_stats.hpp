@@ -60,6 +60,8 @@ public:
 
   // Per-request path: no allocation except the first time a status code is seen.
   void record(const call_record& call) noexcept;
+  // The main latency of a call: done - due, or done - sent with -measure-from sent.
+  nanos latency_of(const call_record& call) const noexcept { return call.done - (from_sent_ ? call.sent : call.due); }
   // A connect attempt on connection slot `index`; ip_port is "ip:port" (or the socket path).
   void record_connect(int index, const std::string& ip_port, nanos duration);
   // A TLS handshake on a new connection (connect time is recorded apart).

@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by the parsers (pure, header-only, no locale).
+#include <cstddef>
 #include <string_view>
 
 namespace loadgen {
@@ -14,6 +15,17 @@ constexpr std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// ASCII lower case (no locale).
+constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Case-insensitive ASCII equality (header names, tokens).
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
 }
 
 }  // namespace loadgen

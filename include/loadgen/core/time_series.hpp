@@ -14,19 +14,41 @@
 
 namespace loadgen {
 
-// Cumulative counters at one instant (merged over workers).
+// Cumulative counters at one instant (merged over workers). Taken by a worker on its own thread in
+// time proportional to the few status codes seen, never to the histograms' size: latency travels
+// apart, through a latency_tap.
 struct live_snapshot {
   nanos at = 0;                        // steady clock
   std::int64_t calls = 0;
   std::int64_t ok = 0;
-  std::map<int, std::int64_t> codes;   // -1 for transport errors
+  std::vector<std::pair<int, std::int64_t>> codes;  // status (-1: transport errors) -> calls, by status
   std::int64_t waited = 0;             // calls that waited for a busy connection (QPS mode)
-  histogram latency;                   // cumulative main latency
 
-  // Copies the counters out of a worker's stats (on the worker's thread).
+  // The counters of a worker's stats (on the worker's thread).
   static live_snapshot of(const run_stats& stats, nanos at);
   void merge(const live_snapshot& other);
 };
+
+// The latency side of the live view, per worker, double-buffered: the worker records every call
+// into the active half; flip() (worker thread, O(1)) makes the other half active and returns the
+// filled one, which the reporting thread drains (merges, then resets) before it asks again. So a
+// snapshot never copies a histogram on the worker's thread.
+class latency_tap {
+public:
+  void record(nanos latency) noexcept { halves_[active_].record(latency); }
+  histogram& flip() noexcept {
+    histogram& full = halves_[active_];
+    active_ ^= 1;
+    return full;
+  }
+
+private:
+  histogram halves_[2];
+  int active_ = 0;
+};
+
+// Moves every value of `from` into `into` and empties `from` (reporting thread).
+void drain(histogram& from, histogram& into) noexcept;
 
 // One slice of the time series: what happened between two snapshots.
 struct time_slice {
@@ -40,11 +62,14 @@ struct time_slice {
   double p50 = 0, p99 = 0, max = 0;  // seconds, from the calls that completed in the slice
 };
 
-// The difference later - earlier, as a slice. run_start is the run's start on the steady clock.
-time_slice slice_between(const live_snapshot& earlier, const live_snapshot& later, nanos run_start);
+// The slice from earlier to later; latency: the latency of the calls recorded between the two.
+// run_start is the run's start on the steady clock.
+time_slice slice_between(const live_snapshot& earlier, const live_snapshot& later, const histogram& latency,
+                         nanos run_start);
 
-// Thread-safe: the run's counters so far, merged over workers.
-using snapshot_source = std::function<live_snapshot()>;
+// Thread-safe: the run's counters so far, merged over workers; the latency of every call recorded
+// since the previous call of the source is added into `recent`.
+using snapshot_source = std::function<live_snapshot(histogram& recent)>;
 
 // Watches a run while it goes (progress line, -interval lines, the JSON time series). The runner
 // calls start() once the run's start time is fixed, before any call, and finish() after every
@@ -53,8 +78,8 @@ class run_monitor {
 public:
   virtual ~run_monitor() = default;
   virtual void start(nanos run_start, snapshot_source source) = 0;
-  // The time series, closed at `end` with the final counters.
-  virtual std::vector<time_slice> finish(const run_stats& final_stats, nanos end) = 0;
+  // After the workers have stopped: the time series, closed at `end` with a last snapshot.
+  virtual std::vector<time_slice> finish(nanos end) = 0;
 };
 
 }  // namespace loadgen

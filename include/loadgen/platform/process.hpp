@@ -7,6 +7,9 @@
 
 namespace loadgen {
 
+// The CPUs this process may run on (sched_getaffinity); at least 1.
+int affinity_cpus();
+
 // The number of CPUs this process may use: the ones it may run on (sched_getaffinity), capped by
 // its cgroup CPU limit rounded up (see cpu_limit.hpp); at least 1. The default thread count.
 int available_cpus();

@@ -23,9 +23,9 @@ public:
 
   // Starts the thread; the first slice begins at run_start.
   void start(nanos run_start, snapshot_source source) override;
-  // Stops the thread (after the workers have finished), closes the last slice from the merged
-  // final stats, and clears the progress line. Returns the time series.
-  std::vector<time_slice> finish(const run_stats& final_stats, nanos end) override;
+  // Stops the thread (after the workers have finished), closes the last slice with a last
+  // snapshot, and clears the progress line. Returns the time series.
+  std::vector<time_slice> finish(nanos end) override;
 
 private:
   void loop();
@@ -42,6 +42,8 @@ private:
   bool stop_ = false;
   std::vector<time_slice> series_;
   live_snapshot boundary_;   // the snapshot at the start of the current slice
+  histogram slice_latency_;  // latency of the calls since boundary_ (reporting thread only)
+  histogram tick_latency_;   // latency of the calls since the previous tick
   bool progress_shown_ = false;
   std::thread thread_;
 };

@@ -26,6 +26,14 @@ std::string build_request(const run_options& options);
 // Content-Length already counting each as the 36-character UUID that render_request() puts there.
 std::vector<std::string> build_requests(const run_options& options);
 
+// A run's requests, built once and shared read-only by every connection.
+struct request_set {
+  std::vector<std::string> bytes;  // build_requests(): one, or one per -payload-lines line
+  bool per_call_uuid = false;      // they hold "{uuid}" markers to fill per call
+  bool head = false;               // the method is HEAD: responses have no body
+};
+request_set make_request_set(const run_options& options);
+
 // The per-call marker (Fortio's): replaced by a fresh random UUID (version 4) on every call.
 inline constexpr std::string_view uuid_marker = "{uuid}";
 inline constexpr std::size_t uuid_length = 36;

@@ -1,0 +1,75 @@
+#pragma once
+// The connection seam: one client connection to the target, speaking one protocol. The load path
+// (connection_slot: schedule, deadlines, stats) and `curl` drive a session the same way, so both
+// share one resolve, one CONNECT tunnel, one TLS set-up and one redirect rule. HTTP/1.1 is
+// make_http1_session(); an HTTP/2 session or a gRPC channel is another implementation of this
+// interface, and the worker, the schedule and the statistics do not change.
+//
+// Threading: a session lives on one worker's io_context and is only touched from that thread.
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "loadgen/core/options.hpp"
+#include "loadgen/core/run_stats.hpp"
+#include "loadgen/wire/http_request.hpp"
+#include "loadgen/wire/response_parser.hpp"
+
+namespace loadgen {
+
+struct route;
+class connect_gate;
+
+// What a session is given. Everything referenced outlives the session.
+struct session_env {
+  boost::asio::io_context& io;
+  const run_options& options;        // target, TLS, keep-alive, redirects, timeouts
+  const route& where;                // resolved endpoint, TLS context, CONNECT tunnel
+  const request_set& requests;       // the request bytes (HTTP/1.1), built once per run
+  connect_gate* gate = nullptr;      // caps connects in flight per worker; null: none
+  run_stats* stats = nullptr;        // connect and TLS figures, first failure's detail; null: none
+  std::mt19937_64* rng = nullptr;    // {uuid} and -connection-reuse draws; null: seeded per session
+  response_observer* observer = nullptr;  // curl: sees each response's head and body as it arrives
+  int index = 0;                     // connection slot index (per-connection stats, -payload-lines start)
+  bool describe_failures = false;    // keep a one-line reason per failed call (curl); off on the load path
+};
+
+class session {
+public:
+  virtual ~session() = default;
+
+  // One call: opens the connection if needed (waiting for a connect slot first), sends the
+  // request, reads the whole response, and with -L follows same-origin redirects on this
+  // connection. Fills rec's outcome: status or transport error, sizes, Envoy fields, and
+  // rec.sent (when the connect or the write began: a wait for a connect slot is dispatch lag,
+  // not service time). Returns false when the call was abandoned before anything was sent (the
+  // run stopped while it waited for a connect slot): it is then not a call. Network failures are
+  // outcomes, not exceptions.
+  virtual boost::asio::awaitable<bool> call(call_record& rec) = 0;
+
+  // The call's deadline passed (watchdog, same thread): the pending operation, a wait for a
+  // connect slot included, ends now and the call fails as a timeout.
+  virtual void abort() noexcept = 0;
+  // The run is stopping (same thread): stop waiting for a connect slot; in-flight I/O goes on.
+  virtual void stop() noexcept = 0;
+  // Closes the connection now (end of run, or after an internal error).
+  virtual void close() noexcept = 0;
+
+  // One line on why the last call failed ("cannot connect to 127.0.0.1:1: Connection refused"),
+  // or "" when it did not.
+  virtual const std::string& failure() const noexcept = 0;
+  // The Location of the last call's final response when it is a redirect that was not followed
+  // (another origin, or -L not set); "" otherwise.
+  virtual const std::string& location() const noexcept = 0;
+};
+
+using session_factory = std::function<std::unique_ptr<session>(const session_env&)>;
+
+// The HTTP/1.1 session (keep-alive, pipelining off, -connection-reuse, Connection: close honoured).
+std::unique_ptr<session> make_http1_session(const session_env& env);
+
+}  // namespace loadgen

@@ -1,0 +1,157 @@
+#include "connection_slot.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "loadgen/core/pacing.hpp"
+#include "worker.hpp"
+
+namespace loadgen {
+
+namespace net = boost::asio;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+std::chrono::steady_clock::time_point to_time_point(nanos t) {
+  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(t));
+}
+}  // namespace
+
+connection_slot::connection_slot(worker& owner, int index, std::int64_t calls, std::int64_t planned_cap)
+    : owner_(owner), index_(index), calls_left_(calls), planned_cap_(planned_cap), timer_(owner.context()) {
+  const run_context& run = owner.shared();
+  session_env env{owner.context(), *run.options, run.where, run.requests};
+  env.gate = &owner.gate();
+  env.stats = &owner.stats();
+  env.rng = &owner.rng();
+  env.index = index;
+  session_ = run.make_session ? run.make_session(env) : make_http1_session(env);
+}
+
+connection_slot::~connection_slot() = default;
+
+void connection_slot::check_deadline(nanos now) {
+  if (deadline_ != 0 && now >= deadline_) {
+    deadline_ = 0;
+    session_->abort();
+  }
+}
+
+void connection_slot::wake() {
+  if (sleeping_) timer_.cancel();
+  session_->stop();
+}
+
+std::string connection_slot::on_crash(const std::exception_ptr& e) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    what = ex.what();
+  } catch (...) {
+  }
+  deadline_ = 0;
+  session_->close();
+  if (in_flight_) {
+    in_flight_ = false;
+    current_.status = status_transport_error;
+    current_.error = transport_error::internal;
+    if (current_.sent == 0) current_.sent = current_.due;
+    current_.done = steady_clock::now();
+    owner_.stats().record(current_);
+  }
+  return "internal error on connection " + std::to_string(index_) + ": " + what;
+}
+
+net::awaitable<bool> connection_slot::call() {
+  // -timeout bounds the whole call from the moment it starts: a wait for a connect slot included.
+  deadline_ = steady_clock::now() + owner_.shared().options->timeout;
+  in_flight_ = true;
+  const bool made = co_await session_->call(current_);
+  in_flight_ = false;
+  deadline_ = 0;
+  co_return made;
+}
+
+net::awaitable<void> connection_slot::warmup(call_record* result) {
+  current_ = call_record{};
+  current_.due = steady_clock::now();
+  co_await call();
+  *result = current_;
+}
+
+net::awaitable<void> connection_slot::wait_until(nanos due, nanos busy_wait) {
+  const std::atomic<bool>& stop = owner_.shared().stop;
+  const auto executor = owner_.context().get_executor();
+  while (!stop.load(std::memory_order_relaxed)) {
+    const pace_step step = next_pacing_step(steady_clock::now(), due, busy_wait);
+    if (step.action == pace_action::send) co_return;
+    if (step.action == pace_action::sleep) {
+      timer_.expires_at(to_time_point(step.until));
+      sleeping_ = true;
+      co_await timer_.async_wait(use_tuple);
+      sleeping_ = false;
+    } else {
+      // Spin, going round the event loop each time so that the other connections' I/O (and
+      // their response timestamps) is not held up.
+      co_await net::post(executor, net::use_awaitable);
+    }
+  }
+}
+
+void connection_slot::make_schedule() {
+  const run_context& run = owner_.shared();
+  const run_options& o = *run.options;
+  schedule_config sc;
+  sc.qps = run.plan->qps_per_connection;
+  sc.connection_index = index_;
+  sc.connections = run.plan->connections;
+  sc.uniform = o.uniform;
+  sc.jitter = o.jitter;
+  sc.arrival = o.arrival;
+  sc.ramp = o.ramp;
+  sc.seed = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(index_ + 1);
+  schedule_.emplace(sc, run.start);
+}
+
+net::awaitable<void> connection_slot::run() {
+  const run_context& run = owner_.shared();
+  const run_options& o = *run.options;
+  if (run.plan->qps_per_connection > 0) make_schedule();
+  std::int64_t slots = 0;   // schedule slots used: calls made and -nocatchup skips
+  nanos previous_done = 0;  // when the previous call on this connection ended
+  while (!run.stop.load(std::memory_order_relaxed) && calls_left_ != 0 && (planned_cap_ == 0 || slots < planned_cap_)) {
+    current_ = call_record{};
+    if (schedule_) {
+      current_.due = schedule_->next();
+      if (current_.due >= run.end) break;
+      const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done, schedule_->interval(), o.nocatchup);
+      current_.connection_busy = due.connection_busy;
+      ++slots;
+      if (due.skip) {
+        // This slot passed while the connection was busy: skip it rather than send late. A skip
+        // is not a call: with -n, exactly n calls are still made.
+        owner_.stats().record_skipped();
+        continue;
+      }
+      co_await wait_until(current_.due, run.plan->busy_wait);
+      if (run.stop.load(std::memory_order_relaxed)) break;
+    } else {
+      current_.due = steady_clock::now();
+      if (current_.due >= run.end) break;
+      ++slots;
+    }
+    if (!co_await call()) break;  // abandoned: the run is stopping
+    if (calls_left_ > 0) --calls_left_;
+    previous_done = current_.done;
+    owner_.stats().record(current_);
+    if (o.abort_on != 0 && current_.status == o.abort_on) {
+      owner_.abort_run();
+      break;
+    }
+  }
+  session_->close();
+}
+
+}  // namespace loadgen

@@ -1,0 +1,67 @@
+#pragma once
+// One connection slot of a load run (Fortio's "thread"): the coroutine that takes calls off the
+// schedule, waits until each is due (core/pacing.hpp decides how), has its session make the call,
+// and records it. Protocol-free: the session (HTTP/1.1 today) does the I/O. Lives on one worker's
+// io_context and is only touched from that thread.
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "loadgen/client/session.hpp"
+#include "loadgen/core/run_stats.hpp"
+#include "loadgen/core/schedule.hpp"
+
+namespace loadgen {
+
+class worker;
+
+class connection_slot {
+public:
+  // index: global connection index. calls: how many calls to make (-n mode), or -1 for the
+  // duration mode (then planned_cap > 0 caps the calls).
+  connection_slot(worker& owner, int index, std::int64_t calls, std::int64_t planned_cap);
+  ~connection_slot();
+  connection_slot(const connection_slot&) = delete;
+  connection_slot& operator=(const connection_slot&) = delete;
+
+  // One uncounted call before the run (duration mode); its outcome is returned via *result.
+  boost::asio::awaitable<void> warmup(call_record* result);
+  // The measured calls, until done, stopped or past the end.
+  boost::asio::awaitable<void> run();
+
+  // Watchdog (same thread): abort the current call if it has run past its deadline.
+  void check_deadline(nanos now);
+  // A stop was requested (same thread): cut a pacing sleep short and a wait for a connect slot.
+  void wake();
+  // The coroutine ended with an exception (same thread): the call in flight, if any, is recorded
+  // as an internal error, the connection closed. Returns the description for the run's report.
+  std::string on_crash(const std::exception_ptr& e);
+
+private:
+  // Returns at `due` (or on a stop), sleeping and spinning as next_pacing_step() says.
+  boost::asio::awaitable<void> wait_until(nanos due, nanos busy_wait);
+  // Makes the call held in current_ (its due time set); false when it was abandoned before
+  // anything was sent (stopped).
+  boost::asio::awaitable<bool> call();
+  void make_schedule();
+
+  worker& owner_;
+  int index_;
+  std::int64_t calls_left_;   // -1: not counting
+  std::int64_t planned_cap_;  // 0: none
+  std::unique_ptr<session> session_;
+  boost::asio::steady_timer timer_;  // pacing sleeps
+  std::optional<schedule> schedule_;
+  nanos deadline_ = 0;       // 0: no call in flight
+  bool sleeping_ = false;
+  // The call being made. A member, not a coroutine local, so that on_crash() can still record it
+  // after the coroutine frames are gone.
+  call_record current_;
+  bool in_flight_ = false;
+};
+
+}  // namespace loadgen

@@ -1,0 +1,319 @@
+#include "http1_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "loadgen/platform/tls.hpp"
+#include "loadgen/wire/redirect.hpp"
+#include "route.hpp"
+
+namespace loadgen {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+
+// Every connection starts with a small read buffer and grows it once when a response fills it:
+// small responses then cost 2 KB per connection (20,000 connections fit), large ones few reads.
+constexpr std::size_t small_buffer = 2 * 1024;
+constexpr std::size_t large_buffer = 64 * 1024;
+
+// Releases a connect slot of the gate when the connect is over, however it ends (an exception
+// unwinding the coroutine frame included), so a slot can never leak.
+struct gate_pass {
+  connect_gate* gate = nullptr;
+  explicit gate_pass(connect_gate* g) noexcept : gate(g) {}
+  gate_pass(const gate_pass&) = delete;
+  gate_pass& operator=(const gate_pass&) = delete;
+  ~gate_pass() {
+    if (gate) gate->leave();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<session> make_http1_session(const session_env& env) { return std::make_unique<http1_session>(env); }
+
+http1_session::http1_session(const session_env& env)
+    : env_(env),
+      own_rng_(env.rng ? std::nullopt : std::optional<std::mt19937_64>(std::in_place, std::random_device{}())),
+      rng_(env.rng ? *env.rng : *own_rng_),
+      socket_(env.io),
+      gate_timer_(env.io),
+      buffer_(small_buffer) {
+  gate_waiter_.timer = &gate_timer_;
+  next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
+}
+
+http1_session::~http1_session() {
+  if (tls_session_) SSL_SESSION_free(tls_session_);
+}
+
+void http1_session::close_socket() noexcept {
+  // Closing without a TLS close_notify would make OpenSSL mark the session unresumable; load
+  // tests close connections on purpose (-connection-reuse, keepalive=false), so say the shutdown
+  // was clean and keep the session for the next handshake.
+  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  error_code ignored;
+  lowest().close(ignored);
+  socket_requests_ = 0;
+}
+
+void http1_session::fail(call_record& rec, transport_error kind, std::string_view why, std::string_view detail) {
+  rec.status = status_transport_error;
+  rec.error = kind;
+  if (env_.describe_failures) {
+    failure_.assign(why);
+    if (!detail.empty()) failure_.append(": ").append(detail);
+  }
+  close_socket();
+}
+
+void http1_session::abort() noexcept {
+  timed_out_ = true;
+  if (waiting_for_gate_) gate_timer_.cancel();
+  error_code ignored;
+  lowest().close(ignored);  // the pending connect/handshake/write/read completes with operation_aborted
+}
+
+void http1_session::stop() noexcept {
+  stopping_ = true;
+  if (waiting_for_gate_) gate_timer_.cancel();
+}
+
+std::int64_t http1_session::draw_reuse_limit() {
+  const run_options& o = env_.options;
+  if (o.reuse_max <= 0) return 0;
+  if (o.reuse_min == o.reuse_max) return o.reuse_min;
+  return std::uniform_int_distribution<std::int64_t>(o.reuse_min, o.reuse_max)(rng_);
+}
+
+net::awaitable<http1_session::gate_result> http1_session::enter_gate() {
+  if (!env_.gate || env_.gate->try_enter(gate_waiter_)) co_return gate_result::entered;
+  // Our own queueing, bounded like the rest of the call by its deadline (abort()) and by a stop.
+  waiting_for_gate_ = true;
+  gate_timer_.expires_at(net::steady_timer::time_point::max());
+  while (!gate_waiter_.granted && !timed_out_ && !stopping_) co_await gate_timer_.async_wait(use_tuple);
+  waiting_for_gate_ = false;
+  if (gate_waiter_.granted && !timed_out_ && !stopping_) co_return gate_result::entered;
+  env_.gate->withdraw(gate_waiter_);
+  co_return timed_out_ ? gate_result::timed_out : gate_result::stopped;
+}
+
+net::awaitable<bool> http1_session::connect(call_record& rec) {
+  const gate_result entry = co_await enter_gate();
+  if (entry == gate_result::stopped) co_return false;
+  if (entry == gate_result::timed_out) {
+    if (rec.sent == 0) rec.sent = steady_clock::now();
+    fail(rec, transport_error::connect_timeout, "no connect slot within the -timeout for " + env_.where.peer_text);
+    co_return true;
+  }
+  gate_pass pass(env_.gate);
+  co_await open_connection(rec);
+  co_return true;
+}
+
+net::awaitable<bool> http1_session::open_connection(call_record& rec) {
+  const route& where = env_.where;
+  const nanos began = steady_clock::now();
+  if (rec.sent == 0) rec.sent = began;  // the wait for a connect slot is dispatch lag, not service time
+  if (where.tls) tls_.emplace(env_.io, *where.tls);  // a fresh SSL object per connection
+  socket_type& socket = lowest();
+  error_code ec;
+  socket.open(where.endpoint.protocol(), ec);
+  if (!ec) std::tie(ec) = co_await socket.async_connect(where.endpoint, use_tuple);
+  if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, steady_clock::now() - began);
+  if (ec) {
+    const std::string why = "cannot connect to " + where.peer_text;
+    if (timed_out_) fail(rec, transport_error::connect_timeout, why, "no answer within the -timeout");
+    else if (ec == net::error::connection_refused) fail(rec, transport_error::refused, why, ec.message());
+    else fail(rec, transport_error::connect_failed, why, ec.message());
+    co_return false;
+  }
+  if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
+  if (!where.tunnel_request.empty() && !co_await open_tunnel(rec)) co_return false;
+  if (tls_ && !co_await handshake(rec)) co_return false;
+  socket_requests_ = 0;
+  reuse_limit_ = draw_reuse_limit();
+  co_return true;
+}
+
+net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
+  // CONNECT through the proxy; its answer has no body we care about (head only).
+  socket_type& socket = lowest();
+  auto [wec, written] = co_await net::async_write(socket, net::buffer(env_.where.tunnel_request), use_tuple);
+  parser_.reset(true);
+  while (!wec && !parser_.done() && !parser_.failed()) {
+    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(buffer_), use_tuple);
+    if (rec_ec) {
+      parser_.on_eof();
+      break;
+    }
+    parser_.feed(buffer_.data(), n);
+  }
+  if (timed_out_) {
+    fail(rec, transport_error::timeout, "no answer to CONNECT from " + env_.where.peer_text + " within the -timeout");
+    co_return false;
+  }
+  if (wec || !parser_.done() || parser_.status() != 200) {
+    const std::string why = env_.where.peer_text + " refused the tunnel to " + env_.options.target.authority() +
+                            (parser_.done() ? " with status " + std::to_string(parser_.status()) : "");
+    if (parser_.done() && env_.stats) env_.stats->note_failure("proxy answered CONNECT with " + std::to_string(parser_.status()));
+    fail(rec, transport_error::proxy, why);
+    co_return false;
+  }
+  co_return true;
+}
+
+net::awaitable<bool> http1_session::handshake(call_record& rec) {
+  SSL* ssl = tls_->native_handle();
+  prepare_client_ssl(ssl, env_.options);
+  if (tls_session_) SSL_set_session(ssl, tls_session_);
+  const nanos began = steady_clock::now();
+  auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
+  if (hec) {
+    const std::string detail = describe_tls_failure(ssl, hec);
+    if (env_.stats) env_.stats->note_failure(detail);
+    fail(rec, timed_out_ ? transport_error::timeout : transport_error::tls, "TLS with " + env_.where.peer_text, detail);
+    co_return false;
+  }
+  if (env_.stats) env_.stats->record_handshake(steady_clock::now() - began, SSL_session_reused(ssl) == 1);
+  co_return true;
+}
+
+std::string_view http1_session::next_request() {
+  // The common case is one prebuilt request, written as is; per-call variation costs only when used.
+  const auto& all = env_.requests.bytes;
+  const std::string& base = all.size() == 1 ? all.front() : all[next_request_++ % all.size()];
+  if (!env_.requests.per_call_uuid) return base;
+  render_request(base, rng_, rendered_);
+  return rendered_;
+}
+
+template <class Stream>
+net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
+  auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
+  const std::string& peer = env_.where.peer_text;
+  if (wec) {
+    if (timed_out_) fail(rec, transport_error::timeout, "no complete response from " + peer + " within the -timeout");
+    else if (reused) {
+      close_socket();
+      co_return true;
+    } else fail(rec, transport_error::write_failed, "cannot send the request to " + peer, wec.message());
+    co_return false;
+  }
+  ++socket_requests_;
+  for (;;) {
+    auto [rec_ec, n] = co_await stream.async_read_some(net::buffer(buffer_), use_tuple);
+    if (rec_ec == net::ssl::error::stream_truncated) rec_ec = net::error::eof;  // closed without close_notify
+    if (rec_ec) {
+      if (timed_out_) {
+        fail(rec, transport_error::timeout, "no complete response from " + peer + " within the -timeout");
+        co_return false;
+      }
+      if (rec_ec == net::error::eof) parser_.on_eof();
+      const bool nothing_yet = parser_.total_bytes() == 0;
+      if (reused && nothing_yet && (rec_ec == net::error::eof || rec_ec == net::error::connection_reset)) {
+        // A kept-alive socket the server had already closed: retry once on a new one.
+        close_socket();
+        co_return true;
+      }
+      if (!parser_.done()) {
+        if (rec_ec == net::error::eof) fail(rec, transport_error::closed, "bad response from " + peer, parser_.failed() ? parser_.error() : "connection closed before a complete response");
+        else fail(rec, transport_error::reset, "reading the response from " + peer, rec_ec.message());
+        co_return false;
+      }
+      break;  // a close-delimited body ended with EOF
+    }
+    const std::size_t used = parser_.feed(buffer_.data(), n);
+    if (parser_.failed()) {
+      fail(rec, transport_error::bad_response, "bad response from " + peer, parser_.error());
+      co_return false;
+    }
+    if (parser_.done()) {
+      if (used != n) close_socket();  // bytes nobody asked for: do not trust this socket again
+      break;
+    }
+    if (n == buffer_.size() && buffer_.size() < large_buffer) buffer_.resize(large_buffer);
+  }
+  take_response(rec);
+  co_return false;
+}
+
+void http1_session::take_response(call_record& rec) {
+  if (tls_ && socket_requests_ == 1) {
+    // Keep this connection's session for the next handshake. Taken after the first response:
+    // TLS 1.3 session tickets arrive after the handshake.
+    if (SSL_SESSION* fresh = SSL_get1_session(tls_->native_handle())) {
+      if (tls_session_) SSL_SESSION_free(tls_session_);
+      tls_session_ = fresh;
+    }
+  }
+  rec.status = parser_.status();
+  rec.error = transport_error::none;
+  rec.header_bytes = parser_.header_bytes();
+  rec.total_bytes = parser_.total_bytes();
+  rec.envoy_overloaded = parser_.envoy_overloaded();
+  rec.upstream_service_time_ms = parser_.upstream_service_time_ms();
+  const run_options& o = env_.options;
+  if (!parser_.keep_alive() || !o.keepalive || (reuse_limit_ > 0 && socket_requests_ >= reuse_limit_)) close_socket();
+}
+
+net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_view request, bool head) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = lowest().is_open();
+    if (!reused) {
+      if (!co_await connect(rec)) co_return false;  // abandoned: the run stopped
+      if (rec.error != transport_error::none) co_return true;
+    } else if (rec.sent == 0) {
+      rec.sent = steady_clock::now();
+    }
+    parser_.reset(head, env_.observer, env_.options.follow_redirects);
+    const bool retry = tls_ ? co_await exchange(*tls_, rec, reused, request) : co_await exchange(socket_, rec, reused, request);
+    if (!retry) break;
+  }
+  co_return true;
+}
+
+net::awaitable<void> http1_session::follow_redirects(call_record& rec) {
+  run_options hop = env_.options;  // copied only when a redirect is followed
+  for (int n = 0; n < 10 && rec.status != status_transport_error && parser_.is_redirect(); ++n) {
+    auto next = next_redirect(hop, rec.status, parser_.location());
+    if (!next) co_return;  // a Location we cannot follow: the 3xx is the answer
+    // Another origin needs another connection: the 3xx is this session's answer (curl goes on).
+    if (!next->same_origin) {
+      location_ = parser_.location();
+      co_return;
+    }
+    hop = std::move(next->next);
+    redirect_request_ = build_request(hop);
+    rec.error = transport_error::none;
+    const bool head = request_method(hop) == "HEAD";
+    const bool made = co_await request_once(rec, redirect_request_, head);
+    if (!made) co_return;
+  }
+  if (rec.status != status_transport_error && parser_.is_redirect()) location_ = parser_.location();
+}
+
+// Note for GCC 12: keep every co_await's operands plain values. `co_await f(g())` inside an `if`
+// condition, with g() a call, built a frame whose ramp and body disagreed (a crash on the first
+// resume); so results are named first, then awaited.
+net::awaitable<bool> http1_session::call(call_record& rec) {
+  timed_out_ = false;
+  failure_.clear();
+  location_.clear();
+  rec.error = transport_error::none;
+  const std::string_view request = next_request();
+  const bool made = co_await request_once(rec, request, env_.requests.head);
+  if (!made) co_return false;
+  if (env_.options.follow_redirects && rec.status != status_transport_error && parser_.is_redirect())
+    co_await follow_redirects(rec);
+  rec.done = steady_clock::now();
+  co_return true;
+}
+
+}  // namespace loadgen
