@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -267,10 +268,16 @@ std::unique_ptr<background_process> start_nginx(const std::string& dir, const st
   // -e: the error log before the configuration is read (the default is under /var/log).
   auto p = std::make_unique<background_process>(std::vector<std::string>{
       "/usr/sbin/nginx", "-p", dir, "-e", dir + "/error.log", "-c", dir + "/nginx.conf"});
+  // nginx reports a bad configuration in its error log (-e), not on stderr.
+  const auto failed = [&](const std::string& where) {
+    std::ifstream log(dir + "/error.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    return std::runtime_error("nginx did not listen on " + where + ": " + p->err_so_far() + text);
+  };
   for (int port : ports)
-    if (!wait_for_port(port)) throw std::runtime_error("nginx did not listen on " + std::to_string(port) + ": " + p->err_so_far());
+    if (!wait_for_port(port)) throw failed(std::to_string(port));
   for (const auto& s : sockets)
-    if (!wait_for_unix_socket(s)) throw std::runtime_error("nginx did not listen on " + s + ": " + p->err_so_far());
+    if (!wait_for_unix_socket(s)) throw failed(s);
   return p;
 }
 
