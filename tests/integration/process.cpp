@@ -6,11 +6,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -218,6 +222,62 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto p = std::make_unique<background_process>(argv);
   if (!wait_for_port(*port)) throw std::runtime_error("loadgen server did not start: " + p->err_so_far());
+  return p;
+}
+
+std::string make_temp_dir(const std::string& tag) {
+  std::string tmpl = "/tmp/loadgen-" + tag + "-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
+  return tmpl;
+}
+
+void remove_tree(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+bool wait_for_unix_socket(const std::string& path, std::chrono::milliseconds limit) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  if (path.size() >= sizeof a.sun_path) return false;
+  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  const auto deadline = clock_type::now() + limit;
+  while (clock_type::now() < deadline) {
+    const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::unique_ptr<background_process> start_nginx(const std::string& dir, const std::string& http_block,
+                                                const std::vector<int>& ports,
+                                                const std::vector<std::string>& sockets) {
+  {
+    std::ofstream conf(dir + "/nginx.conf");
+    conf << "daemon off;\nmaster_process off;\npid " << dir << "/nginx.pid;\nerror_log " << dir << "/error.log;\n"
+         << "events {}\nhttp {\n  access_log off;\n"
+         << "  client_body_temp_path " << dir << "/body;\n  proxy_temp_path " << dir << "/proxy;\n"
+         << "  fastcgi_temp_path " << dir << "/fcgi;\n  uwsgi_temp_path " << dir << "/uwsgi;\n"
+         << "  scgi_temp_path " << dir << "/scgi;\n"
+         << http_block << "}\n";
+    if (!conf) throw std::runtime_error("cannot write " + dir + "/nginx.conf");
+  }
+  // -e: the error log before the configuration is read (the default is under /var/log).
+  auto p = std::make_unique<background_process>(std::vector<std::string>{
+      "/usr/sbin/nginx", "-p", dir, "-e", dir + "/error.log", "-c", dir + "/nginx.conf"});
+  // nginx reports a bad configuration in its error log (-e), not on stderr.
+  const auto failed = [&](const std::string& where) {
+    std::ifstream log(dir + "/error.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    return std::runtime_error("nginx did not listen on " + where + ": " + p->err_so_far() + text);
+  };
+  for (int port : ports)
+    if (!wait_for_port(port)) throw failed(std::to_string(port));
+  for (const auto& s : sockets)
+    if (!wait_for_unix_socket(s)) throw failed(s);
   return p;
 }
 

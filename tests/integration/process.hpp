@@ -67,6 +67,23 @@ bool wait_for_port(int port, std::chrono::milliseconds limit = std::chrono::seco
 // Counts lines of text that start with prefix.
 int count_lines_starting(const std::string& text, const std::string& prefix);
 
+// A fresh directory /tmp/loadgen-<tag>-XXXXXX (mode 0700). The caller removes it (remove_tree).
+std::string make_temp_dir(const std::string& tag);
+
+// Removes a directory made by make_temp_dir, with everything in it.
+void remove_tree(const std::string& dir);
+
+// Blocks until a connect to the Unix domain socket at path succeeds, or limit passes.
+bool wait_for_unix_socket(const std::string& path, std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+// Starts Debian's nginx in the foreground as one process (no daemon, no master, so killing the
+// child ends it), with <dir>/nginx.conf written from http_block: the inside of the `http { }`
+// block (server blocks, maps). Its pid file, error log and temporary files stay inside dir.
+// Waits until every TCP port in ports (on 127.0.0.1) and every Unix socket in sockets accepts.
+std::unique_ptr<background_process> start_nginx(const std::string& dir, const std::string& http_block,
+                                                const std::vector<int>& ports,
+                                                const std::vector<std::string>& sockets = {});
+
 }  // namespace loadgen::test
 
 namespace loadgen::test {
