@@ -174,6 +174,7 @@ std::string run_id(const run_options& options, const run_result& result) {
   const civil_time t = to_civil(local_start(result).first);
   std::string id = fmt::format("{:04d}-{:02d}-{:02d}-{:02d}{:02d}{:02d}", t.year, t.month, t.day, t.hour, t.minute,
                                t.second);
+  if (options.run_id != 0) id += fmt::format("_{}", options.run_id);  // Fortio: "_<runid>" after the date
   const std::string labels = options.labels.empty() ? default_labels(options, result.hostname) : options.labels;
   if (labels.empty()) return id;
   char last = '_';
@@ -226,16 +227,18 @@ std::string format_json(const run_options& options, const run_result& result) {
   w.field("Jitter", o.jitter);
   w.field("Uniform", o.uniform);
   w.field("NoCatchUp", o.nocatchup);
-  w.field("RunID", 0);
+  w.field("RunID", o.run_id);
   w.field("AccessLoggerInfo", "");
   w.field("ID", run_id(o, result));
   write_counts(w, "RetCodes", string_keyed(s.codes()));
   write_counts(w, "IPCountMap", string_keyed(ips));
-  w.field("Insecure", false);
-  w.field("MTLS", false);
-  w.field("CACert", "");
-  w.field("Cert", "");
-  w.field("Key", "");
+  w.field("Insecure", o.insecure);
+  // Fortio's MTLS is its -mtls flag; loadgen has no such flag, so it is true when the run used
+  // mutual TLS: a client certificate and its key were both given (-cert and -key).
+  w.field("MTLS", !o.cert.empty() && !o.key.empty());
+  w.field("CACert", o.ca_cert);  // file paths as given, never the contents
+  w.field("Cert", o.cert);
+  w.field("Key", o.key);
   w.field("UnixDomainSocket", o.unix_socket);
   w.field("URL", normalised_url(o));
   w.field("NumConnections", 1);
@@ -245,7 +248,7 @@ std::string format_json(const run_options& options, const run_result& result) {
   w.field("H2", false);
   w.field("DisableKeepAlive", !o.keepalive);
   w.field("AllowHalfClose", false);
-  w.field("FollowRedirects", false);
+  w.field("FollowRedirects", o.follow_redirects);
   w.field("Resolve", o.resolve_ip);
   w.field("HTTPReqTimeOut", static_cast<std::int64_t>(o.timeout));
   // Deliberately always empty: Fortio writes the URL's user:password here in plain text.

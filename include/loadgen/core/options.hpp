@@ -45,6 +45,7 @@ struct run_options {
   bool allow_initial_errors = false;
   int abort_on = 0;               // -abort-on: status that stops the run; -1 = transport errors; 0 = off
   std::string labels;             // -labels
+  std::int64_t run_id = 0;        // -runid: copied into the JSON RunID (and its ID when not 0), as Fortio
   std::string json_path;          // -json: file, or "-" for stdout
   log_level level = log_level::info;
   bool uniform = false, jitter = false, nocatchup = false;
