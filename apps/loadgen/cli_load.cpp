@@ -103,7 +103,6 @@ int run_load(const std::vector<std::string>& args) {
     o.offset = to_seconds(duration_flag("offset", f.offset));
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
-    if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) spinning would spend the quota and
     // get the process throttled for the rest of the period: far worse lag than sleeping.
