@@ -35,7 +35,7 @@ struct load_flags {
   std::string busy_wait = "100us";
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
-  int httpbufferkb = 128, runid = 0;
+  int httpbufferkb = 128;
 };
 
 void write_json(const run_options& o, const run_result& r) {
@@ -87,7 +87,7 @@ int run_load(const std::vector<std::string>& args) {
   app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration");
   app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (default 100us, 0 under a cgroup CPU limit; 0: sleep only)");
   app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running");
-  app.add_option("--runid", f.runid, "Run ID copied into the JSON (accepted for Fortio compatibility)");
+  app.add_option("--runid", o.run_id, "Run ID (an integer) written to the JSON RunID and into its ID, as Fortio");
   app.add_flag("--log-errors", f.log_errors, "Accepted for Fortio compatibility; failures are summarised in the report");
   app.add_flag("--httpccch", f.httpccch, "Accepted for Fortio compatibility; Connection: close is always honoured");
   app.add_flag("--no-reresolve", f.no_reresolve, "Accepted for Fortio compatibility; the host is resolved once");
@@ -104,7 +104,6 @@ int run_load(const std::vector<std::string>& args) {
     o.offset = to_seconds(duration_flag("offset", f.offset));
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
-    if (o.interval < 0) throw flag_error("-interval must not be negative");
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
     o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
     o.percentiles = parse_percentiles(f.percentiles);

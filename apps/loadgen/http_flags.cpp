@@ -64,7 +64,9 @@ void add_http_flags(CLI::App& app, http_flags& f) {
 }
 
 nanos duration_flag(const std::string& flag, const std::string& value) {
-  const auto ns = parse_go_duration(value);
+  bool overflow = false;
+  const auto ns = parse_go_duration(value, &overflow);
+  if (overflow) throw flag_error(duration_limit_error(flag));  // past 2^63 ns: far past the limit
   if (!ns)
     throw flag_error("invalid value \"" + value + "\" for -" + flag + ": want a duration such as 5s, 300ms or 1h30m");
   return *ns;

@@ -96,7 +96,12 @@ std::size_t fmt_int(char* buf, std::size_t w, std::uint64_t v) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_go_duration(std::string_view s) {
+std::optional<std::int64_t> parse_go_duration(std::string_view s, bool* overflow) {
+  if (overflow != nullptr) *overflow = false;
+  const auto too_large = [overflow]() -> std::optional<std::int64_t> {
+    if (overflow != nullptr) *overflow = true;
+    return std::nullopt;
+  };
   bool neg = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
     neg = s[0] == '-';
@@ -110,7 +115,7 @@ std::optional<std::int64_t> parse_go_duration(std::string_view s) {
     if (!(s[0] == '.' || is_digit(s[0]))) return std::nullopt;
     std::uint64_t v = 0;
     const std::size_t before = s.size();
-    if (!leading_int(s, v)) return std::nullopt;
+    if (!leading_int(s, v)) return too_large();
     const bool pre = s.size() != before;  // digits before the point
 
     std::uint64_t f = 0;
@@ -135,18 +140,18 @@ std::optional<std::int64_t> parse_go_duration(std::string_view s) {
     }
     if (unit == 0) return std::nullopt;  // unknown unit
 
-    if (v > limit / unit) return std::nullopt;
+    if (v > limit / unit) return too_large();
     v *= unit;
     if (f > 0) {
       // As Go: float64 keeps this nanosecond-exact for fractions of an hour.
       v += static_cast<std::uint64_t>(static_cast<double>(f) * (static_cast<double>(unit) / scale));
-      if (v > limit) return std::nullopt;
+      if (v > limit) return too_large();
     }
     d += v;
-    if (d > limit) return std::nullopt;
+    if (d > limit) return too_large();
   }
   if (neg) return static_cast<std::int64_t>(~d + 1);  // two's complement; 2^63 gives INT64_MIN
-  if (d > limit - 1) return std::nullopt;
+  if (d > limit - 1) return too_large();
   return static_cast<std::int64_t>(d);
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <new>
+#include <utility>
 
 #if __has_include(<sys/mman.h>)
 #include <sys/mman.h>
@@ -77,6 +78,28 @@ histogram& histogram::operator=(const histogram& o) {
   return *this;
 }
 
+histogram::histogram(histogram&& o) noexcept : counts_(std::move(o.counts_)) { take_scalars(o); }
+
+histogram& histogram::operator=(histogram&& o) noexcept {
+  if (this != &o) {
+    counts_ = std::move(o.counts_);
+    take_scalars(o);
+  }
+  return *this;
+}
+
+void histogram::take_scalars(histogram& o) noexcept {
+  count_ = std::exchange(o.count_, 0);
+  min_ = std::exchange(o.min_, INT64_MAX);
+  max_ = std::exchange(o.max_, 0);
+  sum_ = std::exchange(o.sum_, 0);
+  sum_of_squares_ = std::exchange(o.sum_of_squares_, 0);
+}
+
+void histogram::ensure_counts() {
+  if (!counts_) counts_.reset(allocate_counts());
+}
+
 // Value v >= 0 lies in octave k = floor(log2 v). Below 2048 every value has its own bucket; from
 // octave 11 up, bucket width is 2^shift with shift = k - 10, and the index is
 // shift * 1024 + (v >> shift), whose second term is always in [1024, 2048). OR-ing in 1024 makes
@@ -99,6 +122,8 @@ std::int64_t histogram::bucket_high(std::size_t index) noexcept {
 void histogram::record_n(std::int64_t value, std::uint64_t n) noexcept {
   if (n == 0) [[unlikely]]
     return;
+  if (!counts_) [[unlikely]]
+    ensure_counts();  // moved-from; throwing here terminates (noexcept)
   value = std::max<std::int64_t>(value, 0);
   counts_[bucket_index(value)] += n;
   count_ += n;
@@ -110,7 +135,8 @@ void histogram::record_n(std::int64_t value, std::uint64_t n) noexcept {
 }
 
 void histogram::merge(const histogram& o) noexcept {
-  if (o.count_ == 0) return;
+  if (o.count_ == 0) return;  // also covers a moved-from other (no counters)
+  ensure_counts();             // this one moved-from; throwing here terminates (noexcept)
   for (std::size_t i = 0; i < bucket_count; ++i)
     if (o.counts_[i]) counts_[i] += o.counts_[i];  // writes only where needed: pages stay unmapped
   count_ += o.count_;
@@ -121,9 +147,7 @@ void histogram::merge(const histogram& o) noexcept {
 }
 
 void histogram::reset() noexcept {
-  if (!counts_) {
-    counts_.reset(allocate_counts());  // only after a move; throwing here terminates
-  } else if (count_ != 0) {
+  if (counts_ && count_ != 0) {  // a moved-from histogram stays without counters until used
     for (std::size_t i = 0; i < bucket_count; ++i)
       if (counts_[i]) counts_[i] = 0;
   }

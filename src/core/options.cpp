@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
 
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/text.hpp"
@@ -85,19 +88,54 @@ std::vector<std::int64_t> split_calls(std::int64_t total, int connections) {
   return out;
 }
 
+std::string duration_limit_error(const std::string& flag) {
+  if (flag == "offset") return "-offset must be within 100 years (876000h) either way";
+  for (const char* limited : {"t", "timeout", "ramp", "interval", "busy-wait"})
+    if (flag == limited) return "-" + flag + " must be at most 100 years (876000h)";
+  return "-" + flag + " is too large (a duration is at most 2562047h, 292 years)";  // another command's flag
+}
+
+namespace {
+
+// -qps: a number, 0 or negative (max speed), or in [min_qps, max_qps] with at least
+// schedule::min_qps per connection (see options.hpp for why).
+void check_qps(const run_options& o) {
+  if (!std::isfinite(o.qps)) throw flag_error("-qps must be a number");
+  if (o.qps > max_qps) throw flag_error("-qps must be at most 1e9 (or 0 for max speed)");
+  if (o.qps > 0 && o.qps < min_qps) throw flag_error("-qps must be at least 1e-6 (or 0 for max speed)");
+  if (o.qps > 0 && o.qps / o.connections < schedule::min_qps) {
+    throw flag_error(fmt::format("-qps {} over -c {} connections is below 1e-9 per connection: raise -qps or lower -c",
+                                 o.qps, o.connections));
+  }
+}
+
+// The duration flags, against max_duration (negative -t and -timeout have Fortio's meanings and
+// are handled by the caller; -offset may be negative).
+void check_durations(const run_options& o) {
+  const std::pair<const char*, nanos> limited[] = {
+      {"t", o.duration}, {"timeout", o.timeout}, {"ramp", o.ramp}, {"interval", o.interval}, {"busy-wait", o.busy_wait}};
+  for (const auto& [flag, value] : limited)
+    if (value > max_duration) throw flag_error(duration_limit_error(flag));
+  if (!(std::fabs(o.offset) <= to_seconds(max_duration))) throw flag_error(duration_limit_error("offset"));
+  if (o.ramp < 0) throw flag_error("-ramp must not be negative");
+  if (o.busy_wait < 0) throw flag_error("-busy-wait must not be negative");
+  if (o.interval < 0) throw flag_error("-interval must not be negative");
+}
+
+}  // namespace
+
 void validate(run_options& o, bool* assumed_scheme) {
   if (o.url_text.empty()) throw run_error("a URL is needed, e.g. loadgen load -qps 0 -n 10 http://localhost:8080/");
   o.target = parse_url(o.url_text, assumed_scheme);
   if (o.connections == 0) o.connections = 4;  // Fortio: 0 means the default
   if (o.connections < 0) o.connections = 1;
   if (o.threads < 0) throw flag_error("-threads must be 0 (auto) or more");
-  if (!std::isfinite(o.qps)) throw flag_error("-qps must be a number");
+  check_qps(o);
   if (!(o.resolution > 0)) o.resolution = 0.001;
   if (o.timeout < 0) o.timeout = 3 * ns_per_s;
   if (o.timeout == 0) throw flag_error("-timeout must be above 0");
   if (o.calls < 0) o.calls = 0;
-  if (o.ramp < 0) throw flag_error("-ramp must not be negative");
-  if (o.busy_wait < 0) throw flag_error("-busy-wait must not be negative");
+  check_durations(o);
   if (o.ramp > 0 && o.max_speed()) throw flag_error("-ramp needs a target rate: set -qps above 0");
   if (o.user_agent.empty()) o.user_agent = "loadgen/" + std::string(LOADGEN_VERSION);
   if (o.abort_on < -1 || o.abort_on > 999) throw flag_error("-abort-on must be an HTTP status, or -1 for transport errors");

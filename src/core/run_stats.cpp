@@ -36,6 +36,21 @@ histogram& run_stats::status_histogram(int status) {
   return latency_by_status.back().second;
 }
 
+// Keeps envoy_overloaded_by_status sorted by status, so merged stats compare equal whatever the
+// order the workers saw the statuses in.
+void run_stats::add_envoy_overloaded(int status, std::int64_t n) {
+  auto& v = envoy_overloaded_by_status;
+  auto it = std::lower_bound(v.begin(), v.end(), status, [](const auto& e, int s) { return e.first < s; });
+  if (it == v.end() || it->first != status) it = v.emplace(it, status, 0);
+  it->second += n;
+}
+
+std::int64_t run_stats::envoy_overloaded_for(int status) const noexcept {
+  for (const auto& [code, n] : envoy_overloaded_by_status)
+    if (code == status) return n;
+  return 0;
+}
+
 connection_stats& run_stats::connection(int index) {
   for (auto& c : connections)
     if (c.index == index) return c;
@@ -60,11 +75,14 @@ void run_stats::record(const call_record& call) noexcept {
     ++status_counts[static_cast<size_t>(call.status)];
   }
   if (!is_ok_status(call.status)) errors.record(value);
-  if (call.envoy_overloaded) ++envoy_overloaded;
   if (call.upstream_service_time_ms >= 0) upstream_service_time.record(call.upstream_service_time_ms * ns_per_ms);
   // Only the first call of each status allocates (a new small vector entry).
   try {
     status_histogram(call.status).record(value);
+    if (call.envoy_overloaded) {
+      add_envoy_overloaded(call.status, 1);
+      ++envoy_overloaded;  // after: the total stays the sum of the per-status counts
+    }
   } catch (...) {
   }
 }
@@ -94,6 +112,7 @@ void run_stats::merge(const run_stats& o) {
   for (size_t i = 0; i < status_counts.size(); ++i) status_counts[i] += o.status_counts[i];
   for (size_t i = 0; i < transport_counts.size(); ++i) transport_counts[i] += o.transport_counts[i];
   envoy_overloaded += o.envoy_overloaded;
+  for (const auto& [code, n] : o.envoy_overloaded_by_status) add_envoy_overloaded(code, n);
   skipped += o.skipped;
   for (const auto& [code, h] : o.latency_by_status) status_histogram(code).merge(h);
   std::sort(latency_by_status.begin(), latency_by_status.end(),

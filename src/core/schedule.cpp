@@ -19,7 +19,13 @@ double due_ns(const schedule_config& c, double calls) {
   return static_cast<double>(c.ramp) + (calls - during_ramp) * 1e9 / c.qps;
 }
 
-nanos round_ns(double ns) { return static_cast<nanos>(std::llround(ns)); }
+// Rounds to whole ns within [0, max_offset], so llround never sees a value past INT64_MAX. (Only
+// jitter makes a time negative, by up to a tenth of an interval on the first call; next() never
+// goes before start anyway.)
+nanos round_ns(double ns) {
+  if (!(ns < static_cast<double>(schedule::max_offset))) return schedule::max_offset;  // also NaN
+  return static_cast<nanos>(std::llround(std::max(ns, 0.0)));
+}
 
 nanos offset_of(const schedule_config& c) {
   if (!c.uniform) return 0;
@@ -31,6 +37,8 @@ double unit_draw(splitmix64& rng) { return static_cast<double>(rng() >> 11) * 0x
 
 const schedule_config& checked(const schedule_config& c) {
   if (!(c.qps > 0) || !std::isfinite(c.qps)) throw std::invalid_argument("schedule: qps must be > 0");
+  if (c.qps < schedule::min_qps || c.qps > schedule::max_qps)
+    throw std::invalid_argument("schedule: qps must be within [1e-9, 1e9]");
   if (c.connections <= 0) throw std::invalid_argument("schedule: connections must be > 0");
   return c;
 }

@@ -94,6 +94,44 @@ std::uint16_t parse_port(std::string_view port, std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
+// The host and port of an authority (user info removed): "[v6]:port" or "host:port", checked.
+struct host_port {
+  std::string_view host, port;
+  bool has_port = false;
+};
+
+host_port split_host_port(std::string_view authority, std::string_view shown) {
+  host_port out;
+  if (!authority.empty() && authority[0] == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) fail("missing ']' after the IPv6 address", shown);
+    out.host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':') fail(fmt::format("unexpected \"{}\" after the IPv6 address", after), shown);
+      out.port = after.substr(1);
+      out.has_port = true;
+    }
+    bool ok = out.host.find(':') != std::string_view::npos;
+    for (const char c : out.host) ok = ok && (is_hex(c) || c == ':' || c == '.');
+    if (!ok) fail(fmt::format("invalid IPv6 address \"{}\"", out.host), shown);
+    return out;
+  }
+  const std::size_t colon = authority.find(':');
+  out.host = authority.substr(0, colon);
+  if (colon != std::string_view::npos) {
+    out.port = authority.substr(colon + 1);
+    out.has_port = true;
+  }
+  if (out.port.find(':') != std::string_view::npos) {
+    fail(fmt::format("invalid host \"{}\" (IPv6 addresses need brackets: [::1])", authority), shown);
+  }
+  for (const char c : out.host) {
+    if (!is_host_char(c)) fail(fmt::format("invalid character '{}' in host \"{}\"", c, out.host), shown);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string url::host_header() const {
@@ -150,36 +188,7 @@ url parse_url(std::string_view raw, bool* assumed_scheme) {
     authority.remove_prefix(at + 1);
   }
 
-  std::string_view host;
-  std::string_view port;
-  bool has_port = false;
-  if (!authority.empty() && authority[0] == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) fail("missing ']' after the IPv6 address", shown);
-    host = authority.substr(1, close - 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') fail(fmt::format("unexpected \"{}\" after the IPv6 address", after), shown);
-      port = after.substr(1);
-      has_port = true;
-    }
-    bool ok = host.find(':') != std::string_view::npos;
-    for (const char c : host) ok = ok && (is_hex(c) || c == ':' || c == '.');
-    if (!ok) fail(fmt::format("invalid IPv6 address \"{}\"", host), shown);
-  } else {
-    const std::size_t colon = authority.find(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) {
-      port = authority.substr(colon + 1);
-      has_port = true;
-    }
-    if (port.find(':') != std::string_view::npos) {
-      fail(fmt::format("invalid host \"{}\" (IPv6 addresses need brackets: [::1])", authority), shown);
-    }
-    for (const char c : host) {
-      if (!is_host_char(c)) fail(fmt::format("invalid character '{}' in host \"{}\"", c, host), shown);
-    }
-  }
+  const auto [host, port, has_port] = split_host_port(authority, shown);
   if (host.empty()) fail("empty host", shown);
   out.host = to_lower(host);
 

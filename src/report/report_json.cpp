@@ -156,6 +156,171 @@ std::string requested_duration(const run_options& o, const run_result& r) {
   return format_go_duration(o.duration);
 }
 
+// Sockets opened per connection slot (every slot 0..connections-1, in order, 0 when it never
+// connected) and connects per "ip:port", for Fortio's Sockets, SocketCount and IPCountMap.
+struct socket_summary {
+  std::map<std::string, std::int64_t> ips;
+  std::vector<std::int64_t> per_slot;
+  std::int64_t total = 0;
+};
+
+socket_summary summarise_sockets(const run_result& r) {
+  socket_summary out;
+  std::map<int, std::int64_t> by_index;
+  for (int i = 0; i < r.connections; ++i) by_index[i] = 0;
+  for (const auto& c : r.stats.connections) {
+    by_index[c.index] += c.sockets;
+    for (const auto& [ip, n] : c.ips) out.ips[ip] += n;
+  }
+  for (const auto& [i, n] : by_index) {
+    out.per_slot.push_back(n);
+    out.total += n;
+  }
+  return out;
+}
+
+// Fortio's RunnerResults: RunType .. ID.
+void write_run_results(json_writer& w, const run_options& o, const run_result& r) {
+  const double seconds = go_seconds(r.elapsed);
+  w.field("RunType", "HTTP");
+  w.field("Labels", o.labels.empty() ? default_labels(o, r.hostname) : o.labels);
+  w.field("StartTime", rfc3339_nano(r));
+  w.field("RequestedQPS", o.max_speed() ? std::string("max") : go_g_prec(o.qps, 9));
+  w.field("RequestedDuration", requested_duration(o, r));
+  w.field("ActualQPS", seconds > 0 ? static_cast<double>(r.stats.calls()) / seconds : 0.0);
+  w.field("ActualDuration", static_cast<std::int64_t>(r.elapsed));  // integer ns, as Go's time.Duration
+  w.field("NumThreads", r.connections);
+  w.field("Version", version);
+  write_latency(w, "DurationHistogram", r.stats.latency, o);
+  write_latency(w, "ErrorsDurationHistogram", r.stats.errors, o);
+  w.field("Exactly", o.count_mode() ? o.calls : std::int64_t{0});
+  w.field("Jitter", o.jitter);
+  w.field("Uniform", o.uniform);
+  w.field("NoCatchUp", o.nocatchup);
+  w.field("RunID", o.run_id);
+  w.field("AccessLoggerInfo", "");
+  w.field("ID", run_id(o, r));
+}
+
+// Fortio's HTTPOptions: Insecure .. Resolution.
+void write_http_options(json_writer& w, const run_options& o) {
+  w.field("Insecure", o.insecure);
+  // Fortio's MTLS is its -mtls flag; loadgen has no such flag, so it is true when the run used
+  // mutual TLS: a client certificate and its key were both given (-cert and -key).
+  w.field("MTLS", !o.cert.empty() && !o.key.empty());
+  w.field("CACert", o.ca_cert);  // file paths as given, never the contents
+  w.field("Cert", o.cert);
+  w.field("Key", o.key);
+  w.field("UnixDomainSocket", o.unix_socket);
+  w.field("URL", normalised_url(o));
+  w.field("NumConnections", 1);
+  w.field("Compression", false);
+  w.field("DisableFastClient", false);
+  w.field("HTTP10", o.http10);
+  w.field("H2", false);
+  w.field("DisableKeepAlive", !o.keepalive);
+  w.field("AllowHalfClose", false);
+  w.field("FollowRedirects", o.follow_redirects);
+  w.field("Resolve", o.resolve_ip);
+  w.field("HTTPReqTimeOut", static_cast<std::int64_t>(o.timeout));
+  // Deliberately always empty: Fortio writes the URL's user:password here in plain text.
+  w.field("UserCredentials", "");
+  w.field("ContentType", o.content_type);
+  w.field("Payload", o.has_payload ? base64_encode(o.payload) : std::string());
+  w.field("MethodOverride", o.method);
+  w.field("LogErrors", true);
+  w.field("SequentialWarmup", false);
+  w.key("ConnReuseRange");
+  w.begin_array();
+  w.value(o.reuse_min);
+  w.value(o.reuse_max);
+  w.end_array();
+  w.field("NoResolveEachConn", false);
+  w.field("Offset", static_cast<std::int64_t>(std::llround(o.offset * 1e9)));
+  w.field("Resolution", o.resolution);
+}
+
+// The rest of Fortio's HTTPRunnerResults: Sizes .. AbortOn.
+void write_sizes_and_sockets(json_writer& w, const run_options& o, const run_stats& s, const socket_summary& sockets) {
+  w.key("Sizes");
+  write_histogram(w, export_fortio(s.total_sizes, 1, 100, 0, {}), false);
+  w.key("HeaderSizes");
+  write_histogram(w, export_fortio(s.header_sizes, 1, 5, 0, {}), false);
+  w.key("Sockets");
+  w.begin_array();
+  for (const std::int64_t n : sockets.per_slot) w.value(n);
+  w.end_array();
+  w.field("SocketCount", sockets.total);
+  write_latency(w, "ConnectionStats", s.connect, o);
+  w.field("AbortOn", o.abort_on);
+}
+
+// Transport error kind (its JSON key) -> count, sorted by key; kinds that did not happen left out.
+std::vector<std::pair<std::string, std::int64_t>> transport_counts(const run_stats& s) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (std::size_t i = 1; i < transport_error_kinds; ++i)
+    if (s.transport_counts[i] != 0)
+      out.emplace_back(std::string(json_key(static_cast<transport_error>(i))), s.transport_counts[i]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// LatencyByCode: one latency histogram per status seen, keyed and sorted as strings.
+void write_latency_by_code(json_writer& w, const run_options& o, const run_stats& s) {
+  std::vector<std::pair<std::string, const histogram*>> by_code;
+  for (const auto& [code, h] : s.latency_by_status)
+    if (h.count() > 0) by_code.emplace_back(std::to_string(code), &h);
+  std::sort(by_code.begin(), by_code.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  w.key("LatencyByCode");
+  w.begin_object();
+  for (const auto& [code, h] : by_code) write_latency(w, code, *h, o);
+  w.end_object();
+}
+
+// loadgen's own fields, after Fortio's: LatencyFrom .. FailureDetail.
+void write_loadgen_fields(json_writer& w, const run_options& o, const run_result& r) {
+  const run_stats& s = r.stats;
+  w.field("LatencyFrom", o.latency_from == measure_from::sent ? "sent" : "due");
+  write_latency(w, "ServiceTimeHistogram", s.service, o);
+  write_latency(w, "DispatchLagHistogram", s.dispatch_lag, o);
+  write_latency(w, "GeneratorLagHistogram", s.generator_lag, o);
+  w.field("WaitedForConnection", s.waited_for_connection);
+  write_counts(w, "TransportErrors", transport_counts(s));
+  w.field("EnvoyOverloaded", s.envoy_overloaded);
+  write_latency(w, "UpstreamServiceTimeHistogram", s.upstream_service_time, o);
+  write_latency_by_code(w, o, s);
+  w.field("Skipped", s.skipped);
+  w.field("Interrupted", r.interrupted);
+  w.field("Aborted", r.aborted);
+  write_latency(w, "TLSHandshakeHistogram", s.tls_handshake, o);
+  w.field("TLSResumed", s.tls_resumed);
+  w.field("FailureDetail", s.failure_detail);
+}
+
+// TimeSeries: one entry per -interval (1 s by default), what happened in that slice of the run.
+void write_time_series(json_writer& w, const run_result& r) {
+  w.key("TimeSeries");
+  w.begin_array();
+  for (const time_slice& t : r.series) {
+    w.begin_object();
+    w.field("Start", t.start);
+    w.field("Duration", t.duration);
+    w.field("Calls", t.calls);
+    w.field("OK", t.ok);
+    w.field("QPS", t.qps);
+    std::vector<std::pair<std::string, std::int64_t>> codes;
+    for (const auto& [code, n] : t.codes) codes.emplace_back(std::to_string(code), n);
+    std::sort(codes.begin(), codes.end());
+    write_counts(w, "RetCodes", codes);
+    w.field("WaitedForConnection", t.waited);
+    w.field("P50", t.p50);
+    w.field("P99", t.p99);
+    w.field("Max", t.max);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 std::string default_labels(const run_options& options, const std::string& hostname) {
@@ -174,6 +339,7 @@ std::string run_id(const run_options& options, const run_result& result) {
   const civil_time t = to_civil(local_start(result).first);
   std::string id = fmt::format("{:04d}-{:02d}-{:02d}-{:02d}{:02d}{:02d}", t.year, t.month, t.day, t.hour, t.minute,
                                t.second);
+  if (options.run_id != 0) id += fmt::format("_{}", options.run_id);  // Fortio: "_<runid>" after the date
   const std::string labels = options.labels.empty() ? default_labels(options, result.hostname) : options.labels;
   if (labels.empty()) return id;
   char last = '_';
@@ -194,136 +360,16 @@ std::string run_id(const run_options& options, const run_result& result) {
 }
 
 std::string format_json(const run_options& options, const run_result& result) {
-  const run_options& o = options;
-  const run_stats& s = result.stats;
-  const std::int64_t calls = s.calls();
-  const double seconds = go_seconds(result.elapsed);
-
-  std::map<std::string, std::int64_t> ips;
-  std::map<int, std::int64_t> sockets_by_index;
-  for (int i = 0; i < result.connections; ++i) sockets_by_index[i] = 0;
-  for (const auto& c : s.connections) {
-    sockets_by_index[c.index] += c.sockets;
-    for (const auto& [ip, n] : c.ips) ips[ip] += n;
-  }
-  std::int64_t socket_count = 0;
-  for (const auto& [i, n] : sockets_by_index) socket_count += n;
-
+  const socket_summary sockets = summarise_sockets(result);
   json_writer w;
   w.begin_object();
-  w.field("RunType", "HTTP");
-  w.field("Labels", o.labels.empty() ? default_labels(o, result.hostname) : o.labels);
-  w.field("StartTime", rfc3339_nano(result));
-  w.field("RequestedQPS", o.max_speed() ? std::string("max") : go_g_prec(o.qps, 9));
-  w.field("RequestedDuration", requested_duration(o, result));
-  w.field("ActualQPS", seconds > 0 ? static_cast<double>(calls) / seconds : 0.0);
-  w.field("ActualDuration", static_cast<std::int64_t>(result.elapsed));
-  w.field("NumThreads", result.connections);
-  w.field("Version", version);
-  write_latency(w, "DurationHistogram", s.latency, o);
-  write_latency(w, "ErrorsDurationHistogram", s.errors, o);
-  w.field("Exactly", o.count_mode() ? o.calls : std::int64_t{0});
-  w.field("Jitter", o.jitter);
-  w.field("Uniform", o.uniform);
-  w.field("NoCatchUp", o.nocatchup);
-  w.field("RunID", 0);
-  w.field("AccessLoggerInfo", "");
-  w.field("ID", run_id(o, result));
-  write_counts(w, "RetCodes", string_keyed(s.codes()));
-  write_counts(w, "IPCountMap", string_keyed(ips));
-  w.field("Insecure", false);
-  w.field("MTLS", false);
-  w.field("CACert", "");
-  w.field("Cert", "");
-  w.field("Key", "");
-  w.field("UnixDomainSocket", o.unix_socket);
-  w.field("URL", normalised_url(o));
-  w.field("NumConnections", 1);
-  w.field("Compression", false);
-  w.field("DisableFastClient", false);
-  w.field("HTTP10", o.http10);
-  w.field("H2", false);
-  w.field("DisableKeepAlive", !o.keepalive);
-  w.field("AllowHalfClose", false);
-  w.field("FollowRedirects", false);
-  w.field("Resolve", o.resolve_ip);
-  w.field("HTTPReqTimeOut", static_cast<std::int64_t>(o.timeout));
-  // Deliberately always empty: Fortio writes the URL's user:password here in plain text.
-  w.field("UserCredentials", "");
-  w.field("ContentType", o.content_type);
-  w.field("Payload", o.has_payload ? base64_encode(o.payload) : std::string());
-  w.field("MethodOverride", o.method);
-  w.field("LogErrors", true);
-  w.field("SequentialWarmup", false);
-  w.key("ConnReuseRange");
-  w.begin_array();
-  w.value(o.reuse_min);
-  w.value(o.reuse_max);
-  w.end_array();
-  w.field("NoResolveEachConn", false);
-  w.field("Offset", static_cast<std::int64_t>(std::llround(o.offset * 1e9)));
-  w.field("Resolution", o.resolution);
-  w.key("Sizes");
-  write_histogram(w, export_fortio(s.total_sizes, 1, 100, 0, {}), false);
-  w.key("HeaderSizes");
-  write_histogram(w, export_fortio(s.header_sizes, 1, 5, 0, {}), false);
-  w.key("Sockets");
-  w.begin_array();
-  for (const auto& [i, n] : sockets_by_index) w.value(n);
-  w.end_array();
-  w.field("SocketCount", socket_count);
-  write_latency(w, "ConnectionStats", s.connect, o);
-  w.field("AbortOn", o.abort_on);
-
-  // loadgen's own fields.
-  w.field("LatencyFrom", o.latency_from == measure_from::sent ? "sent" : "due");
-  write_latency(w, "ServiceTimeHistogram", s.service, o);
-  write_latency(w, "DispatchLagHistogram", s.dispatch_lag, o);
-  write_latency(w, "GeneratorLagHistogram", s.generator_lag, o);
-  w.field("WaitedForConnection", s.waited_for_connection);
-  std::vector<std::pair<std::string, std::int64_t>> transport;
-  for (std::size_t i = 1; i < transport_error_kinds; ++i)
-    if (s.transport_counts[i] != 0)
-      transport.emplace_back(std::string(json_key(static_cast<transport_error>(i))), s.transport_counts[i]);
-  std::sort(transport.begin(), transport.end());
-  write_counts(w, "TransportErrors", transport);
-  w.field("EnvoyOverloaded", s.envoy_overloaded);
-  write_latency(w, "UpstreamServiceTimeHistogram", s.upstream_service_time, o);
-  std::vector<std::pair<std::string, const histogram*>> by_code;
-  for (const auto& [code, h] : s.latency_by_status)
-    if (h.count() > 0) by_code.emplace_back(std::to_string(code), &h);
-  std::sort(by_code.begin(), by_code.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  w.key("LatencyByCode");
-  w.begin_object();
-  for (const auto& [code, h] : by_code) write_latency(w, code, *h, o);
-  w.end_object();
-  w.field("Skipped", s.skipped);
-  w.field("Interrupted", result.interrupted);
-  w.field("Aborted", result.aborted);
-  write_latency(w, "TLSHandshakeHistogram", s.tls_handshake, o);
-  w.field("TLSResumed", s.tls_resumed);
-  w.field("FailureDetail", s.failure_detail);
-  // One entry per -interval (1 s by default): what happened in that slice of the run.
-  w.key("TimeSeries");
-  w.begin_array();
-  for (const time_slice& t : result.series) {
-    w.begin_object();
-    w.field("Start", t.start);
-    w.field("Duration", t.duration);
-    w.field("Calls", t.calls);
-    w.field("OK", t.ok);
-    w.field("QPS", t.qps);
-    std::vector<std::pair<std::string, std::int64_t>> codes;
-    for (const auto& [code, n] : t.codes) codes.emplace_back(std::to_string(code), n);
-    std::sort(codes.begin(), codes.end());
-    write_counts(w, "RetCodes", codes);
-    w.field("WaitedForConnection", t.waited);
-    w.field("P50", t.p50);
-    w.field("P99", t.p99);
-    w.field("Max", t.max);
-    w.end_object();
-  }
-  w.end_array();
+  write_run_results(w, options, result);
+  write_counts(w, "RetCodes", string_keyed(result.stats.codes()));
+  write_counts(w, "IPCountMap", string_keyed(sockets.ips));
+  write_http_options(w, options);
+  write_sizes_and_sockets(w, options, result.stats, sockets);
+  write_loadgen_fields(w, options, result);
+  write_time_series(w, result);
   w.end_object();
   return w.str();
 }

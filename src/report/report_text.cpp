@@ -166,18 +166,35 @@ std::string transport_error_line(const run_stats& s) {
   return out;
 }
 
-std::string envoy_overflow_line(const run_stats& s) {
-  if (s.envoy_overloaded == 0) return {};
-  return fmt::format(
-      "Envoy overflow : {} of {} 503 responses carried x-envoy-overloaded (shed by an Envoy circuit breaker, not "
-      "by the service)\n",
-      s.envoy_overloaded, s.status_counts[503]);
+// Responses that carried x-envoy-overloaded, one line per status: the 503 line first (Envoy's
+// circuit-breaker overflow), then any other status that carried the header, in status order.
+std::string envoy_overflow_lines(const run_stats& s) {
+  const auto of = [&s](int status) {
+    return status >= 0 && status < static_cast<int>(s.status_counts.size())
+               ? s.status_counts[static_cast<std::size_t>(status)]
+               : std::int64_t{0};
+  };
+  std::string out;
+  if (const std::int64_t shed = s.envoy_overloaded_for(503); shed > 0) {
+    out += fmt::format(
+        "Envoy overflow : {} of {} 503 responses carried x-envoy-overloaded (shed by an Envoy circuit breaker, not "
+        "by the service)\n",
+        shed, of(503));
+  }
+  for (const auto& [status, n] : s.envoy_overloaded_by_status) {
+    if (status == 503 || n == 0) continue;
+    out += fmt::format(
+        "Envoy overflow : {} of {} {} responses carried x-envoy-overloaded (marked by an Envoy; only a 503 is a "
+        "circuit-breaker overflow)\n",
+        n, of(status), status);
+  }
+  return out;
 }
 
 // loadgen's own lines, just before "All done". None starts with a prefix Fortio uses.
 std::string insight_lines(const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
-  if (!shows(o, log_level::warning)) return transport_error_line(s) + envoy_overflow_line(s);
+  if (!shows(o, log_level::warning)) return transport_error_line(s) + envoy_overflow_lines(s);
 
   std::string out = "Service time (from send) : " + summary(s.service) + "\n";
   if (!o.max_speed()) {
@@ -221,7 +238,7 @@ std::string insight_lines(const run_options& o, const run_result& r) {
   if (s.tls_handshake.count() > 0)
     out += fmt::format("TLS handshakes : {} (resumed {})\n", summary(s.tls_handshake), s.tls_resumed);
   out += transport_error_line(s);
-  out += envoy_overflow_line(s);
+  out += envoy_overflow_lines(s);
   if (s.upstream_service_time.count() > 0)
     out += "Envoy upstream service time : " + summary(s.upstream_service_time) + "\n";
   return out;

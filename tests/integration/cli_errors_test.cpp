@@ -58,6 +58,19 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{{"load", "-busy-wait", "-5us", "http://127.0.0.1:1/"}, 2, "-busy-wait must not be negative"},
         bad_input{{"load", "-busy-wait", "soon", "http://127.0.0.1:1/"}, 2, "-busy-wait"},
         bad_input{{"load", "-qps"}, 2, "qps"},
+        // Extreme values that would overflow int64 nanoseconds (qps * t, the schedule's interval,
+        // start + duration on the steady clock): refused up front, before any connection.
+        bad_input{{"load", "-qps", "1e20", "-t", "10s", "http://127.0.0.1:1/"}, 2, "-qps must be at most 1e9"},
+        bad_input{{"load", "-qps", "1e-12", "http://127.0.0.1:1/"}, 2, "-qps must be at least 1e-6"},
+        bad_input{{"load", "-qps", "1e-6", "-c", "10000", "http://127.0.0.1:1/"}, 2, "below 1e-9 per connection"},
+        bad_input{{"load", "-t", "15000w", "http://127.0.0.1:1/"}, 2, "-t must be at most 100 years"},
+        bad_input{{"load", "-timeout", "15000w", "http://127.0.0.1:1/"}, 2, "-timeout must be at most 100 years"},
+        bad_input{{"load", "-qps", "1", "-ramp", "15000w", "http://127.0.0.1:1/"}, 2, "-ramp must be at most 100 years"},
+        bad_input{{"load", "-interval", "15000w", "http://127.0.0.1:1/"}, 2, "-interval must be at most 100 years"},
+        bad_input{{"load", "-busy-wait", "15000w", "http://127.0.0.1:1/"}, 2, "-busy-wait must be at most 100 years"},
+        bad_input{{"load", "-offset", "15000w", "http://127.0.0.1:1/"}, 2, "-offset must be within 100 years"},
+        bad_input{{"load", "-offset", "-15000w", "http://127.0.0.1:1/"}, 2, "-offset must be within 100 years"},
+        bad_input{{"load", "-t", "3000000h", "http://127.0.0.1:1/"}, 2, "-t must be at most 100 years"},
         bad_input{{"curl"}, 1, "a URL is needed"},
         bad_input{{"curl", "http://no-such-host.invalid/"}, 1, "cannot resolve host"}));
 

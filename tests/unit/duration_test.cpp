@@ -63,6 +63,24 @@ TEST(ParseGoDuration, Limits) {
   EXPECT_EQ(parse_go_duration("9223372036.854775808s"), std::nullopt);
 }
 
+// A well-formed duration past int64 ns is told apart from a malformed one (for the flag error).
+TEST(ParseGoDuration, TellsOverflowApart) {
+  bool overflow = true;
+  EXPECT_EQ(parse_go_duration("15000w", &overflow), 15000 * 7 * day);
+  EXPECT_FALSE(overflow);
+  for (const char* big : {"15251w", "3000000h", "-3000000h", "9223372036854775808ns", "99999999999999999999s",
+                          "9223372036854775807ns1ns"}) {
+    overflow = false;
+    EXPECT_EQ(parse_go_duration(big, &overflow), std::nullopt) << big;
+    EXPECT_TRUE(overflow) << big;
+  }
+  for (const char* bad : {"", "5", "5x", "1e3s", "soon"}) {
+    overflow = true;
+    EXPECT_EQ(parse_go_duration(bad, &overflow), std::nullopt) << bad;
+    EXPECT_FALSE(overflow) << bad;
+  }
+}
+
 TEST(ParseGoDuration, Rejects) {
   for (const char* bad :
        {"",    "5",  "00", "1h0",  "-",    "+",    ".",     ".s",   "-.s", "5x",  "s",     "1 s",    " 1s",

@@ -360,5 +360,62 @@ TEST(histogram, move_and_reset) {
   EXPECT_EQ(buckets_of(m), (bucket_list{{77, 77, 1}}));
 }
 
+// A moved-from histogram is a valid empty one: count 0, every query answers, and it records,
+// merges, copies and resets again (it used to keep its count and dereference a null table).
+void expect_empty(const histogram& h) {
+  EXPECT_EQ(h.count(), 0u);
+  EXPECT_EQ(h.min(), 0);
+  EXPECT_EQ(h.max(), 0);
+  EXPECT_EQ(h.sum(), 0);
+  EXPECT_EQ(h.mean(), 0);
+  EXPECT_EQ(h.stddev(), 0);
+  for (double p : {0.0, 50.0, 99.9, 100.0}) EXPECT_EQ(h.value_at_percentile(p), 0);
+  EXPECT_TRUE(buckets_of(h).empty());
+}
+
+TEST(histogram, moved_from_is_empty_and_usable) {
+  histogram h;
+  h.record_n(12'345, 3);
+  h.record(9'000'000);
+  histogram m(std::move(h));
+  EXPECT_EQ(m.count(), 4u);
+  EXPECT_EQ(m.max(), 9'000'000);
+  ASSERT_EQ(h.count(), 0u);  // stop here before the old code would dereference null
+  expect_empty(h);
+
+  const histogram copy_of_empty = h;  // copying a moved-from histogram
+  expect_empty(copy_of_empty);
+  histogram sink;
+  sink.merge(h);  // merging one in is a no-op
+  expect_empty(sink);
+
+  h.record(77);
+  h.record_n(5'000, 2);
+  EXPECT_EQ(h.count(), 3u);
+  EXPECT_EQ(h.min(), 77);
+  EXPECT_EQ(h.max(), 5'000);
+  EXPECT_EQ(h.sum(), 10'077);
+  EXPECT_EQ(h.value_at_percentile(50), 5'000);
+  EXPECT_EQ(buckets_of(h), (bucket_list{{77, 77, 1}, {5'000, 5'003, 2}}));
+
+  // Move assignment, and merging into a moved-from histogram.
+  histogram n;
+  n = std::move(m);
+  EXPECT_EQ(n.count(), 4u);
+  ASSERT_EQ(m.count(), 0u);
+  expect_empty(m);
+  m.merge(n);
+  EXPECT_EQ(m.count(), 4u);
+  EXPECT_EQ(m.min(), 12'345);
+  EXPECT_EQ(buckets_of(m), buckets_of(n));
+
+  histogram r(std::move(n));
+  ASSERT_EQ(n.count(), 0u);
+  n.reset();  // resetting a moved-from histogram
+  expect_empty(n);
+  n.record(3);
+  EXPECT_EQ(buckets_of(n), (bucket_list{{3, 3, 1}}));
+}
+
 }  // namespace
 }  // namespace loadgen

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "loadgen/core/error.hpp"
 
@@ -75,6 +77,65 @@ TEST(options, validate_rejects) {
             exit_bad_flags);
   EXPECT_EQ(exit_code_of([] { run_options o; o.url_text = "http://x/"; o.abort_on = 1000; validate(o); }), exit_bad_flags);
   EXPECT_EQ(exit_code_of([] { run_options o; o.url_text = "http://x/"; o.busy_wait = -1; validate(o); }), exit_bad_flags);
+}
+
+std::string message_of(const std::function<void(run_options&)>& change) {
+  run_options o;
+  o.url_text = "http://x/";
+  change(o);
+  try {
+    validate(o);
+  } catch (const error& e) {
+    EXPECT_EQ(e.exit_code(), exit_bad_flags) << e.what();
+    return e.what();
+  }
+  return {};
+}
+
+// Values that would overflow int64 nanoseconds somewhere (qps * t, the schedule's interval,
+// start + duration on the steady clock) are flag errors with one clear line.
+TEST(options, validate_rejects_extreme_values) {
+  constexpr nanos weeks_15000 = nanos{15'000} * 7 * 24 * 3600 * ns_per_s;  // parses (under 2^63 ns), ~288 years
+  EXPECT_EQ(message_of([](run_options& o) { o.qps = 1e20; }), "-qps must be at most 1e9 (or 0 for max speed)");
+  EXPECT_EQ(message_of([](run_options& o) { o.qps = 1e-12; }), "-qps must be at least 1e-6 (or 0 for max speed)");
+  EXPECT_EQ(message_of([](run_options& o) {
+              o.qps = 1e-6;
+              o.connections = 10'000;
+            }),
+            "-qps 1e-06 over -c 10000 connections is below 1e-9 per connection: raise -qps or lower -c");
+  EXPECT_EQ(message_of([=](run_options& o) { o.duration = weeks_15000; }), "-t must be at most 100 years (876000h)");
+  EXPECT_EQ(message_of([=](run_options& o) { o.timeout = weeks_15000; }),
+            "-timeout must be at most 100 years (876000h)");
+  EXPECT_EQ(message_of([=](run_options& o) { o.ramp = weeks_15000; }), "-ramp must be at most 100 years (876000h)");
+  EXPECT_EQ(message_of([=](run_options& o) { o.interval = weeks_15000; }),
+            "-interval must be at most 100 years (876000h)");
+  EXPECT_EQ(message_of([](run_options& o) { o.interval = -1; }), "-interval must not be negative");
+  EXPECT_EQ(message_of([=](run_options& o) { o.busy_wait = weeks_15000; }),
+            "-busy-wait must be at most 100 years (876000h)");
+  EXPECT_EQ(message_of([=](run_options& o) { o.offset = to_seconds(weeks_15000); }),
+            "-offset must be within 100 years (876000h) either way");
+  EXPECT_EQ(message_of([=](run_options& o) { o.offset = -to_seconds(weeks_15000); }),
+            "-offset must be within 100 years (876000h) either way");
+
+  // The limits themselves, and Fortio's special values, are fine.
+  constexpr nanos years_100 = nanos{876'000} * 3600 * ns_per_s;
+  for (const auto& ok : std::vector<std::function<void(run_options&)>>{
+           [](run_options& o) { o.qps = 1e9; },
+           [](run_options& o) { o.qps = 1e-6; },  // -c 4: 2.5e-7 per connection
+           [](run_options& o) { o.qps = 0; },
+           [](run_options& o) { o.qps = -1e20; },  // negative: max speed, as Fortio
+           [](run_options& o) { o.duration = years_100; },
+           [=](run_options& o) { o.duration = -weeks_15000; },  // negative: until interrupted
+           [=](run_options& o) { o.timeout = -weeks_15000; },   // negative: Fortio's 3s
+           [](run_options& o) {
+             o.timeout = years_100;
+             o.ramp = years_100;
+             o.interval = years_100;
+             o.busy_wait = years_100;
+             o.offset = -to_seconds(years_100);
+           }}) {
+    EXPECT_EQ(message_of(ok), "");
+  }
 }
 
 TEST(options, modes) {

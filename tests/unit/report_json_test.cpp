@@ -177,6 +177,46 @@ TEST(report_json, user_credentials_are_never_written) {
   EXPECT_EQ(field_text(json, "Labels"), "\"example.com:8080/x , vm\"");
 }
 
+// What the run used, not constants: -runid, -k, -cacert, -cert/-key (mutual TLS), -L.
+TEST(report_json, tls_redirect_and_run_id_fields_follow_the_flags) {
+  run_options o = testing::options_for("https://svc.example:8443/x");
+  const run_result r = testing::result_for(o, 1, 1);
+  std::string json = format_json(o, r);
+  EXPECT_EQ(field_text(json, "RunID"), "0");
+  EXPECT_EQ(field_text(json, "Insecure"), "false");
+  EXPECT_EQ(field_text(json, "MTLS"), "false");
+  EXPECT_EQ(field_text(json, "CACert"), "\"\"");
+  EXPECT_EQ(field_text(json, "Cert"), "\"\"");
+  EXPECT_EQ(field_text(json, "Key"), "\"\"");
+  EXPECT_EQ(field_text(json, "FollowRedirects"), "false");
+  EXPECT_EQ(field_text(json, "ID"), "\"2026-11-22-084006_svc_example_8443_x_vm\"");
+
+  o.run_id = 9'000'000'000;  // an int64, as Fortio's -runid
+  o.insecure = true;
+  o.ca_cert = "/etc/certs/ca.pem";
+  o.cert = "/etc/certs/client.pem";
+  o.key = "/etc/certs/client-key.pem";
+  o.follow_redirects = true;
+  json = format_json(o, r);
+  EXPECT_EQ(field_text(json, "RunID"), "9000000000");
+  EXPECT_EQ(field_text(json, "Insecure"), "true");
+  EXPECT_EQ(field_text(json, "MTLS"), "true");  // a client certificate and key: mutual TLS
+  EXPECT_EQ(field_text(json, "CACert"), "\"/etc/certs/ca.pem\"");
+  EXPECT_EQ(field_text(json, "Cert"), "\"/etc/certs/client.pem\"");
+  EXPECT_EQ(field_text(json, "Key"), "\"/etc/certs/client-key.pem\"");
+  EXPECT_EQ(field_text(json, "FollowRedirects"), "true");
+  EXPECT_EQ(field_text(json, "UserCredentials"), "\"\"");  // deliberately, whatever the flags
+  // Fortio puts a non-zero run id into the ID, after the date.
+  EXPECT_EQ(field_text(json, "ID"), "\"2026-11-22-084006_9000000000_svc_example_8443_x_vm\"");
+  EXPECT_EQ(run_id(o, r), "2026-11-22-084006_9000000000_svc_example_8443_x_vm");
+
+  // A certificate without a key (or the reverse) is not mutual TLS.
+  o.key.clear();
+  EXPECT_EQ(field_text(format_json(o, r), "MTLS"), "false");
+  o.labels = "!!!";  // labels that collapse to nothing: the ID is the date and the run id
+  EXPECT_EQ(run_id(o, r), "2026-11-22-084006_9000000000");
+}
+
 TEST(report_json, requested_qps_and_duration_forms) {
   run_options o = testing::options_for("https://h/");
   run_result r = testing::result_for(o, 1, 1);

@@ -201,6 +201,47 @@ TEST(report_text, transport_errors_are_code_minus_one_first) {
   EXPECT_TRUE(has_line_starting(text, "[0]   3 socket used, resolved to [10.0.0.7:8080 (2), 10.0.0.8:8080 (1)], "));
 }
 
+// x-envoy-overloaded is counted per status: the 503 line counts only 503s, and other statuses
+// that carried it get their own line (they are not circuit-breaker overflows).
+TEST(report_text, envoy_overflow_is_counted_per_status) {
+  run_options o = testing::options_for("http://h/");
+  o.qps = 0;
+  o.calls = 20;
+  run_result r = testing::result_for(o, 1, 1);
+  r.elapsed = ns_per_s;
+  const auto add = [&r](int status, int n, int overloaded) {
+    for (int i = 0; i < n; ++i) {
+      call_record c = testing::make_call(status, 0, 0, ns_per_ms, 100, 100);
+      c.envoy_overloaded = i < overloaded;
+      r.stats.record(c);
+    }
+  };
+  add(503, 5, 3);
+  add(429, 7, 2);
+  add(200, 8, 1);
+  for (const log_level level : {log_level::warning, log_level::error}) {
+    o.level = level;
+    const std::string text = format_report(o, r);
+    EXPECT_TRUE(has_line(text,
+                         "Envoy overflow : 3 of 5 503 responses carried x-envoy-overloaded (shed by an Envoy circuit "
+                         "breaker, not by the service)"))
+        << text;
+    EXPECT_TRUE(has_line_starting(text, "Envoy overflow : 2 of 7 429 responses carried x-envoy-overloaded ")) << text;
+    EXPECT_TRUE(has_line_starting(text, "Envoy overflow : 1 of 8 200 responses carried x-envoy-overloaded ")) << text;
+    // The 503 line first, then the other statuses in order.
+    EXPECT_LT(text.find("Envoy overflow : 3 of 5 503"), text.find("Envoy overflow : 1 of 8 200"));
+    EXPECT_LT(text.find("Envoy overflow : 1 of 8 200"), text.find("Envoy overflow : 2 of 7 429"));
+  }
+
+  // Only other statuses carried it: no 503 line at all.
+  run_result no_503 = testing::result_for(o, 1, 1);
+  r = no_503;
+  add(429, 4, 4);
+  const std::string text = format_report(o, r);
+  EXPECT_EQ(text.find(" 503 responses"), std::string::npos) << text;
+  EXPECT_TRUE(has_line_starting(text, "Envoy overflow : 4 of 4 429 responses carried x-envoy-overloaded ")) << text;
+}
+
 TEST(report_text, own_lines_never_use_a_fortio_prefix) {
   // Lines that are loadgen's own (not in Fortio's report) must not start like Fortio's.
   const run_options o = testing::envoy_behind_options();

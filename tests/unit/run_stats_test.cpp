@@ -78,6 +78,27 @@ TEST(run_stats, per_status_latency_and_envoy_counters) {
   ASSERT_EQ(s.latency_by_status.size(), 2u);
 }
 
+TEST(run_stats, envoy_overloaded_per_status_merges_exactly) {
+  run_stats a, b, all;
+  for (int i = 0; i < 60; ++i) {
+    const int status = i % 3 == 0 ? 503 : i % 3 == 1 ? 429 : 200;
+    call_record c = call(status, 0, 0, 1000);
+    c.envoy_overloaded = i % 4 != 3;
+    (i < 25 ? a : b).record(c);
+    all.record(c);
+  }
+  using counts = std::vector<std::pair<int, std::int64_t>>;
+  EXPECT_EQ(all.envoy_overloaded_by_status, (counts{{200, 15}, {429, 15}, {503, 15}}));
+  EXPECT_EQ(all.envoy_overloaded, 45);
+  EXPECT_EQ(all.envoy_overloaded_for(429), 15);
+  EXPECT_EQ(all.envoy_overloaded_for(404), 0);
+  run_stats merged;
+  merged.merge(b);
+  merged.merge(a);
+  EXPECT_EQ(merged.envoy_overloaded_by_status, all.envoy_overloaded_by_status);
+  EXPECT_EQ(merged.envoy_overloaded, all.envoy_overloaded);
+}
+
 TEST(run_stats, merge_adds_everything) {
   run_stats a, b, all;
   for (int i = 0; i < 100; ++i) {

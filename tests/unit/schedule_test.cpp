@@ -201,5 +201,34 @@ TEST(schedule, rejects_a_rate_that_is_not_positive) {
   EXPECT_THROW(schedule(c, 0), std::invalid_argument);
 }
 
+// Rates whose interval does not fit the nanosecond arithmetic are refused (1e9 / 1e-12 s is
+// 1e21 ns, past INT64_MAX; 1e20 calls/s rounds the interval to 0 ns).
+TEST(schedule, rejects_a_rate_outside_its_limits) {
+  EXPECT_THROW(schedule(at(1e-12), 0), std::invalid_argument);
+  EXPECT_THROW(schedule(at(1e20), 0), std::invalid_argument);
+  EXPECT_NO_THROW(schedule(at(1e-9), 0));  // one call per ~31.7 years: the slowest rate
+  EXPECT_NO_THROW(schedule(at(1e9), 0));   // one call per ns: the fastest
+}
+
+// At the slowest rate the due times grow past any run long before they could overflow: they are
+// capped at start + 2^62 ns (146 years), never wrap and never go backwards.
+TEST(schedule, due_times_are_capped_far_from_overflow) {
+  constexpr nanos cap = nanos{1} << 62;
+  const nanos start = 1'000 * ns_per_s;
+  for (const arrival_kind arrival : {arrival_kind::constant, arrival_kind::poisson}) {
+    schedule_config c = at(1e-9);
+    c.arrival = arrival;
+    c.jitter = true;
+    schedule s(c, start);
+    const std::vector<nanos> due = first(s, 64);
+    expect_never_decreasing(due);
+    EXPECT_GE(due.front(), start);
+    EXPECT_LE(due.back(), start + cap);
+    EXPECT_EQ(due.back(), start + cap);  // 64 calls at one per ~31.7 years reach the cap
+  }
+  EXPECT_EQ(schedule::due_offset(at(1e-9), 1'000), cap);
+  EXPECT_EQ(schedule::due_offset(at(1e-9), 3), 3'000'000'000'000'000'000);
+}
+
 }  // namespace
 }  // namespace loadgen

@@ -11,6 +11,9 @@
 // Memory is fixed at construction (about 300 KB of counters, whatever the run length) and mapped
 // anonymously, so pages that no value touches are never made resident.
 //
+// Moving leaves the source a valid empty histogram (count 0, every query answers 0 or nothing)
+// with no counters: they are mapped again, lazily, on its next record or merge.
+//
 // Thread safety: none. Each worker owns its histograms; merge() after join.
 #include <cstddef>
 #include <cstdint>
@@ -27,11 +30,13 @@ public:
   histogram();
   histogram(const histogram& other);
   histogram& operator=(const histogram& other);
-  histogram(histogram&&) noexcept = default;
-  histogram& operator=(histogram&&) noexcept = default;
+  histogram(histogram&& other) noexcept;             // other is left empty (and usable)
+  histogram& operator=(histogram&& other) noexcept;  // other is left empty (and usable)
   ~histogram() = default;
 
-  // Records one value (count times). Negative values are recorded as 0. noexcept, no allocation.
+  // Records one value (count times). Negative values are recorded as 0. noexcept, no allocation
+  // (except the first record into a moved-from histogram, which maps its counters again; failing
+  // to, it terminates).
   void record(std::int64_t value) noexcept { record_n(value, 1); }
   void record_n(std::int64_t value, std::uint64_t count) noexcept;
 
@@ -59,6 +64,7 @@ public:
   // smallest and largest values that fall into that bucket.
   template <class F>
   void for_each_bucket(F&& f) const {
+    if (!counts_) return;  // moved-from: no counters, all zero
     for (std::size_t i = 0; i < bucket_count; ++i)
       if (counts_[i] != 0) f(bucket_low(i), bucket_high(i), counts_[i]);
   }
@@ -74,13 +80,15 @@ public:
 
 private:
   void copy_counts(const histogram& other) noexcept;
+  void take_scalars(histogram& other) noexcept;  // moves count, min, max, sums; other's become empty
+  void ensure_counts();                          // maps the counters after a move
   struct free_deleter {
     void operator()(std::uint64_t* p) const noexcept;
   };
   // Sum of squares, exact: 2^37 values of 2^45 ns each before it wraps.
   __extension__ typedef unsigned __int128 uint128;
 
-  std::unique_ptr<std::uint64_t[], free_deleter> counts_;
+  std::unique_ptr<std::uint64_t[], free_deleter> counts_;  // null only after a move (all zero)
   std::uint64_t count_ = 0;
   std::int64_t min_ = INT64_MAX;  // sentinels, so record_n needs no "first value" branch
   std::int64_t max_ = 0;

@@ -45,6 +45,7 @@ struct run_options {
   bool allow_initial_errors = false;
   int abort_on = 0;               // -abort-on: status that stops the run; -1 = transport errors; 0 = off
   std::string labels;             // -labels
+  std::int64_t run_id = 0;        // -runid: copied into the JSON RunID (and its ID when not 0), as Fortio
   std::string json_path;          // -json: file, or "-" for stdout
   log_level level = log_level::info;
   bool uniform = false, jitter = false, nocatchup = false;
@@ -75,9 +76,27 @@ struct run_options {
   bool warmup() const noexcept { return !count_mode(); }
 };
 
+// Limits that keep every time computation of a run far from int64 nanosecond overflow (2^63 ns
+// is about 292 years, and steady-clock times start at the boot time, not at 0):
+//   -qps      at most max_qps (1e9): qps * t stays below 2^63 for any -t up to max_duration, and
+//             the schedule's interval is at least 1 ns; at least min_qps (1e-6, one call per 11.6
+//             days) unless 0 or negative (max speed), and at least schedule::min_qps (1e-9) per
+//             connection, so the interval's llround fits (it overflows below ~1.1e-10).
+//   -t, -timeout, -ramp, -interval, -busy-wait: at most max_duration, 100 years (of 365 days,
+//             876000h): start + duration + timeout stays below 2^63 ns for ~90 years of uptime.
+//   -offset   within max_duration either way (its ns value is written to the JSON).
+inline constexpr double max_qps = 1e9;
+inline constexpr double min_qps = 1e-6;
+inline constexpr nanos max_duration = nanos{876'000} * 3600 * ns_per_s;
+
+// The one-line error for a duration flag past max_duration, e.g. "-t must be at most 100 years
+// (876000h)" (for "offset": "-offset must be within 100 years (876000h) either way"). For a flag
+// without that limit (another command's), it says the value is past what int64 ns can hold.
+std::string duration_limit_error(const std::string& flag);
+
 // Checks ranges and parses the URL; normalises Fortio's special values (-c 0 -> 4, -r <= 0 ->
 // 0.001, negative timeout -> 3s). Throws loadgen::error: exit 2 for a bad flag value (percentile
-// outside (0,100), reuse range min > max, ...), exit 1 for a bad URL.
+// outside (0,100), reuse range min > max, a value past the limits above, ...), exit 1 for a bad URL.
 void validate(run_options& options, bool* assumed_scheme = nullptr);
 
 // Parses "-p" ("50, 75,99.9"): trims spaces, skips empty entries; each must be in (0, 100).

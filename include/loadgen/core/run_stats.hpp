@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "loadgen/core/clock.hpp"
@@ -99,13 +100,19 @@ public:
   std::string failure_detail;       // the first TLS or proxy failure, described
   std::array<std::int64_t, 1000> status_counts{};  // index: HTTP status 0..999
   std::array<std::int64_t, transport_error_kinds> transport_counts{};
-  std::int64_t envoy_overloaded = 0;  // 503s with x-envoy-overloaded (circuit-breaker overflow)
+  // Responses that carried x-envoy-overloaded: the total (any status; the JSON EnvoyOverloaded),
+  // and per status, sorted by status (few entries; a 503 is a circuit-breaker overflow).
+  std::int64_t envoy_overloaded = 0;
+  std::vector<std::pair<int, std::int64_t>> envoy_overloaded_by_status;
+  // How many responses of this status carried x-envoy-overloaded (0 when none).
+  std::int64_t envoy_overloaded_for(int status) const noexcept;
   std::int64_t skipped = 0;
   std::vector<std::pair<int, histogram>> latency_by_status;  // few entries; linear search
   std::vector<connection_stats> connections;                 // sorted by index after merge
 
 private:
   histogram& status_histogram(int status);
+  void add_envoy_overloaded(int status, std::int64_t n);
   connection_stats& connection(int index);
   bool from_sent_;
 };

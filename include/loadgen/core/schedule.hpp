@@ -50,12 +50,24 @@ struct schedule_config {
 //             a_k = a_{k-1} + Exp(mean 1), a_0 = 0 (a Poisson process whose rate follows the ramp)
 //   jitter:   t_k += U(-0.1, 0.1) / qps, never before the previous due time
 //   uniform:  offset = connection_index / connections / qps (otherwise 0)
-// Times are rounded to the nearest ns. Due times never go backwards. The random draws are made
+// Times are rounded to the nearest ns, at most max_offset. Due times never go backwards. The random draws are made
 // here from splitmix64 (not by std:: distributions, whose algorithms differ between standard
 // libraries), so a seed gives the same schedule everywhere.
-// The constructor throws std::invalid_argument unless qps > 0 and connections > 0.
+// The constructor throws std::invalid_argument unless min_qps <= qps <= max_qps and
+// connections > 0. Due times are capped at start + max_offset, so they never overflow int64 ns.
 class schedule {
 public:
+  // One connection's rate limits. At min_qps the interval is 1e18 ns (31.7 years; its llround
+  // would overflow int64 below ~1.1e-10); at max_qps it is 1 ns (it would round to 0 above). The
+  // run's own limits (options.hpp: -qps in [1e-6, 1e9], over -c connections) stay inside them.
+  static constexpr double min_qps = 1e-9;
+  static constexpr double max_qps = 1e9;
+  // The latest due time after start: 2^62 ns, 146 years. No run gets there (-t is at most 100
+  // years), but Poisson gaps (up to ~37 intervals) or -n with a slow rate could compute times past
+  // INT64_MAX ns; those calls are all due at the cap instead. start + max_offset + an interval
+  // stays below 2^63 ns while the steady clock (time since boot) is under ~100 years.
+  static constexpr nanos max_offset = nanos{1} << 62;
+
   schedule(const schedule_config& config, nanos start);
 
   // The due time of the next call (absolute ns on the run's clock); each call advances by one.

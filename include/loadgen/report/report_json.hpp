@@ -14,8 +14,8 @@ std::string format_json(const run_options& options, const run_result& result);
 // Fortio's default label: the URL without "http://" or "https://", " , ", the host name.
 std::string default_labels(const run_options& options, const std::string& hostname);
 
-// Fortio's run ID: "YYYY-MM-DD-HHMMSS_<labels, non-alphanumerics collapsed to one _>", trailing
-// '_' trimmed, cut at 96 bytes. Local time.
+// Fortio's run ID: "YYYY-MM-DD-HHMMSS[_<-runid>]_<labels, non-alphanumerics collapsed to one _>",
+// trailing '_' trimmed, cut at 96 bytes; the -runid part only when it is not 0. Local time.
 std::string run_id(const run_options& options, const run_result& result);
 
 }  // namespace loadgen
