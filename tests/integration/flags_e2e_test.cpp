@@ -291,41 +291,6 @@ TEST_F(paced_flags, ramp_starts_slow_and_reaches_the_rate) {
 
 // --- connect timeout -------------------------------------------------------------------------
 
-// A listener on 127.0.0.1 that never accepts, with a backlog of 0 already filled by the test's
-// own connections: the kernel drops further SYNs, so a connect neither succeeds nor is refused.
-class full_backlog_listener {
-public:
-  full_backlog_listener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    listen(fd_, 0);
-    for (int i = 0; i < 2; ++i) {
-      const int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-      connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
-      fillers_.push_back(c);
-    }
-    // The first completes its handshake and fills the accept queue; wait for it.
-    pollfd p{fillers_[0], POLLOUT, 0};
-    poll(&p, 1, 2000);
-  }
-  ~full_backlog_listener() {
-    for (int c : fillers_) close(c);
-    close(fd_);
-  }
-  int port() const { return port_; }
-
-private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::vector<int> fillers_;
-};
-
 TEST(connect_timeout, is_counted_as_such_and_bounded_by_the_timeout) {
   full_backlog_listener listener;
   const auto started = std::chrono::steady_clock::now();

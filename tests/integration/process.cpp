@@ -293,4 +293,29 @@ int count_lines_starting(const std::string& text, const std::string& prefix) {
   return n;
 }
 
+full_backlog_listener::full_backlog_listener() {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+  port_ = ntohs(a.sin_port);
+  listen(fd_, 0);
+  for (int i = 0; i < 2; ++i) {
+    const int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    fillers_.push_back(c);
+  }
+  // The first completes its handshake and fills the accept queue; wait for it.
+  pollfd p{fillers_[0], POLLOUT, 0};
+  poll(&p, 1, 2000);
+}
+
+full_backlog_listener::~full_backlog_listener() {
+  for (int c : fillers_) close(c);
+  close(fd_);
+}
+
 }  // namespace loadgen::test

@@ -103,4 +103,21 @@ protected:
   static inline int port_ = 0;
 };
 
+// A listener on 127.0.0.1 that never accepts, with a backlog of 0 already filled by its own
+// connections: the kernel drops further SYNs, so a connect neither succeeds nor is refused (a
+// black-holed address, without leaving loopback).
+class full_backlog_listener {
+public:
+  full_backlog_listener();
+  ~full_backlog_listener();
+  full_backlog_listener(const full_backlog_listener&) = delete;
+  full_backlog_listener& operator=(const full_backlog_listener&) = delete;
+  int port() const { return port_; }
+
+private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::vector<int> fillers_;
+};
+
 }  // namespace loadgen::test

@@ -1,0 +1,151 @@
+// The client engine end to end, for the defects the engine rework fixed (each of these failed
+// against the binary before it): the connect queue bounded by -timeout and by a stop, Fortio's
+// connection lowering and rate lines in paced runs, and credentials never following a redirect
+// to another origin.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <thread>
+
+#include "process.hpp"
+
+namespace loadgen::test {
+namespace {
+
+boost::json::object json_of(const process_result& r) { return boost::json::parse(r.out).as_object(); }
+
+std::int64_t count_of(const boost::json::object& doc) {
+  return doc.at("DurationHistogram").as_object().at("Count").as_int64();
+}
+
+// --- the connect queue ------------------------------------------------------------------------
+// 1000 connections on one thread: 256 connects in flight, 744 queued behind them, against a
+// listener that never answers a SYN. Before: each queued connect got a full -timeout of its own
+// once it left the queue (about 4 x timeout in all), and the queue wait counted as service time.
+
+TEST(engine_connect_queue, queued_connects_share_the_calls_timeout) {
+  full_backlog_listener listener;
+  const auto began = std::chrono::steady_clock::now();
+  const auto r = run({loadgen_binary(), "load", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0", "-timeout",
+                      "1s", "-loglevel", "Error", "-json", "-", "http://127.0.0.1:" + std::to_string(listener.port()) + "/"},
+                     std::chrono::seconds(30));
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Code  -1 : 1000 (100.0 %)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Transport errors : connect timeout 1000"), std::string::npos) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_EQ(count_of(doc), 1000);
+  // Service time starts when the connect does: never the queue wait (timeout 1 s + the 125 ms
+  // watchdog tick at the most).
+  EXPECT_LT(doc.at("ServiceTimeHistogram").as_object().at("Max").to_number<double>(), 1.2);
+  EXPECT_LT(wall, 2.5) << "queued connects waited longer than the calls' -timeout";
+}
+
+TEST(engine_connect_queue, a_stop_ends_the_queue_wait_at_once) {
+  full_backlog_listener listener;
+  background_process load({loadgen_binary(), "load", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0",
+                           "-timeout", "2s", "-loglevel", "Warning",
+                           "http://127.0.0.1:" + std::to_string(listener.port()) + "/"});
+  ASSERT_TRUE(load.wait_for_output("Starting at")) << load.err_so_far();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto signalled = std::chrono::steady_clock::now();
+  load.signal(SIGTERM);
+  const auto r = load.wait(std::chrono::seconds(20));
+  const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The 256 connects in flight are bounded by their -timeout; the 744 queued ones never started.
+  EXPECT_NE(r.err.find("Code  -1 : 256 (100.0 %)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Transport errors : connect timeout 256"), std::string::npos) << r.err;
+  EXPECT_LT(after, 4.0) << "the stop waited for queued connects";
+}
+
+// --- Fortio's plan and rate lines in paced runs ------------------------------------------------
+
+class engine_paced : public with_shared_server<engine_paced> {};
+
+TEST_F(engine_paced, fewer_planned_calls_than_connections_lowers_them_as_fortio) {
+  // -qps 8 (the default) for 3 s is 24 calls: Fortio lowers 50 connections to 12 (2 calls each)
+  // and paces them. Before: 50 calls in about a millisecond, "qps=35525".
+  const auto r = run({loadgen_binary(), "load", "-c", "50", "-t", "3s", "-loglevel", "Warning", "-json", "-", url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Lowering number of threads - total call 24 -> lowering from 50 to 12 threads"), std::string::npos) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_EQ(doc.at("NumThreads").as_int64(), 12);
+  EXPECT_EQ(count_of(doc), 24);
+  EXPECT_NEAR(doc.at("ActualQPS").to_number<double>(), 8.0, 0.3);
+}
+
+TEST_F(engine_paced, rate_lines_use_the_schedules_window) {
+  // 48 calls (3 per connection) due over 2.4 s: Fortio reads 19.99 qps. Before: 30.0 (calls over
+  // the time to the last call).
+  const auto r = run({loadgen_binary(), "load", "-qps", "20", "-t", "3s", "-c", "16", "-loglevel", "Warning", "-json", "-",
+                      url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_EQ(count_of(doc), 48);
+  EXPECT_NEAR(doc.at("ActualQPS").to_number<double>(), 20.0, 0.5);
+  EXPECT_GE(doc.at("ActualDuration").to_number<std::int64_t>(), 2'400'000'000);
+}
+
+TEST_F(engine_paced, a_two_second_run_lasts_two_whole_seconds) {
+  // Istio's pipeline reads ActualDuration as whole seconds: 2, not 1 (before: 1.98 s).
+  const auto r = run({loadgen_binary(), "load", "-qps", "1", "-t", "2s", "-c", "2", "-loglevel", "Warning", "-json", "-",
+                      url("/echo")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_EQ(doc.at("NumThreads").as_int64(), 1);
+  EXPECT_EQ(count_of(doc), 2);
+  EXPECT_GE(doc.at("ActualDuration").to_number<std::int64_t>() / 1'000'000'000, 2);
+  EXPECT_NEAR(doc.at("ActualQPS").to_number<double>(), 1.0, 0.01);
+  EXPECT_NE(r.err.find("All done 2 calls"), std::string::npos) << r.err;
+}
+
+// --- credentials and redirects to another origin ------------------------------------------------
+
+class engine_redirect : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    echo_ = start_server(&echo_port_).release();  // another origin: its /debug echoes the headers
+    port_ = free_port();
+    dir_ = make_temp_dir("engine-redirect");
+    const std::string http = "  server {\n    listen 127.0.0.1:" + std::to_string(port_) +
+                             ";\n    absolute_redirect off;\n"
+                             "    location = /away { return 302 http://127.0.0.1:" + std::to_string(echo_port_) + "/debug; }\n"
+                             "    location = /here { return 302 /mine; }\n"
+                             "    location = /mine { return 200 \"auth=$http_authorization cookie=$http_cookie\\n\"; }\n"
+                             "  }\n";
+    nginx_ = start_nginx(dir_, http, {port_}).release();
+  }
+  static void TearDownTestSuite() {
+    delete nginx_;
+    delete echo_;
+    remove_tree(dir_);
+  }
+  static std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  static inline background_process* echo_ = nullptr;
+  static inline background_process* nginx_ = nullptr;
+  static inline int echo_port_ = 0, port_ = 0;
+  static inline std::string dir_;
+};
+
+TEST_F(engine_redirect, credentials_stay_with_their_origin) {
+  const auto away = run({loadgen_binary(), "curl", "-quiet", "-L", "-user", "u:p", "-H", "Cookie: c=1", "-H",
+                         "X-Trace: t1", url("/away")});
+  ASSERT_EQ(away.exit_code, 0) << away.err;
+  EXPECT_NE(away.out.find("X-Trace: t1"), std::string::npos) << away.out;  // other headers follow
+  EXPECT_EQ(away.out.find("Authorization"), std::string::npos) << away.out;
+  EXPECT_EQ(away.out.find("Cookie"), std::string::npos) << away.out;
+  const auto bearer = run({loadgen_binary(), "curl", "-quiet", "-L", "-H", "Authorization: Bearer s3cret", url("/away")});
+  ASSERT_EQ(bearer.exit_code, 0) << bearer.err;
+  EXPECT_EQ(bearer.out.find("s3cret"), std::string::npos) << bearer.out;
+  // The same origin keeps them (Basic dTpw is u:p).
+  const auto here = run({loadgen_binary(), "curl", "-quiet", "-L", "-user", "u:p", "-H", "Cookie: c=1", url("/here")});
+  ASSERT_EQ(here.exit_code, 0) << here.err;
+  EXPECT_EQ(here.out, "auth=Basic dTpw cookie=c=1\n");
+}
+
+}  // namespace
+}  // namespace loadgen::test
