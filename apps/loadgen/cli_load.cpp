@@ -58,6 +58,31 @@ void print(const std::string& text) {
   std::fflush(stderr);
 }
 
+// The parsed flags into o (durations, enums, ranges), validated, with the proxy chosen.
+// Throws loadgen::error for a bad value.
+void apply_load_flags(const load_flags& f, run_options& o) {
+    o.level = setup_logging(f.http.level, f.http.quiet);
+    apply_http_flags(f.http, o);
+    o.duration = duration_flag("t", f.duration);
+    o.offset = to_seconds(duration_flag("offset", f.offset));
+    o.ramp = duration_flag("ramp", f.ramp);
+    o.interval = duration_flag("interval", f.interval);
+    o.busy_wait = duration_flag("busy-wait", f.busy_wait);
+    o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
+    o.percentiles = parse_percentiles(f.percentiles);
+    if (!f.reuse.empty()) std::tie(o.reuse_min, o.reuse_max) = parse_reuse_range(f.reuse);
+    if (f.measure == "due") o.latency_from = measure_from::due;
+    else if (f.measure == "sent") o.latency_from = measure_from::sent;
+    else throw flag_error("invalid -measure-from \"" + f.measure + "\" (want due or sent)");
+    if (f.arrival == "constant") o.arrival = arrival_kind::constant;
+    else if (f.arrival == "poisson") o.arrival = arrival_kind::poisson;
+    else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
+    bool assumed = false;
+    validate(o, &assumed);
+    select_proxy(o);
+    if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
+}
+
 }  // namespace
 
 int run_load(const std::vector<std::string>& args) {
@@ -98,26 +123,7 @@ int run_load(const std::vector<std::string>& args) {
   if (auto rc = parse(app, args)) return *rc;
 
   try {
-    o.level = setup_logging(f.http.level, f.http.quiet);
-    apply_http_flags(f.http, o);
-    o.duration = duration_flag("t", f.duration);
-    o.offset = to_seconds(duration_flag("offset", f.offset));
-    o.ramp = duration_flag("ramp", f.ramp);
-    o.interval = duration_flag("interval", f.interval);
-    o.busy_wait = duration_flag("busy-wait", f.busy_wait);
-    o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
-    o.percentiles = parse_percentiles(f.percentiles);
-    if (!f.reuse.empty()) std::tie(o.reuse_min, o.reuse_max) = parse_reuse_range(f.reuse);
-    if (f.measure == "due") o.latency_from = measure_from::due;
-    else if (f.measure == "sent") o.latency_from = measure_from::sent;
-    else throw flag_error("invalid -measure-from \"" + f.measure + "\" (want due or sent)");
-    if (f.arrival == "constant") o.arrival = arrival_kind::constant;
-    else if (f.arrival == "poisson") o.arrival = arrival_kind::poisson;
-    else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
-    bool assumed = false;
-    validate(o, &assumed);
-    select_proxy(o);
-    if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
+    apply_load_flags(f, o);
 
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless
     // asked to: spinning would spend the quota and get the process throttled.
