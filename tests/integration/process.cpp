@@ -293,16 +293,27 @@ int count_lines_starting(const std::string& text, const std::string& prefix) {
   return n;
 }
 
-full_backlog_listener::full_backlog_listener() {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+int listen_loopback(int backlog, int* port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   socklen_t len = sizeof a;
-  getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
-  listen(fd_, 0);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  *port = ntohs(a.sin_port);
+  listen(fd, backlog);
+  return fd;
+}
+
+full_backlog_listener::full_backlog_listener() {
+  fd_ = listen_loopback(0, &port_);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<std::uint16_t>(port_));
   for (int i = 0; i < 2; ++i) {
     const int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);

@@ -103,6 +103,9 @@ protected:
   static inline int port_ = 0;
 };
 
+// A TCP socket listening on 127.0.0.1 on a port the kernel chose (returned through *port).
+int listen_loopback(int backlog, int* port);
+
 // A listener on 127.0.0.1 that never accepts, with a backlog of 0 already filled by its own
 // connections: the kernel drops further SYNs, so a connect neither succeeds nor is refused (a
 // black-holed address, without leaving loopback).
