@@ -6,6 +6,9 @@
 #   bash bench/compare.sh                      # -c 64, -c 1000, -c 1; 5 s runs, 3 runs each
 #   CONNS="64" SECONDS_PER_RUN=3 RUNS=5 bash bench/compare.sh
 #   SCHEME=https CONNS=64 bash bench/compare.sh  # over TLS (a certificate made here by openssl)
+#   BEFORE=/path/to/older/loadgen bash bench/compare.sh  # adds that build as tool "before", in
+#                                              # the same alternation: a regression check
+#   TOOLS="loadgen before" BEFORE=... bash bench/compare.sh   # only these tools (wrk stays the ratio base if run)
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
 # request, from /usr/bin/time), RSS MB (peak), and the ratio of each to wrk's.
 set -euo pipefail
@@ -15,6 +18,8 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 CONNS=${CONNS:-"64 1000 1"}
 PORT=${PORT:-18181}
 BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
+BEFORE=${BEFORE:-}
+TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load"}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 
@@ -60,6 +65,7 @@ run_tool() {
   local threads=1
   case $tool in
     loadgen) cmd=("$BIN" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+    before) cmd=("$BEFORE" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
     wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
     h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
   esac
@@ -69,7 +75,7 @@ run_tool() {
   end=$(date +%s.%N)
   local req
   case $tool in
-    loadgen) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
+    loadgen | before) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
     wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
     h2load) req=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out") ;;
   esac
@@ -85,9 +91,9 @@ echo "# loadgen client benchmark, $(date -u +%Y-%m-%d) on $(nproc) CPUs ($(grep 
 echo "# nginx 1 worker on CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; ${SECONDS_PER_RUN}s runs; median of $RUNS"
 for c in $CONNS; do
   declare -A rps cpu rss
-  for tool in loadgen wrk h2load; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; done
+  for tool in $TOOLS; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; done
   for ((i = 0; i < RUNS; i++)); do
-    for tool in loadgen wrk h2load; do
+    for tool in $TOOLS; do
       read -r req secs cpus kb < <(run_tool "$tool" "$c")
       if ((req > 0)); then
         rps[$tool]+="$(awk -v r="$req" -v s="$secs" 'BEGIN{printf "%.0f", r/s}') "
@@ -99,10 +105,12 @@ for c in $CONNS; do
   echo
   echo "## -c $c"
   printf '%-8s %10s %12s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "RSS MB" "req/s/wrk" "CPU/wrk" "RSS/wrk"
-  wrps=$(tr ' ' '\n' <<<"${rps[wrk]}" | grep . | median)
-  wcpu=$(tr ' ' '\n' <<<"${cpu[wrk]}" | grep . | median)
-  wrss=$(tr ' ' '\n' <<<"${rss[wrk]}" | grep . | median)
-  for tool in loadgen wrk h2load; do
+  base=wrk
+  [[ " $TOOLS " == *" wrk "* ]] || base=${TOOLS##* }  # ratios to the last tool when wrk is not run
+  wrps=$(tr ' ' '\n' <<<"${rps[$base]}" | grep . | median)
+  wcpu=$(tr ' ' '\n' <<<"${cpu[$base]}" | grep . | median)
+  wrss=$(tr ' ' '\n' <<<"${rss[$base]}" | grep . | median)
+  for tool in $TOOLS; do
     r=$(tr ' ' '\n' <<<"${rps[$tool]}" | grep . | median)
     u=$(tr ' ' '\n' <<<"${cpu[$tool]}" | grep . | median)
     m=$(tr ' ' '\n' <<<"${rss[$tool]}" | grep . | median)
