@@ -13,7 +13,7 @@
 #include "loadgen/core/error.hpp"
 #include "loadgen/report/report_json.hpp"
 #include "loadgen/report/report_text.hpp"
-#include "loadgen/report/live_reporter.hpp"
+#include "loadgen/report/live_view.hpp"
 #include "loadgen/platform/process.hpp"
 #include "loadgen/wire/proxy.hpp"
 #include "loadgen/client/runner.hpp"
@@ -129,10 +129,10 @@ int run_load(const std::vector<std::string>& args) {
     // asked to: spinning would spend the quota and get the process throttled.
     const load_plan plan = make_plan(o, affinity_cpus(), cgroup_cpu_limit(), app.get_option("--busy-wait")->count() > 0);
     print(format_banner(o, plan.cpus, plan.threads));
-    live_reporter live(o, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);
+    const auto live = make_live_view(o, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);
     run_hooks hooks;
     hooks.on_start = [&](const run_result& started) { print(format_starting(o, started)); };
-    hooks.monitor = &live;
+    hooks.monitor = live.get();
     const run_result r = run_load(o, plan, hooks);
     print(format_report(o, r));
     if (!o.json_path.empty()) write_json(o, r);

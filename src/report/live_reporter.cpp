@@ -1,4 +1,6 @@
-#include "loadgen/report/live_reporter.hpp"
+#include "live_reporter.hpp"
+
+#include "loadgen/report/live_view.hpp"
 
 #include <unistd.h>
 
@@ -92,6 +94,11 @@ std::vector<time_slice> live_reporter::finish(nanos end) {
   if (progress_shown_) std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
   return std::move(series_);
+}
+
+std::unique_ptr<run_monitor> make_live_view(const run_options& options, nanos interval, bool progress,
+                                            bool print_intervals) {
+  return std::make_unique<live_reporter>(options, interval, progress, print_intervals);
 }
 
 }  // namespace loadgen

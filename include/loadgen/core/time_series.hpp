@@ -1,7 +1,7 @@
 #pragma once
 // The live view of a running load, as data (pure): snapshots of the workers' counters, the slices
 // of the per-interval time series built from them, and the seam through which the runner (client
-// layer) hands snapshots to whoever watches the run (report layer's live_reporter) without either
+// layer) hands snapshots to whoever watches the run (the report layer's live view) without either
 // knowing the other.
 #include <cstdint>
 #include <functional>
