@@ -86,6 +86,10 @@ std::optional<warmup_failure> worker::warmup() {
 }
 
 void worker::run() {
+  if (run_.stop.load()) {  // stopped before the start (a signal, a failed warmup): nothing to run
+    finished_.store(true, std::memory_order_release);
+    return;
+  }
   // Paced calls leave on timers: the kernel's default 50 us timer slack would show up as dispatch
   // lag, so ask for 1 us on this thread.
   if (run_.plan->qps_per_connection > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
