@@ -1,6 +1,7 @@
 #include "http_flags.hpp"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -87,9 +88,16 @@ void apply_http_flags(const http_flags& f, run_options& o) {
     if (f.payload_file == "-") {
       data << std::cin.rdbuf();
     } else {
+      std::error_code ec;
+      if (std::filesystem::is_directory(f.payload_file, ec))
+        throw run_error("cannot read -payload-file \"" + f.payload_file + "\": it is a directory");
       std::ifstream in(f.payload_file, std::ios::binary);
       if (!in) throw run_error("cannot read -payload-file \"" + f.payload_file + "\": " + std::strerror(errno));
       data << in.rdbuf();
+      // A read that stopped part way (an I/O error, or no memory for the whole file) must not
+      // send a cut body as if it were the file.
+      if (in.bad() || data.bad())
+        throw run_error("cannot read -payload-file \"" + f.payload_file + "\" whole (an I/O error, or too large to hold in memory)");
     }
     o.payload = data.str();
     o.has_payload = true;

@@ -51,6 +51,9 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{{"load", "-H", "no colon here", "http://127.0.0.1:1/"}, 2, "invalid header"},
         bad_input{{"load", "-keepalive=maybe", "http://127.0.0.1:1/"}, 2, "keepalive"},
         bad_input{{"load", "-payload-file", "/nonexistent/file", "http://127.0.0.1:1/"}, 1, "cannot read -payload-file"},
+        // A directory used to be read as an empty body and sent (exit 1 for the refused connect).
+        bad_input{{"curl", "-payload-file", "/tmp", "http://127.0.0.1:1/"}, 1, "cannot read -payload-file \"/tmp\": it is a directory"},
+        bad_input{{"load", "-n", "1", "-payload-file", "/tmp", "http://127.0.0.1:1/"}, 1, "it is a directory"},
         bad_input{{"load", "-n", "1", "http://no-such-host.invalid/"}, 1, "cannot resolve host"},
         bad_input{{"load", "-connection-reuse", "5:1", "http://127.0.0.1:1/"}, 2, "connection-reuse"},
         bad_input{{"load", "-loglevel", "Chatty", "http://127.0.0.1:1/"}, 2, "log level"},
