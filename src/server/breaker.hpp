@@ -1,0 +1,44 @@
+#pragma once
+// The circuit breaker (private to the server), shared by all threads: at most max_active
+// requests are served at once and at most max_pending wait for a slot; the rest are shed at
+// once. Only built when -max-active is set, so the normal path pays nothing for it.
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include <boost/asio/steady_timer.hpp>
+
+namespace loadgen {
+
+class breaker {
+public:
+  breaker(int max_active, int max_pending) : max_active_(max_active), max_pending_(max_pending) {}
+
+  struct waiter {
+    std::shared_ptr<boost::asio::steady_timer> timer;  // cancelled (on its own thread) when a slot is granted
+    std::shared_ptr<std::atomic<bool>> granted;
+  };
+  enum class admission { now, queued, shed };
+
+  admission enter(const waiter& w);
+  // A served request leaves: its slot goes to the oldest waiter, if any.
+  void leave();
+  // At stop: wake every waiter (they are served, the server finishes what it accepted).
+  void release_all();
+
+  std::int64_t shed();
+  // For the once-a-second line: how many were shed since the last call, and the state now.
+  std::tuple<std::int64_t, int, int> take_report();
+
+private:
+  std::mutex mutex_;
+  int max_active_, max_pending_;
+  int active_ = 0;
+  std::deque<waiter> queue_;
+  std::int64_t shed_ = 0, shed_since_report_ = 0;
+};
+
+}  // namespace loadgen
