@@ -1,6 +1,10 @@
 #include "breaker.hpp"
 
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace loadgen {
 
@@ -30,8 +34,7 @@ breaker::admission breaker::enter(const waiter& w) {
   return admission::shed;
 }
 
-void breaker::leave() {
-  std::lock_guard lock(mutex_);
+void breaker::leave_locked() {
   if (queue_.empty()) {
     --active_;
     return;
@@ -39,6 +42,21 @@ void breaker::leave() {
   waiter w = queue_.front();
   queue_.pop_front();
   wake(w);
+}
+
+void breaker::leave() {
+  std::lock_guard lock(mutex_);
+  leave_locked();
+}
+
+void breaker::abandon(const waiter& w) {
+  std::lock_guard lock(mutex_);
+  const auto it = std::find_if(queue_.begin(), queue_.end(), [&](const waiter& q) { return q.granted == w.granted; });
+  if (it != queue_.end()) {
+    queue_.erase(it);
+    return;
+  }
+  if (w.granted->load()) leave_locked();  // granted while it was going away: pass the slot on
 }
 
 void breaker::release_all() {
@@ -58,6 +76,29 @@ std::tuple<std::int64_t, int, int> breaker::take_report() {
   const std::int64_t n = shed_since_report_;
   shed_since_report_ = 0;
   return {n, active_, static_cast<int>(queue_.size())};
+}
+
+breaker_slot::breaker_slot(breaker& b, const net::any_io_executor& executor)
+    : breaker_(b),
+      waiter_{std::make_shared<net::steady_timer>(executor), std::make_shared<std::atomic<bool>>(false)} {
+  switch (breaker_.enter(waiter_)) {
+    case breaker::admission::now: state_ = state::holding; break;
+    case breaker::admission::queued: state_ = state::queued; break;
+    case breaker::admission::shed: state_ = state::shed; break;
+  }
+}
+
+net::awaitable<void> breaker_slot::wait() {
+  if (state_ != state::queued) co_return;
+  waiter_.timer->expires_at(net::steady_timer::time_point::max());
+  while (!waiter_.granted->load()) co_await waiter_.timer->async_wait(net::as_tuple(net::use_awaitable));
+  state_ = state::holding;
+}
+
+void breaker_slot::release() noexcept {
+  if (state_ == state::holding) breaker_.leave();
+  else if (state_ == state::queued) breaker_.abandon(waiter_);
+  if (state_ != state::shed) state_ = state::released;
 }
 
 }  // namespace loadgen

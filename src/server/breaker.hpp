@@ -9,6 +9,8 @@
 #include <mutex>
 #include <tuple>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace loadgen {
@@ -26,6 +28,9 @@ public:
   admission enter(const waiter& w);
   // A served request leaves: its slot goes to the oldest waiter, if any.
   void leave();
+  // A queued request gives up (its coroutine ended while it waited): it leaves the queue, or, if
+  // a slot was granted to it meanwhile, gives that slot on.
+  void abandon(const waiter& w);
   // At stop: wake every waiter (they are served, the server finishes what it accepted).
   void release_all();
 
@@ -34,11 +39,37 @@ public:
   std::tuple<std::int64_t, int, int> take_report();
 
 private:
+  void leave_locked();
+
   std::mutex mutex_;
   int max_active_, max_pending_;
   int active_ = 0;
   std::deque<waiter> queue_;
   std::int64_t shed_ = 0, shed_since_report_ = 0;
+};
+
+// One request's admission, as a guard: entering the breaker in the constructor, and giving the
+// slot back (or leaving the queue) in release() or the destructor, however the scope is left
+// (an exception, a cancelled coroutine frame), so a slot can never leak.
+class breaker_slot {
+public:
+  breaker_slot(breaker& b, const boost::asio::any_io_executor& executor);
+  ~breaker_slot() { release(); }
+  breaker_slot(const breaker_slot&) = delete;
+  breaker_slot& operator=(const breaker_slot&) = delete;
+
+  // Queued: waits until a slot is granted. Then admitted() is true.
+  boost::asio::awaitable<void> wait();
+  bool admitted() const noexcept { return state_ == state::holding; }
+  bool shed() const noexcept { return state_ == state::shed; }
+  // Gives the slot back now (after the answer is built); idempotent.
+  void release() noexcept;
+
+private:
+  enum class state { holding, queued, shed, released };
+  breaker& breaker_;
+  breaker::waiter waiter_;
+  state state_ = state::released;
 };
 
 }  // namespace loadgen

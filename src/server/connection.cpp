@@ -1,14 +1,17 @@
 #include "connection.hpp"
 
-#include <atomic>
+#include <exception>
+#include <optional>
 #include <string>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
+#include <spdlog/spdlog.h>
 
 namespace loadgen {
 
@@ -33,22 +36,11 @@ tcp::socket& lowest(Stream& s) {
 net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const echo_request& req,
                                     echo_decision& d, const echo_env& env, bool& keep_alive, std::string& out) {
   echo_plan& plan = *d.plan;
-  bool admitted = false;
+  std::optional<breaker_slot> slot;  // gives the slot back on every way out
   if (sh.breaker_) {
-    breaker::waiter w{std::make_shared<net::steady_timer>(t.ctx), std::make_shared<std::atomic<bool>>(false)};
-    switch (sh.breaker_->enter(w)) {
-      case breaker::admission::now:
-        admitted = true;
-        break;
-      case breaker::admission::queued:
-        w.timer->expires_at(net::steady_timer::time_point::max());
-        while (!w.granted->load()) co_await w.timer->async_wait(use_tuple);
-        admitted = true;
-        break;
-      case breaker::admission::shed:
-        break;
-    }
-    if (!admitted) {
+    slot.emplace(*sh.breaker_, t.ctx.get_executor());
+    co_await slot->wait();
+    if (slot->shed()) {
       append_overflow(out, t.date, keep_alive);
       co_return false;
     }
@@ -61,7 +53,7 @@ net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const ec
   }
   if (plan.close) keep_alive = false;
   append_echo_response(out, req, plan, d.debug, env, keep_alive);
-  if (sh.breaker_) sh.breaker_->leave();
+  if (slot) slot->release();  // before the write, as the answer is complete
   co_return true;
 }
 
@@ -113,20 +105,16 @@ net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
   connection_state state;
   state.socket = &socket;
   state.idle_since = steady_clock::now();
-  t.connections.insert(&state);
+  const connection_registration registration(t, state);
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   std::string peer;
   if (auto ep = socket.remote_endpoint(ec); !ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
   if constexpr (!std::is_same_v<Stream, tcp::socket>) {
     auto [hec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
-    if (hec) {
-      t.connections.erase(&state);
-      co_return;
-    }
+    if (hec) co_return;
   }
   co_await serve_requests(stream, t, sh, state, peer);
-  t.connections.erase(&state);
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
 }
@@ -136,6 +124,20 @@ net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
 net::awaitable<void> serve_connection(tcp::socket socket, server_thread& t, shared_state& sh) {
   if (sh.tls) return serve(net::ssl::stream<tcp::socket>(std::move(socket), *sh.tls), t, sh);
   return serve(std::move(socket), t, sh);
+}
+
+void spawn_connection(tcp::socket socket, server_thread& t, shared_state& sh) {
+  net::co_spawn(t.ctx, serve_connection(std::move(socket), t, sh), [&t](std::exception_ptr e) {
+    if (!e) return;
+    ++t.failed;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::debug("connection ended by an internal error: {}", ex.what());
+    } catch (...) {
+      spdlog::debug("connection ended by an internal error");
+    }
+  });
 }
 
 }  // namespace loadgen

@@ -11,4 +11,9 @@ namespace loadgen {
 // Connection: close, or the stop; runs on t's thread.
 boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, server_thread& t, shared_state& sh);
 
+// Spawns serve_connection on t's thread. A coroutine that ends by an exception (bad_alloc, say)
+// is counted in t.failed and logged at debug level; its guards have already given back its
+// connection entry and breaker slot.
+void spawn_connection(boost::asio::ip::tcp::socket socket, server_thread& t, shared_state& sh);
+
 }  // namespace loadgen

@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <exception>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
@@ -45,7 +45,7 @@ net::awaitable<void> accept_loop(server_thread& t, shared_state& sh) {
       co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    net::co_spawn(t.ctx, serve_connection(std::move(socket), t, sh), net::detached);
+    spawn_connection(std::move(socket), t, sh);
   }
 }
 
@@ -152,9 +152,15 @@ void stop_threads(std::vector<std::unique_ptr<server_thread>>& threads, shared_s
 }
 
 void print_summary(const std::vector<std::unique_ptr<server_thread>>& threads, shared_state& sh, const server_options& o) {
-  std::int64_t served = 0;
-  for (auto& t : threads) served += t->served;
+  std::int64_t served = 0, failed = 0;
+  for (auto& t : threads) {
+    served += t->served;
+    failed += t->failed;
+  }
   std::fprintf(stderr, "loadgen server: served %lld requests\n", static_cast<long long>(served));
+  if (failed > 0)
+    std::fprintf(stderr, "loadgen server: %lld connection%s ended by an internal error\n", static_cast<long long>(failed),
+                 failed == 1 ? "" : "s");
   if (sh.breaker_)
     std::fprintf(stderr, "Circuit breaker: shed %lld of %lld requests (max-active %d, max-pending %d)\n",
                  static_cast<long long>(sh.breaker_->shed()), static_cast<long long>(served), o.max_active,
@@ -184,7 +190,11 @@ int run_echo_server(const server_options& o) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::vector<std::thread> pool;
   for (auto& t : threads) {
-    net::co_spawn(t->ctx, accept_loop(*t, sh), net::detached);
+    net::co_spawn(t->ctx, accept_loop(*t, sh), [](std::exception_ptr e) {
+      // Not expected (accept errors are values); if it happens, say so instead of silently
+      // no longer accepting on this thread.
+      if (e) spdlog::error("a server thread stopped accepting connections after an internal error");
+    });
     start_tick(*t, o);
     pool.emplace_back([&ctx = t->ctx] { ctx.run(); });
   }

@@ -35,8 +35,25 @@ struct server_thread {
   std::string date;  // the Date header value, refreshed once a second
   std::mt19937_64 rng{std::random_device{}()};
   std::int64_t served = 0;
+  std::int64_t failed = 0;  // connections whose coroutine ended by an exception
   bool stopping = false;
   std::unique_ptr<boost::asio::steady_timer> tick;
+};
+
+// A connection's entry in its thread's list, for as long as the guard lives: removed however the
+// serve coroutine ends (an exception included), so the watchdog never sees a dangling pointer.
+class connection_registration {
+public:
+  connection_registration(server_thread& t, connection_state& state) : t_(t), state_(&state) {
+    t_.connections.insert(state_);
+  }
+  ~connection_registration() { t_.connections.erase(state_); }
+  connection_registration(const connection_registration&) = delete;
+  connection_registration& operator=(const connection_registration&) = delete;
+
+private:
+  server_thread& t_;
+  connection_state* state_;
 };
 
 // Shared by all threads, read-only while they run (the breaker locks itself).
