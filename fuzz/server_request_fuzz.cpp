@@ -51,37 +51,35 @@ void check_framing(const std::string& bytes, int status) {
   LOADGEN_FUZZ_CHECK(head.substr(cl + 18, head.size() - 2 - (cl + 18)) == std::to_string(body));
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  loadgen::fuzz::input in(data, size);
-  const std::uint32_t seed = in.byte() | (in.byte() << 8);
-  const std::uint8_t draw_seed = in.byte();
-  const std::string_view stream = in.rest();
-
-  http::request_parser<http::string_body> parser;
+// One request from the stream (pending holds bytes received but not yet parsed); false when the
+// stream ends or the parser rejects it (the server answers 400/413/431 or just closes).
+bool read_request(http::request_parser<http::string_body>& parser, std::string_view stream, std::size_t& offered,
+                  std::string& pending, loadgen::fuzz::splitter& split) {
   parser.body_limit(static_cast<std::uint64_t>(max_size));
   parser.header_limit(64 * 1024);
-  loadgen::fuzz::splitter split(seed);
-  std::string pending;  // bytes received and not yet consumed by the parser
-  std::size_t offered = 0;
   boost::beast::error_code ec;
-  while (!parser.is_done() && offered < stream.size()) {
-    const std::size_t n = split.next(stream.size() - offered);
-    pending.append(stream.substr(offered, n));
-    offered += n;
-    for (;;) {
+  for (;;) {
+    while (!pending.empty()) {
       const std::size_t used = parser.put(boost::asio::buffer(pending), ec);
       LOADGEN_FUZZ_CHECK(used <= pending.size());
       pending.erase(0, used);
-      if (ec || parser.is_done() || used == 0) break;
+      if (ec == http::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec) return false;
+      if (parser.is_done()) return true;
+      if (used == 0) break;
     }
-    if (ec == http::error::need_more) ec = {};
-    if (ec) return 0;  // a 400/413/431 or a closed connection: nothing for the handler
+    if (offered >= stream.size()) return false;
+    const std::size_t n = split.next(stream.size() - offered);
+    pending.append(stream.substr(offered, n));
+    offered += n;
   }
-  if (!parser.is_done()) return 0;
+}
 
-  const loadgen::echo_request& req = parser.get();
+// The handler's answer to one parsed request, checked.
+void answer_and_check(const loadgen::echo_request& req, std::uint32_t draw_seed) {
   LOADGEN_FUZZ_CHECK(req.body().size() <= static_cast<std::size_t>(max_size));
   std::uint32_t x = draw_seed;
   auto draw = [&] {
@@ -90,7 +88,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   const loadgen::echo_env env{&options(), "Sun, 29 Nov 2026 10:00:00 GMT", random_bytes(), "fuzz", "127.0.0.1:1", 0};
   const bool keep_alive = req.keep_alive();
-  const std::uint32_t x0 = x;
   const loadgen::echo_answer a = loadgen::answer_echo(req, env, keep_alive, draw);
   LOADGEN_FUZZ_CHECK(a.status >= 100 && a.status <= 999);
   LOADGEN_FUZZ_CHECK(a.delay >= 0 && a.delay <= options().limits.max_delay);
@@ -98,13 +95,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_framing(a.bytes, a.status);
 
   // Read it back with loadgen's parser, unless the query set headers that change the framing.
-  x = x0;
+  x = draw_seed;
   const loadgen::echo_decision d = loadgen::decide_echo(req, options(), draw);
   if (d.plan) {
     for (const auto& [name, value] : d.plan->headers)
-      if (is_framing_header(name)) return 0;
+      if (is_framing_header(name)) return;
   }
-  if (a.status < 200 || a.status == 204 || a.status == 304) return 0;
+  if (a.status < 200 || a.status == 204 || a.status == 304) return;
   loadgen::response_parser rp;
   rp.reset();
   const std::size_t used = rp.feed(a.bytes.data(), a.bytes.size());
@@ -112,5 +109,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   LOADGEN_FUZZ_CHECK(used == a.bytes.size());
   LOADGEN_FUZZ_CHECK(rp.status() == a.status);
   LOADGEN_FUZZ_CHECK(rp.keep_alive() == a.keep_alive);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  loadgen::fuzz::input in(data, size);
+  const std::uint32_t seed = in.byte() | (in.byte() << 8);
+  const std::uint8_t draw_seed = in.byte();
+  const std::string_view stream = in.rest();
+  loadgen::fuzz::splitter split(seed);
+  std::string pending;
+  std::size_t offered = 0;
+  // Requests on one keep-alive connection, as the serve loop reads them (a few at most).
+  for (int i = 0; i < 4; ++i) {
+    http::request_parser<http::string_body> parser;
+    if (!read_request(parser, stream, offered, pending, split)) break;
+    answer_and_check(parser.get(), draw_seed + static_cast<std::uint32_t>(i));
+    if (!parser.get().keep_alive()) break;
+  }
   return 0;
 }
