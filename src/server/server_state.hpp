@@ -29,9 +29,11 @@ struct connection_state {
 // One server thread: its io_context, acceptor and connections. Only its own thread touches it
 // while it runs.
 struct server_thread {
+  // Declared before ctx so it outlives it: coroutines still suspended at the end are destroyed
+  // with ctx, and their connection_registration then erases itself from this set.
+  std::unordered_set<connection_state*> connections;
   boost::asio::io_context ctx{1};
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
-  std::unordered_set<connection_state*> connections;
   std::string date;  // the Date header value, refreshed once a second
   std::mt19937_64 rng{std::random_device{}()};
   std::int64_t served = 0;
