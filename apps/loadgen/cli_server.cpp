@@ -1,4 +1,7 @@
 // `loadgen server`: Fortio's echo server flags bound to server_options.
+#include <exception>
+#include <string>
+
 #include <spdlog/spdlog.h>
 
 #include "cli_common.hpp"
@@ -8,6 +11,10 @@
 #include "loadgen/core/error.hpp"
 
 namespace loadgen::cli {
+
+namespace {
+constexpr std::int64_t max_payload_kb = 1024 * 1024;
+}  // namespace
 
 int run_server(const std::vector<std::string>& args) {
   CLI::App app("Run the echo/debug HTTP server (Fortio's), optionally as an Envoy-like circuit breaker.", "server");
@@ -34,6 +41,10 @@ int run_server(const std::vector<std::string>& args) {
     o.limits.max_delay = duration_flag("max-echo-delay", max_delay);
     o.idle_timeout = duration_flag("server-idle-timeout", idle);
     if (max_kb < 0) throw flag_error("-maxpayloadsizekb must not be negative");
+    // size= answers come from one buffer of this size, made at start: keep it allocatable.
+    if (max_kb > max_payload_kb)
+      throw flag_error("-maxpayloadsizekb " + std::to_string(max_kb) + " is too large (at most " +
+                       std::to_string(max_payload_kb) + ", 1 GiB)");
     o.limits.max_size = max_kb * 1024;
     if (o.max_active < 0 || o.max_pending < 0) throw flag_error("-max-active and -max-pending must not be negative");
     if (o.max_pending > 0 && o.max_active == 0) throw flag_error("-max-pending needs -max-active");
@@ -42,6 +53,9 @@ int run_server(const std::vector<std::string>& args) {
   } catch (const loadgen::error& e) {
     print_error("server", e.what());
     return e.exit_code();
+  } catch (const std::exception& e) {  // out of memory, say: one line, not std::terminate
+    print_error("server", std::string("internal error: ") + e.what());
+    return exit_run_failed;
   }
 }
 

@@ -74,6 +74,10 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{{"load", "-offset", "15000w", "http://127.0.0.1:1/"}, 2, "-offset must be within 100 years"},
         bad_input{{"load", "-offset", "-15000w", "http://127.0.0.1:1/"}, 2, "-offset must be within 100 years"},
         bad_input{{"load", "-t", "3000000h", "http://127.0.0.1:1/"}, 2, "-t must be at most 100 years"},
+        bad_input{{"server", "-maxpayloadsizekb", "99999999999999"}, 2, "-maxpayloadsizekb 99999999999999 is too large"},
+        bad_input{{"server", "-maxpayloadsizekb", "99999999999999999999"}, 2, "is too large (at most 1048576, 1 GiB)"},
+        bad_input{{"server", "-maxpayloadsizekb", "1048577"}, 2, "-maxpayloadsizekb 1048577 is too large"},
+        bad_input{{"server", "-maxpayloadsizekb", "-1"}, 2, "-maxpayloadsizekb must not be negative"},
         bad_input{{"curl"}, 1, "a URL is needed"},
         bad_input{{"curl", "http://no-such-host.invalid/"}, 1, "cannot resolve host"}));
 

@@ -1,0 +1,75 @@
+// The response parser, fed in random splits: never reads past what it was given, counts every
+// byte it consumes, and only finishes on a well-formed final status.
+#include <string>
+
+#include "fuzz_input.hpp"
+#include "loadgen/wire/response_parser.hpp"
+
+namespace {
+
+struct counting_observer : loadgen::response_observer {
+  std::size_t head = 0, body = 0, heads = 0;
+  void on_head(std::string_view h) override {
+    head = h.size();
+    ++heads;
+  }
+  void on_body(std::string_view b) override { body += b.size(); }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  loadgen::fuzz::input in(data, size);
+  const std::uint8_t flags = in.byte();
+  const std::uint32_t seed = in.byte() | (in.byte() << 8);
+  const std::string_view payload = in.rest();
+  const bool head_request = flags & 1;
+  const bool observe = flags & 2;
+
+  loadgen::response_parser parser;
+  counting_observer observer;
+  parser.reset(head_request, observe ? &observer : nullptr, (flags & 4) != 0);
+  loadgen::fuzz::splitter split(seed);
+  std::size_t offered = 0, consumed = 0;
+  while (offered < payload.size() && !parser.done() && !parser.failed()) {
+    const std::size_t n = split.next(payload.size() - offered);
+    // A fresh copy per piece, exactly as long as the piece: ASan sees any read past it.
+    const std::string piece(payload.substr(offered, n));
+    const std::size_t used = parser.feed(piece.data(), piece.size());
+    LOADGEN_FUZZ_CHECK(used <= n);
+    consumed += used;
+    if (used < n) {
+      // The parser stops early only at the end of the response or on an error.
+      LOADGEN_FUZZ_CHECK(parser.done() || parser.failed());
+    }
+    offered += n;
+  }
+  if (!parser.done() && !parser.failed() && (flags & 8)) parser.on_eof();
+
+  LOADGEN_FUZZ_CHECK(parser.total_bytes() == static_cast<std::int64_t>(consumed));
+  LOADGEN_FUZZ_CHECK(consumed <= payload.size());
+  LOADGEN_FUZZ_CHECK(parser.header_bytes() <= parser.total_bytes());
+  LOADGEN_FUZZ_CHECK(!(parser.done() && parser.failed()));
+  if (parser.failed()) {
+    LOADGEN_FUZZ_CHECK(parser.error() != nullptr);
+    LOADGEN_FUZZ_CHECK(!parser.keep_alive());
+  }
+  if (parser.done()) {
+    LOADGEN_FUZZ_CHECK(parser.status() >= 100 && parser.status() <= 999);
+    // A finished response is a final one (interim 1xx are skipped), with a whole head.
+    LOADGEN_FUZZ_CHECK(parser.status() >= 200 || parser.status() == 101);
+    LOADGEN_FUZZ_CHECK(parser.header_bytes() >= 12);
+    LOADGEN_FUZZ_CHECK(parser.http_minor() >= 0 && parser.http_minor() <= 9);
+    if (parser.content_length() >= 0 && !head_request && parser.status() != 204 && parser.status() != 304 &&
+        parser.status() >= 200)
+      LOADGEN_FUZZ_CHECK(parser.total_bytes() >= parser.header_bytes());
+    // Done means nothing more is taken.
+    LOADGEN_FUZZ_CHECK(parser.feed("x", 1) == 0);
+  }
+  if (observe) {
+    LOADGEN_FUZZ_CHECK(observer.heads <= 1);
+    if (observer.heads == 1) LOADGEN_FUZZ_CHECK(static_cast<std::int64_t>(observer.head) == parser.header_bytes());
+    LOADGEN_FUZZ_CHECK(observer.head + observer.body <= consumed);
+  }
+  return 0;
+}

@@ -1,0 +1,143 @@
+#include "connection.hpp"
+
+#include <exception>
+#include <optional>
+#include <string>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <spdlog/spdlog.h>
+
+namespace loadgen {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+template <class Stream>
+tcp::socket& lowest(Stream& s) {
+  if constexpr (std::is_same_v<Stream, tcp::socket>) return s;
+  else return s.next_layer();
+}
+
+// One request with a plan: the circuit breaker (which decides before any delay: a shed request
+// is answered at once), the delay, the answer. Returns false when the breaker shed it (out holds
+// Envoy's 503).
+net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const echo_request& req,
+                                    echo_decision& d, const echo_env& env, bool& keep_alive, std::string& out) {
+  echo_plan& plan = *d.plan;
+  std::optional<breaker_slot> slot;  // gives the slot back on every way out
+  if (sh.breaker_) {
+    slot.emplace(*sh.breaker_, t.ctx.get_executor());
+    co_await slot->wait();
+    if (slot->shed()) {
+      append_overflow(out, t.date, keep_alive);
+      co_return false;
+    }
+  }
+  if (sh.on_admitted) sh.on_admitted(req);
+  if (plan.delay > 0) {
+    net::steady_timer timer(t.ctx);
+    timer.expires_after(std::chrono::nanoseconds(plan.delay));
+    co_await timer.async_wait(use_tuple);
+  }
+  if (plan.close) keep_alive = false;
+  append_echo_response(out, req, plan, d.debug, env, keep_alive);
+  if (slot) slot->release();  // before the write, as the answer is complete
+  co_return true;
+}
+
+template <class Stream>
+net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_state& sh, connection_state& state,
+                                    const std::string& peer) {
+  const server_options& o = *sh.options;
+  boost::beast::flat_buffer buffer;
+  std::string out;
+  std::uniform_real_distribution<double> percent(0, 100);
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(static_cast<std::uint64_t>(o.limits.max_size));
+    parser.header_limit(64 * 1024);
+    state.idle = true;
+    state.idle_since = steady_clock::now();
+    auto [rec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    state.idle = false;
+    out.clear();
+    if (rec == http::error::body_limit || rec == http::error::header_limit) {
+      append_too_large(out, rec == http::error::body_limit, t.date);
+      co_await net::async_write(stream, net::buffer(out), use_tuple);
+      break;
+    }
+    if (rec) break;
+    const echo_request& req = parser.get();
+    bool keep_alive = req.keep_alive() && !t.stopping;
+    echo_decision d = decide_echo(req, o, [&] { return percent(t.rng); });
+    ++t.served;
+    if (!d.plan) {
+      append_bad_request(out, d.error, t.date, keep_alive);
+    } else {
+      const echo_env env{&o, t.date, sh.random_bytes, sh.hostname, peer, sh.started};
+      const bool answered = co_await answer_planned(t, sh, req, d, env, keep_alive, out);
+      if (!answered) {
+        co_await net::async_write(stream, net::buffer(out), use_tuple);
+        if (!keep_alive) break;
+        continue;
+      }
+    }
+    auto [wec, written] = co_await net::async_write(stream, net::buffer(out), use_tuple);
+    if (wec || !keep_alive) break;
+  }
+}
+
+template <class Stream>
+net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
+  tcp::socket& socket = lowest(stream);
+  connection_state state;
+  state.socket = &socket;
+  state.idle_since = steady_clock::now();
+  const connection_registration registration(t, state);
+  error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  std::string peer;
+  if (auto ep = socket.remote_endpoint(ec); !ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
+  if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+    auto [hec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+    if (hec) co_return;
+  }
+  co_await serve_requests(stream, t, sh, state, peer);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
+}  // namespace
+
+net::awaitable<void> serve_connection(tcp::socket socket, server_thread& t, shared_state& sh) {
+  if (sh.tls) return serve(net::ssl::stream<tcp::socket>(std::move(socket), *sh.tls), t, sh);
+  return serve(std::move(socket), t, sh);
+}
+
+void spawn_connection(tcp::socket socket, server_thread& t, shared_state& sh) {
+  net::co_spawn(t.ctx, serve_connection(std::move(socket), t, sh), [&t](std::exception_ptr e) {
+    if (!e) return;
+    ++t.failed;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::debug("connection ended by an internal error: {}", ex.what());
+    } catch (...) {
+      spdlog::debug("connection ended by an internal error");
+    }
+  });
+}
+
+}  // namespace loadgen

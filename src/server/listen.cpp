@@ -1,0 +1,72 @@
+#include "listen.hpp"
+
+#include <sys/socket.h>
+
+#include "loadgen/core/error.hpp"
+
+namespace loadgen {
+
+namespace net = boost::asio;
+using net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+[[noreturn]] void cannot_listen(const tcp::endpoint& ep, const error_code& ec) {
+  throw run_error("cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) + ": " + ec.message());
+}
+
+}  // namespace
+
+tcp::endpoint listen_endpoint(const std::string& spec) {
+  std::string host = "0.0.0.0", port = spec;
+  if (const auto colon = spec.rfind(':'); colon != std::string::npos) {
+    host = spec.substr(0, colon);
+    port = spec.substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "0.0.0.0";
+  }
+  int p = -1;
+  try {
+    std::size_t used = 0;
+    p = std::stoi(port, &used);
+    if (used != port.size()) p = -1;
+  } catch (...) {
+  }
+  if (p < 0 || p > 65535) throw flag_error("invalid -http-port \"" + spec + "\" (want port, host:port or disabled)");
+  error_code ec;
+  const auto addr = net::ip::make_address(host, ec);
+  if (!ec) return {addr, static_cast<unsigned short>(p)};
+  net::io_context ctx;
+  tcp::resolver resolver(ctx);
+  const auto results = resolver.resolve(host, port, ec);
+  if (ec || results.empty()) throw run_error("cannot resolve -http-port host \"" + host + "\"");
+  return results.begin()->endpoint();
+}
+
+void check_port_is_free(const tcp::endpoint& ep) {
+  net::io_context probe_ctx;
+  tcp::acceptor probe(probe_ctx);
+  error_code ec;
+  probe.open(ep.protocol(), ec);
+  if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) probe.bind(ep, ec);
+  if (ec) cannot_listen(ep, ec);
+}
+
+std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::endpoint& ep) {
+  auto acceptor = std::make_unique<tcp::acceptor>(ctx);
+  error_code ec;
+  acceptor->open(ep.protocol(), ec);
+  if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) {
+    const int one = 1;
+    setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    acceptor->bind(ep, ec);
+  }
+  if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) cannot_listen(ep, ec);
+  return acceptor;
+}
+
+}  // namespace loadgen

@@ -1,0 +1,26 @@
+#pragma once
+// Where the server listens (private to the server): the -http-port value, the address-in-use
+// probe, and one SO_REUSEPORT acceptor per thread.
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace loadgen {
+
+// "port", "host:port", ":port" or "[v6]:port" -> the endpoint. Throws loadgen::error: exit 2 for
+// a bad port, exit 1 for a host that does not resolve.
+boost::asio::ip::tcp::endpoint listen_endpoint(const std::string& spec);
+
+// SO_REUSEPORT would let us share the port with another server already on it: checks first with
+// a plain bind, so "address in use" is reported (loadgen::error, exit 1) instead of silently
+// splitting traffic.
+void check_port_is_free(const boost::asio::ip::tcp::endpoint& ep);
+
+// A listening acceptor on ep with SO_REUSEPORT, so every thread can have its own on one port.
+// Throws loadgen::error (exit 1) when it cannot listen.
+std::unique_ptr<boost::asio::ip::tcp::acceptor> open_acceptor(boost::asio::io_context& ctx,
+                                                              const boost::asio::ip::tcp::endpoint& ep);
+
+}  // namespace loadgen
