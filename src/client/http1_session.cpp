@@ -40,7 +40,7 @@ std::unique_ptr<session> make_http1_session(const session_env& env) { return std
 
 http1_session::http1_session(const session_env& env)
     : env_(env),
-      own_rng_(env.rng ? std::nullopt : std::optional<std::mt19937_64>(std::in_place, std::random_device{}())),
+      own_rng_(env.rng ? nullptr : std::make_unique<std::mt19937_64>(std::random_device{}())),
       rng_(env.rng ? *env.rng : *own_rng_),
       socket_(env.io),
       gate_timer_(env.io),
