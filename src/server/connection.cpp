@@ -52,7 +52,11 @@ net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const ec
     co_await timer.async_wait(use_tuple);
   }
   if (plan.close) keep_alive = false;
-  append_echo_response(out, req, plan, d.debug, env, keep_alive);
+  // The once-a-second tick replaces t.date (a new string) while we wait above: a view taken
+  // before the waits would dangle, so the Date is read now.
+  echo_env now = env;
+  now.date = t.date;
+  append_echo_response(out, req, plan, d.debug, now, keep_alive);
   if (slot) slot->release();  // before the write, as the answer is complete
   co_return true;
 }
