@@ -207,9 +207,11 @@ TEST_F(load_test, time_series_in_the_json) {
   for (const auto& s : series) {
     calls += s.at("Calls").as_int64();
     waited += s.at("WaitedForConnection").as_int64();
-    // Each slice's latency is its own calls' (about 15 ms here), not zero and not the run's so far.
+    // Each slice's latency is its own calls' (15 ms of delay and a little more here), never zero.
+    // The upper bound is loose: sanitizer builds are slow, and latency counts from the due time.
     if (s.at("Calls").as_int64() > 0) {
-      EXPECT_NEAR(s.at("P50").to_number<double>(), 0.0155, 0.0045) << s;
+      EXPECT_GE(s.at("P50").to_number<double>(), 0.014) << s;
+      EXPECT_LT(s.at("P50").to_number<double>(), 0.1) << s;
       EXPECT_GE(s.at("Max").to_number<double>(), s.at("P50").to_number<double>()) << s;
     }
   }
