@@ -1,7 +1,9 @@
 // `loadgen load`: Fortio's load command line bound to run_options, then run, report, exit code.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -38,19 +40,27 @@ struct load_flags {
   int httpbufferkb = 128;
 };
 
-void write_json(const run_options& o, const run_result& r) {
-  const std::string json = format_json(o, r);
-  if (o.json_path == "-") {
+// Writes the JSON to path ("-": stdout) and says so as Fortio does. flag names the flag in errors.
+void write_json_to(const std::string& json, const std::string& path, const char* flag) {
+  if (path == "-") {
     std::fwrite(json.data(), 1, json.size(), stdout);
     std::fflush(stdout);
   } else {
-    std::ofstream out(o.json_path, std::ios::binary | std::ios::trunc);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << json;
     out.close();
-    if (!out) throw run_error("cannot write -json file \"" + o.json_path + "\"");
+    if (!out) throw run_error(std::string("cannot write ") + flag + " file \"" + path + "\": " + std::strerror(errno));
   }
   std::fprintf(stderr, "Successfully wrote %zu bytes of Json data to %s\n", json.size(),
-               o.json_path == "-" ? "stdout" : o.json_path.c_str());
+               path == "-" ? "stdout" : path.c_str());
+}
+
+// -json and -a (both may be given: the same JSON goes to both places).
+void write_json(const run_options& o, const run_result& r) {
+  if (o.json_path.empty() && !o.auto_save) return;
+  const std::string json = format_json(o, r);
+  if (!o.json_path.empty()) write_json_to(json, o.json_path, "-json");
+  if (o.auto_save) write_json_to(json, auto_save_path(o.data_dir, run_id(o, r)), "-a");
 }
 
 void print(const std::string& text) {
@@ -103,6 +113,8 @@ int run_load(const std::vector<std::string>& args) {
   app.add_option("--connection-reuse", f.reuse, "Reopen each connection after min:max calls (or a fixed n)");
   app.add_option("--labels", o.labels, "Free-text label for the JSON result");
   app.add_option("--json", o.json_path, "Write the JSON result to this file, or - for stdout");
+  app.add_flag("--a", o.auto_save, "Also save the JSON result as <data-dir>/<ID>.json, Fortio's file name (ID: date, -runid, -labels)");
+  app.add_option("--data-dir", o.data_dir, "Directory where -a saves results (default .)");
   app.add_flag("--uniform", o.uniform, "Stagger connection start times evenly (QPS mode)");
   app.add_flag("--jitter", o.jitter, "Move each call's due time by up to +/-10% (QPS mode)");
   app.add_flag("--nocatchup", o.nocatchup, "Skip calls whose slot passed while the connection was busy");
@@ -135,7 +147,7 @@ int run_load(const std::vector<std::string>& args) {
     hooks.monitor = live.get();
     const run_result r = run_load(o, plan, hooks);
     print(format_report(o, r));
-    if (!o.json_path.empty()) write_json(o, r);
+    write_json(o, r);
     return exit_ok;
   } catch (const loadgen::error& e) {
     print_error("load", e.what());

@@ -359,6 +359,13 @@ std::string run_id(const run_options& options, const run_result& result) {
   return id;
 }
 
+std::string auto_save_path(const std::string& data_dir, const std::string& id) {
+  std::string dir = data_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (dir.empty() || dir == ".") return id + ".json";
+  return dir == "/" ? "/" + id + ".json" : dir + "/" + id + ".json";
+}
+
 std::string format_json(const run_options& options, const run_result& result) {
   const socket_summary sockets = summarise_sockets(result);
   json_writer w;

@@ -281,6 +281,14 @@ TEST(report_json, run_id_collapses_and_cuts) {
   EXPECT_EQ(field_text(format_json(o, r), "Labels"), "\"" + o.labels + "\"");
 }
 
+TEST(report_json, auto_save_path_joins_as_go_does) {
+  EXPECT_EQ(auto_save_path(".", "2026-11-29-095942_7_ci_run_1_A"), "2026-11-29-095942_7_ci_run_1_A.json");
+  EXPECT_EQ(auto_save_path("", "x"), "x.json");
+  EXPECT_EQ(auto_save_path("dd", "x"), "dd/x.json");
+  EXPECT_EQ(auto_save_path("/var/lib/fortio/", "x"), "/var/lib/fortio/x.json");
+  EXPECT_EQ(auto_save_path("/", "x"), "/x.json");
+}
+
 TEST(report_json, default_labels) {
   run_options o = testing::options_for("example.com:8080/p?q=1");
   EXPECT_EQ(default_labels(o, "host-1"), "example.com:8080/p?q=1 , host-1");

@@ -47,6 +47,8 @@ struct run_options {
   std::string labels;             // -labels
   std::int64_t run_id = 0;        // -runid: copied into the JSON RunID (and its ID when not 0), as Fortio
   std::string json_path;          // -json: file, or "-" for stdout
+  bool auto_save = false;         // -a: also save the JSON as <data_dir>/<ID>.json (Fortio's name)
+  std::string data_dir = ".";     // -data-dir: where -a saves
   log_level level = log_level::info;
   bool uniform = false, jitter = false, nocatchup = false;
   bool http10 = false;

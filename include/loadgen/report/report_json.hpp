@@ -18,4 +18,9 @@ std::string default_labels(const run_options& options, const std::string& hostna
 // trailing '_' trimmed, cut at 96 bytes; the -runid part only when it is not 0. Local time.
 std::string run_id(const run_options& options, const run_result& result);
 
+// Where -a saves the result: "<data_dir>/<ID>.json", joined as Go's path.Join does it ("." or ""
+// gives the bare file name, trailing slashes are dropped), so the report names the file as
+// Fortio's does ("dd/2026-11-29-095942_7_ci_run_1_A.json").
+std::string auto_save_path(const std::string& data_dir, const std::string& id);
+
 }  // namespace loadgen
