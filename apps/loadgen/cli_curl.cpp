@@ -13,6 +13,25 @@
 
 namespace loadgen::cli {
 
+int fetch_and_report(const run_options& o) {
+  std::ios::sync_with_stdio(false);
+  const fetch_result r = fetch(o, std::cerr, std::cout);
+  std::cout.flush();
+  if (r.status == status_transport_error) {
+    print_error("curl", r.message);
+    return exit_run_failed;
+  }
+  if (!r.message.empty()) {
+    print_error("curl", r.message + " (last status " + std::to_string(r.status) + ")");
+    return exit_run_failed;
+  }
+  if (r.status < 200 || r.status >= 300) {
+    print_error("curl", "error status " + std::to_string(r.status));
+    return exit_run_failed;
+  }
+  return exit_ok;
+}
+
 int run_curl(const std::vector<std::string>& args) {
   CLI::App app("Fetch one URL: status line and headers on stderr, body on stdout.", "curl");
   app.set_help_flag("--help", "Show this help");
@@ -28,22 +47,7 @@ int run_curl(const std::vector<std::string>& args) {
     validate(o, &assumed);
     select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
-    std::ios::sync_with_stdio(false);
-    const fetch_result r = fetch(o, std::cerr, std::cout);
-    std::cout.flush();
-    if (r.status == status_transport_error) {
-      print_error("curl", r.message);
-      return exit_run_failed;
-    }
-    if (!r.message.empty()) {
-      print_error("curl", r.message + " (last status " + std::to_string(r.status) + ")");
-      return exit_run_failed;
-    }
-    if (r.status < 200 || r.status >= 300) {
-      print_error("curl", "error status " + std::to_string(r.status));
-      return exit_run_failed;
-    }
-    return exit_ok;
+    return fetch_and_report(o);
   } catch (const loadgen::error& e) {
     print_error("curl", e.what());
     return e.exit_code();

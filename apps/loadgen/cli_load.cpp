@@ -38,6 +38,9 @@ struct load_flags {
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128;
+  bool curl = false;      // -curl: behave as `loadgen curl URL` (Istio how-tos use `fortio load -curl`)
+  bool calc_qps = false;  // -calc-qps: qps = -n / -t
+  int gomaxprocs = 0;     // -gomaxprocs: Fortio's name for the worker thread count
 };
 
 // Writes the JSON to path ("-": stdout) and says so as Fortio does. flag names the flag in errors.
@@ -78,6 +81,12 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
+    if (f.gomaxprocs > 0 && o.threads == 0) o.threads = f.gomaxprocs;
+    if (f.calc_qps) {
+      // Fortio's rule and words (and its exit code, 1): the rate that spreads -n calls over -t.
+      if (o.calls <= 0 || o.duration <= 0) throw run_error("can't use `-calc-qps` without also specifying `-n` and `-t`");
+      o.qps = static_cast<double>(o.calls) / to_seconds(o.duration);
+    }
     o.progress = isatty(STDERR_FILENO) && !f.http.quiet;
     o.percentiles = parse_percentiles(f.percentiles);
     if (!f.reuse.empty()) std::tie(o.reuse_min, o.reuse_max) = parse_reuse_range(f.reuse);
@@ -113,6 +122,9 @@ int run_load(const std::vector<std::string>& args) {
   app.add_option("--connection-reuse", f.reuse, "Reopen each connection after min:max calls (or a fixed n)");
   app.add_option("--labels", o.labels, "Free-text label for the JSON result");
   app.add_option("--json", o.json_path, "Write the JSON result to this file, or - for stdout");
+  app.add_flag("--curl", f.curl, "Make one request and print it, as `loadgen curl` (the load flags are ignored)");
+  app.add_flag("--calc-qps", f.calc_qps, "Set -qps to -n / -t (both needed)");
+  app.add_option("--gomaxprocs", f.gomaxprocs, "Fortio's name for -threads (worker threads)");
   app.add_flag("--a", o.auto_save, "Also save the JSON result as <data-dir>/<ID>.json, Fortio's file name (ID: date, -runid, -labels)");
   app.add_option("--data-dir", o.data_dir, "Directory where -a saves results (default .)");
   app.add_flag("--uniform", o.uniform, "Stagger connection start times evenly (QPS mode)");
@@ -136,6 +148,7 @@ int run_load(const std::vector<std::string>& args) {
 
   try {
     apply_load_flags(f, o);
+    if (f.curl) return fetch_and_report(o);
 
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless
     // asked to: spinning would spend the quota and get the process throttled.

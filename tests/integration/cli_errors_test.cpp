@@ -78,6 +78,9 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{{"server", "-maxpayloadsizekb", "99999999999999999999"}, 2, "is too large (at most 1048576, 1 GiB)"},
         bad_input{{"server", "-maxpayloadsizekb", "1048577"}, 2, "-maxpayloadsizekb 1048577 is too large"},
         bad_input{{"server", "-maxpayloadsizekb", "-1"}, 2, "-maxpayloadsizekb must not be negative"},
+        // Fortio's words and exit code for -calc-qps without both -n and -t.
+        bad_input{{"load", "-calc-qps", "-t", "2s", "http://127.0.0.1:1/"}, 1, "can't use `-calc-qps` without also specifying `-n` and `-t`"},
+        bad_input{{"load", "-calc-qps", "-n", "5", "-t", "0", "http://127.0.0.1:1/"}, 1, "can't use `-calc-qps`"},
         bad_input{{"curl"}, 1, "a URL is needed"},
         bad_input{{"curl", "http://no-such-host.invalid/"}, 1, "cannot resolve host"}));
 
