@@ -64,20 +64,23 @@ std::string connection_slot::on_crash(const std::exception_ptr& e) {
   return "internal error on connection " + std::to_string(index_) + ": " + what;
 }
 
-net::awaitable<bool> connection_slot::call() {
+void connection_slot::begin_call() noexcept {
   // -timeout bounds the whole call from the moment it starts: a wait for a connect slot included.
   deadline_ = steady_clock::now() + owner_.shared().options->timeout;
   in_flight_ = true;
-  const bool made = co_await session_->call(current_);
+}
+
+void connection_slot::end_call() noexcept {
   in_flight_ = false;
   deadline_ = 0;
-  co_return made;
 }
 
 net::awaitable<void> connection_slot::warmup(call_record* result) {
   current_ = call_record{};
   current_.due = steady_clock::now();
-  co_await call();
+  begin_call();
+  co_await session_->call(current_);
+  end_call();
   *result = current_;
 }
 
@@ -142,7 +145,12 @@ net::awaitable<void> connection_slot::run() {
       if (current_.due >= run.end) break;
       ++slots;
     }
-    if (!co_await call()) break;  // abandoned: the run is stopping
+    // The session's call is awaited here, not through a helper coroutine: every coroutine level
+    // is a frame that each of thousands of connections keeps while its call is in flight.
+    begin_call();
+    const bool made = co_await session_->call(current_);
+    end_call();
+    if (!made) break;  // abandoned: the run is stopping
     if (calls_left_ > 0) --calls_left_;
     previous_done = current_.done;
     owner_.record(current_);

@@ -44,9 +44,10 @@ public:
 private:
   // Returns at `due` (or on a stop), sleeping and spinning as next_pacing_step() says.
   boost::asio::awaitable<void> wait_until(nanos due, nanos busy_wait);
-  // Makes the call held in current_ (its due time set); false when it was abandoned before
-  // anything was sent (stopped).
-  boost::asio::awaitable<bool> call();
+  // Around each session call on current_: arm the call's deadline (-timeout) and mark it in
+  // flight (for on_crash()), then clear both.
+  void begin_call() noexcept;
+  void end_call() noexcept;
   void make_schedule();
 
   worker& owner_;

@@ -276,6 +276,7 @@ net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_v
     const bool retry = tls_ ? co_await exchange(*tls_, rec, reused, request) : co_await exchange(socket_, rec, reused, request);
     if (!retry) break;
   }
+  rec.done = steady_clock::now();
   co_return true;
 }
 
@@ -302,18 +303,23 @@ net::awaitable<void> http1_session::follow_redirects(call_record& rec) {
 // Note for GCC 12: keep every co_await's operands plain values. `co_await f(g())` inside an `if`
 // condition, with g() a call, built a frame whose ramp and body disagreed (a crash on the first
 // resume); so results are named first, then awaited.
+net::awaitable<bool> http1_session::call_following(call_record& rec, std::string_view request) {
+  const bool made = co_await request_once(rec, request, env_.requests.head);
+  if (!made) co_return false;
+  if (rec.status != status_transport_error && parser_.is_redirect()) co_await follow_redirects(rec);
+  co_return true;
+}
+
+// Not a coroutine: without -L the call is request_once's own frame, one level less for each of
+// thousands of connections to keep while its call is in flight.
 net::awaitable<bool> http1_session::call(call_record& rec) {
   timed_out_ = false;
   failure_.clear();
   location_.clear();
   rec.error = transport_error::none;
   const std::string_view request = next_request();
-  const bool made = co_await request_once(rec, request, env_.requests.head);
-  if (!made) co_return false;
-  if (env_.options.follow_redirects && rec.status != status_transport_error && parser_.is_redirect())
-    co_await follow_redirects(rec);
-  rec.done = steady_clock::now();
-  co_return true;
+  if (!env_.options.follow_redirects) return request_once(rec, request, env_.requests.head);
+  return call_following(rec, request);
 }
 
 }  // namespace loadgen

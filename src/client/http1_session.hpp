@@ -48,9 +48,12 @@ private:
   // reused socket turned out to be dead before any response byte.
   template <class Stream>
   boost::asio::awaitable<bool> exchange(Stream& stream, call_record& rec, bool reused, std::string_view request);
-  // One request on this connection, connecting (again) when needed. false: abandoned (stopped).
+  // One request on this connection, connecting (again) when needed; sets rec.done when it ends.
+  // false: abandoned (stopped).
   boost::asio::awaitable<bool> request_once(call_record& rec, std::string_view request, bool head);
   boost::asio::awaitable<void> follow_redirects(call_record& rec);
+  // call() with -L: the first request, then the same-origin redirects.
+  boost::asio::awaitable<bool> call_following(call_record& rec, std::string_view request);
   std::string_view next_request();
   void take_response(call_record& rec);
   socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
