@@ -1,6 +1,7 @@
 #pragma once
 // The CPU limit a container runtime puts on this process through cgroups (Kubernetes'
-// resources.limits.cpu), parsed from the cgroup files' text (pure). runner.cpp reads the files.
+// resources.limits.cpu), parsed from the cgroup files' text (pure). platform/process.cpp reads
+// the files.
 //
 // Why it matters: sched_getaffinity reports every CPU of the node, but a pod limited to 1.5 CPUs
 // that runs one thread per node CPU, or busy-waits, is throttled by the kernel for the rest of
