@@ -53,7 +53,7 @@ std::string connection_slot::on_crash(const std::exception_ptr& e) {
   }
   deadline_ = 0;
   session_->close();
-  if (in_flight_) {
+  if (in_flight_ && !warming_up_) {  // a warmup call is not counted (it fails the warmup instead)
     in_flight_ = false;
     current_.status = status_transport_error;
     current_.error = transport_error::internal;
@@ -76,11 +76,13 @@ void connection_slot::end_call() noexcept {
 }
 
 net::awaitable<void> connection_slot::warmup(call_record* result) {
+  warming_up_ = true;
   current_ = call_record{};
   current_.due = steady_clock::now();
   begin_call();
   co_await session_->call(current_);
   end_call();
+  warming_up_ = false;
   *result = current_;
 }
 

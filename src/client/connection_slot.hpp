@@ -63,6 +63,7 @@ private:
   // after the coroutine frames are gone.
   call_record current_;
   bool in_flight_ = false;
+  bool warming_up_ = false;  // the call in flight is the uncounted warmup call
 };
 
 }  // namespace loadgen
