@@ -17,8 +17,10 @@ struct fetch_result {
 };
 
 // Resolves, connects, sends the request built from options and reads the whole response, all
-// within options.timeout. Throws loadgen::error (exit 1) only when the host does not resolve.
-// With options.follow_redirects (-L), follows up to 10 redirects; every hop's head is written.
+// within options.timeout, on the load path's own session (client/session.hpp). Throws
+// loadgen::error (exit 1) when the host does not resolve or a TLS file cannot be loaded; network
+// failures come back in the result. With options.follow_redirects (-L), follows up to 10
+// redirects (wire/redirect.hpp: credentials stay with their origin); every hop's head is written.
 fetch_result fetch(const run_options& options, std::ostream& head, std::ostream& body);
 
 }  // namespace loadgen
