@@ -25,8 +25,9 @@ public:
   void on_head(std::string_view text) override {
     head_.write(text.data(), static_cast<std::streamsize>(text.size()));
     head_.flush();
-    const std::string_view code = text.size() > 12 ? text.substr(9, 3) : std::string_view();
-    skip_body_ = following_ && (code == "301" || code == "302" || code == "303" || code == "307" || code == "308");
+    // "HTTP/1.1 302 Found": the status is at 9..11 (the parser has validated the line).
+    const int status = text.size() > 12 ? (text[9] - '0') * 100 + (text[10] - '0') * 10 + (text[11] - '0') : 0;
+    skip_body_ = following_ && is_redirect_status(status);
   }
   void on_body(std::string_view bytes) override {
     if (!skip_body_) body_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -63,16 +63,6 @@ void http1_session::close_socket() noexcept {
   socket_requests_ = 0;
 }
 
-void http1_session::fail(call_record& rec, transport_error kind, std::string_view why, std::string_view detail) {
-  rec.status = status_transport_error;
-  rec.error = kind;
-  if (env_.describe_failures) {
-    failure_.assign(why);
-    if (!detail.empty()) failure_.append(": ").append(detail);
-  }
-  close_socket();
-}
-
 void http1_session::abort() noexcept {
   timed_out_ = true;
   if (waiting_for_gate_) gate_timer_.cancel();
@@ -109,7 +99,8 @@ net::awaitable<bool> http1_session::connect(call_record& rec) {
   if (entry == gate_result::stopped) co_return false;
   if (entry == gate_result::timed_out) {
     if (rec.sent == 0) rec.sent = steady_clock::now();
-    fail(rec, transport_error::connect_timeout, "no connect slot within the -timeout for " + env_.where.peer_text);
+    fail(rec, transport_error::connect_timeout,
+         [&] { return "no connect slot within the -timeout for " + env_.where.peer_text; });
     co_return true;
   }
   gate_pass pass(env_.gate);
@@ -128,10 +119,13 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
   if (!ec) std::tie(ec) = co_await socket.async_connect(where.endpoint, use_tuple);
   if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, steady_clock::now() - began);
   if (ec) {
-    const std::string why = "cannot connect to " + where.peer_text;
-    if (timed_out_) fail(rec, transport_error::connect_timeout, why, "no answer within the -timeout");
-    else if (ec == net::error::connection_refused) fail(rec, transport_error::refused, why, ec.message());
-    else fail(rec, transport_error::connect_failed, why, ec.message());
+    const transport_error kind = timed_out_ ? transport_error::connect_timeout
+                                 : ec == net::error::connection_refused ? transport_error::refused
+                                                                        : transport_error::connect_failed;
+    fail(rec, kind, [&] {
+      return "cannot connect to " + where.peer_text + ": " +
+             (kind == transport_error::connect_timeout ? std::string("no answer within the -timeout") : ec.message());
+    });
     co_return false;
   }
   if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
@@ -156,14 +150,18 @@ net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
     parser_.feed(buffer_.data(), n);
   }
   if (timed_out_) {
-    fail(rec, transport_error::timeout, "no answer to CONNECT from " + env_.where.peer_text + " within the -timeout");
+    fail(rec, transport_error::timeout,
+         [&] { return "no answer to CONNECT from " + env_.where.peer_text + " within the -timeout"; });
     co_return false;
   }
   if (wec || !parser_.done() || parser_.status() != 200) {
-    const std::string why = env_.where.peer_text + " refused the tunnel to " + env_.options.target.authority() +
-                            (parser_.done() ? " with status " + std::to_string(parser_.status()) : "");
-    if (parser_.done() && env_.stats) env_.stats->note_failure("proxy answered CONNECT with " + std::to_string(parser_.status()));
-    fail(rec, transport_error::proxy, why);
+    // The run keeps the first failure's detail only: no string is built for the others.
+    if (parser_.done() && env_.stats && env_.stats->failure_detail.empty())
+      env_.stats->note_failure("proxy answered CONNECT with " + std::to_string(parser_.status()));
+    fail(rec, transport_error::proxy, [&] {
+      return env_.where.peer_text + " refused the tunnel to " + env_.options.target.authority() +
+             (parser_.done() ? " with status " + std::to_string(parser_.status()) : "");
+    });
     co_return false;
   }
   co_return true;
@@ -176,9 +174,12 @@ net::awaitable<bool> http1_session::handshake(call_record& rec) {
   const nanos began = steady_clock::now();
   auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
   if (hec) {
-    const std::string detail = describe_tls_failure(ssl, hec);
+    // Described only when someone keeps it: the run's first failure, or curl's message.
+    const bool keep = (env_.stats && env_.stats->failure_detail.empty()) || env_.describe_failures;
+    const std::string detail = keep ? describe_tls_failure(ssl, hec) : std::string();
     if (env_.stats) env_.stats->note_failure(detail);
-    fail(rec, timed_out_ ? transport_error::timeout : transport_error::tls, "TLS with " + env_.where.peer_text, detail);
+    fail(rec, timed_out_ ? transport_error::timeout : transport_error::tls,
+         [&] { return "TLS with " + env_.where.peer_text + ": " + detail; });
     co_return false;
   }
   if (env_.stats) env_.stats->record_handshake(steady_clock::now() - began, SSL_session_reused(ssl) == 1);
@@ -198,12 +199,13 @@ template <class Stream>
 net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
   auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
   const std::string& peer = env_.where.peer_text;
+  const auto no_response = [&] { return "no complete response from " + peer + " within the -timeout"; };
   if (wec) {
-    if (timed_out_) fail(rec, transport_error::timeout, "no complete response from " + peer + " within the -timeout");
+    if (timed_out_) fail(rec, transport_error::timeout, no_response);
     else if (reused) {
       close_socket();
       co_return true;
-    } else fail(rec, transport_error::write_failed, "cannot send the request to " + peer, wec.message());
+    } else fail(rec, transport_error::write_failed, [&] { return "cannot send the request to " + peer + ": " + wec.message(); });
     co_return false;
   }
   ++socket_requests_;
@@ -212,7 +214,7 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
     if (rec_ec == net::ssl::error::stream_truncated) rec_ec = net::error::eof;  // closed without close_notify
     if (rec_ec) {
       if (timed_out_) {
-        fail(rec, transport_error::timeout, "no complete response from " + peer + " within the -timeout");
+        fail(rec, transport_error::timeout, no_response);
         co_return false;
       }
       if (rec_ec == net::error::eof) parser_.on_eof();
@@ -223,15 +225,21 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
         co_return true;
       }
       if (!parser_.done()) {
-        if (rec_ec == net::error::eof) fail(rec, transport_error::closed, "bad response from " + peer, parser_.failed() ? parser_.error() : "connection closed before a complete response");
-        else fail(rec, transport_error::reset, "reading the response from " + peer, rec_ec.message());
+        if (rec_ec == net::error::eof) {
+          fail(rec, transport_error::closed, [&] {
+            return "bad response from " + peer + ": " +
+                   (parser_.failed() ? parser_.error() : "connection closed before a complete response");
+          });
+        } else {
+          fail(rec, transport_error::reset, [&] { return "reading the response from " + peer + ": " + rec_ec.message(); });
+        }
         co_return false;
       }
       break;  // a close-delimited body ended with EOF
     }
     const std::size_t used = parser_.feed(buffer_.data(), n);
     if (parser_.failed()) {
-      fail(rec, transport_error::bad_response, "bad response from " + peer, parser_.error());
+      fail(rec, transport_error::bad_response, [&] { return "bad response from " + peer + ": " + parser_.error(); });
       co_return false;
     }
     if (parser_.done()) {

@@ -58,7 +58,15 @@ private:
   void take_response(call_record& rec);
   socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
   void close_socket() noexcept;
-  void fail(call_record& rec, transport_error kind, std::string_view why = {}, std::string_view detail = {});
+  // Marks the call failed and closes the socket. why() builds the one-line reason, and only when
+  // this session keeps reasons (curl): a failed call on the load path allocates nothing.
+  template <class Why>
+  void fail(call_record& rec, transport_error kind, Why&& why) {
+    rec.status = status_transport_error;
+    rec.error = kind;
+    if (env_.describe_failures) failure_ = why();
+    close_socket();
+  }
   std::int64_t draw_reuse_limit();
 
   session_env env_;

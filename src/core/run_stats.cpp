@@ -60,8 +60,7 @@ connection_stats& run_stats::connection(int index) {
 }
 
 void run_stats::record(const call_record& call) noexcept {
-  const nanos from = from_sent_ ? call.sent : call.due;
-  const nanos value = call.done - from;
+  const nanos value = latency_of(call);
   latency.record(value);
   service.record(call.done - call.sent);
   dispatch_lag.record(call.sent - call.due);

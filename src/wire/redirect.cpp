@@ -5,14 +5,11 @@
 
 #include "loadgen/core/text.hpp"
 #include "loadgen/wire/http_request.hpp"
+#include "loadgen/wire/response_parser.hpp"
 
 namespace loadgen {
 
 namespace {
-
-bool is_redirect_status(int status) noexcept {
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
 
 // Headers that carry credentials for one origin only.
 bool credential_header(const std::string& name) {

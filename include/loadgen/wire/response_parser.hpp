@@ -12,6 +12,11 @@
 
 namespace loadgen {
 
+// The statuses a Location is followed for (-L): 301, 302, 303, 307, 308.
+constexpr bool is_redirect_status(int status) noexcept {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 // Optional observer for `curl`, which prints what it receives; the load path passes none.
 class response_observer {
 public:
@@ -53,9 +58,7 @@ public:
   // The Location header of the final response ("" if none). Kept only when reset() was asked to
   // (-L), so the load path does not copy it.
   const std::string& location() const noexcept { return location_; }
-  bool is_redirect() const noexcept {
-    return status_ == 301 || status_ == 302 || status_ == 303 || status_ == 307 || status_ == 308;
-  }
+  bool is_redirect() const noexcept { return is_redirect_status(status_); }
 
 private:
   enum class body_mode { none, length, chunked, until_close };
