@@ -5,22 +5,101 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "loadgen/core/error.hpp"
+#include "loadgen/core/go_usage.hpp"
 
 namespace loadgen::cli {
+
+namespace {
+
+// The kind Go would check a value against, from the type CLI11 was given (see go_usage_of).
+value_kind kind_of(const CLI::Option& opt) {
+  const std::string t = opt.get_type_name();
+  if (t == "INT" || t == "UINT") return value_kind::integer;
+  if (t == "FLOAT") return value_kind::number;
+  if (t == "duration") return value_kind::duration;
+  return value_kind::text;
+}
+
+// Go's name for a value's type in the usage: CLI11's INT is Go's int, and so on; a name the
+// binding set itself ("duration", "key:value") is kept.
+std::string go_type_name(const CLI::Option& opt) {
+  if (opt.get_expected_max() == 0) return "";
+  const std::string t = opt.get_type_name();
+  if (t == "INT" || t == "UINT") return "int";
+  if (t == "FLOAT") return "float";
+  if (t == "TEXT") return opt.get_expected_max() > 1 ? "value" : "string";
+  return t;
+}
+
+// Group keys, in the order -h prints them, and their headings.
+struct group_heading {
+  const char* key;
+  const char* heading;
+};
+constexpr group_heading group_order[] = {
+    {"Load", "Load flags"},     {"HTTP", "HTTP flags"},     {"TLS", "TLS flags"},
+    {"Output", "Output flags"}, {"Server", "Server flags"}, {"Logging", "Logging flags"},
+    {"loadgen", "loadgen's own flags (not in Fortio)"}};
+
+}  // namespace
 
 flag_spec spec_of(const CLI::App& app) {
   flag_spec spec;
   for (const CLI::Option* opt : app.get_options()) {
     const bool is_flag = opt->get_expected_max() == 0;  // add_flag: takes no value
     auto& set = is_flag ? spec.bool_flags : spec.value_flags;
-    for (const auto& n : opt->get_lnames()) set.insert(n);
+    for (const auto& n : opt->get_lnames()) {
+      set.insert(n);
+      if (!is_flag) spec.kinds.emplace(n, kind_of(*opt));
+    }
     for (const auto& n : opt->get_snames()) set.insert(n);
   }
   return spec;
+}
+
+std::string go_usage_of(CLI::App& app) {
+  std::string positional;
+  std::vector<go_flag_group> groups;
+  for (const auto& g : group_order) groups.push_back({g.heading, {}});
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_lnames().empty()) {  // a positional argument: the URL
+      positional += " " + opt->get_name();
+      continue;
+    }
+    if (opt->get_lnames().front() == "help") continue;
+    go_flag_doc doc;
+    doc.name = opt->get_lnames().front();
+    doc.type_name = go_type_name(*opt);
+    doc.usage = opt->get_description();
+    if (opt->get_expected_max() != 0 && opt->get_default_str().empty()) opt->capture_default_str();
+    doc.default_value = opt->get_default_str();
+    doc.quote_default = doc.type_name == "string";
+    std::size_t g = 0;
+    while (g < std::size(group_order) && opt->get_group() != group_order[g].key) ++g;
+    if (g == std::size(group_order)) {  // not grouped yet: a group of its own, after the others
+      groups.push_back({opt->get_group() + " flags", {}});
+      g = groups.size() - 1;
+      for (std::size_t i = std::size(group_order); i < groups.size() - 1; ++i)
+        if (groups[i].heading == groups[g].heading) {
+          groups.pop_back();
+          g = i;
+          break;
+        }
+    }
+    groups[g].flags.push_back(std::move(doc));
+  }
+  std::string out = app.get_description() + "\n\nUsage: loadgen " + app.get_name() + " [flags]" + positional + "\n\n";
+  return out + format_go_usage(groups);
+}
+
+void capture_defaults(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options())
+    if (opt->get_expected_max() != 0 && opt->get_default_str().empty()) opt->capture_default_str();
 }
 
 std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
@@ -32,12 +111,18 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
     if (opt->get_expected_max() > 1) opt->allow_extra_args(false);
     else opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
+  capture_defaults(app);  // before parsing: -h shows the declared defaults, not the typed values
   try {
     std::vector<std::string> adapted = adapt_go_flags(args, spec_of(app));
     std::reverse(adapted.begin(), adapted.end());  // CLI11 takes the vector in reverse order
     app.parse(adapted);
+  } catch (const go_flag_error& e) {
+    // Go's flag package: its one line, then the command's usage, on stderr; exit 2.
+    std::cerr << e.what() << '\n' << go_usage_of(app);
+    return exit_bad_flags;
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    // On stdout (Go writes it to stderr): `loadgen load -h | less` works.
+    std::cout << go_usage_of(app);
     return exit_ok;
   } catch (const CLI::ParseError& e) {
     print_error(app.get_name(), e.what());
@@ -49,11 +134,53 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
   return std::nullopt;
 }
 
+namespace {
+
+// Fortio's -logger-* flags (its log package's). One command runs per process, so one set.
+struct logger_style {
+  bool no_color = false, force_color = false, json = true, timestamp = true, file_line = true, goroutine = true;
+  CLI::Option* json_flag = nullptr;  // JSON lines only when -logger-json is given (see below)
+};
+logger_style style;
+
+// A log line's message as a JSON string's contents (for -logger-json).
+class json_message final : public spdlog::custom_flag_formatter {
+public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    for (const char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+      if (c == '"' || c == '\\') {
+        dest.push_back('\\');
+        dest.push_back(c);
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        fmt::format_to(std::back_inserter(dest), "\\u{:04x}", static_cast<unsigned char>(c));
+      } else {
+        dest.push_back(c);
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<json_message>(); }
+};
+
+}  // namespace
+
 void add_logging_flags(CLI::App& app, std::string& level, bool& quiet) {
-  app.add_option("--loglevel", level,
-                 "Log level: Debug, Verbose, Info, Warning, Error, Critical, Fatal (default Info, "
-                 "or $LOGGER_LEVEL)");
-  app.add_flag("--quiet", quiet, "Quiet mode: log level Error, and only the essential report lines");
+  const auto logging = [](CLI::Option* opt) { opt->group("Logging"); };
+  logging(app.add_option("--loglevel", level,
+                         "Log level: Debug, Verbose, Info, Warning, Error, Critical, Fatal (default Info, or $LOGGER_LEVEL)")
+              ->type_name("level"));
+  logging(app.add_flag("--quiet", quiet, "Quiet mode: log level Error, and only the essential report lines"));
+  logging(app.add_flag("--logger-no-color", style.no_color, "Prevent colorized output even if stderr is a terminal (NO_COLOR too)"));
+  logging(app.add_flag("--logger-force-color", style.force_color, "Force color output even if stderr isn't a terminal"));
+  style.json_flag = app.add_flag("--logger-json", style.json,
+                                 "Log lines as JSON objects {\"ts\",\"level\",\"msg\"} (loadgen logs text unless this is given)")
+                        ->default_str("true");
+  logging(style.json_flag);
+  logging(app.add_flag("--logger-timestamp", style.timestamp, "Timestamps in log lines; -logger-timestamp=false drops them")
+              ->default_str("true"));
+  logging(app.add_flag("--logger-file-line", style.file_line, "Accepted for Fortio compatibility; loadgen's log lines have no file:line")
+              ->default_str("true"));
+  logging(app.add_flag("--logger-goroutine", style.goroutine, "Accepted for Fortio compatibility; loadgen's log lines have no goroutine id")
+              ->default_str("true"));
 }
 
 namespace {
@@ -89,10 +216,22 @@ log_level setup_logging(const std::string& level, bool quiet) {
     throw flag_error("invalid log level \"" + name +
                      "\" (use Debug, Verbose, Info, Warning, Error, Critical or Fatal)");
   const spdlog::level::level_enum lvl = chosen->spd;
-  auto logger = spdlog::stderr_logger_st("loadgen");
+  // Colour as Fortio: on a terminal unless -logger-no-color or NO_COLOR; always with -logger-force-color.
+  const char* no_color_env = std::getenv("NO_COLOR");
+  const auto mode = style.force_color ? spdlog::color_mode::always
+                    : style.no_color || (no_color_env && *no_color_env) ? spdlog::color_mode::never
+                                                                        : spdlog::color_mode::automatic;
   spdlog::drop("loadgen");
-  logger = spdlog::stderr_logger_st("loadgen");
-  logger->set_pattern("%H:%M:%S.%e %^%L%$ %v");
+  auto logger = spdlog::stderr_color_st("loadgen", mode);
+  const bool json = style.json_flag && style.json_flag->count() > 0 && style.json;
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  if (json) {
+    formatter->add_flag<json_message>('*');
+    formatter->set_pattern(style.timestamp ? R"({"ts":%E.%f,"level":"%l","msg":"%*"})" : R"({"level":"%l","msg":"%*"})");
+  } else {
+    formatter->set_pattern(style.timestamp ? "%H:%M:%S.%e %^%L%$ %v" : "%^%L%$ %v");
+  }
+  logger->set_formatter(std::move(formatter));
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
   return chosen->fortio;

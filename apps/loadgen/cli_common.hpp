@@ -17,9 +17,16 @@ namespace loadgen::cli {
 // ones included ("--c", "--H"): the adapter turns "-c 3" into "--c=3".
 flag_spec spec_of(const CLI::App& app);
 
+// The command's flags in Go's flag.PrintDefaults layout, grouped by the group each option was
+// given (->group("Load"), "HTTP", "TLS", "Output", "Server", "Logging", "loadgen"), after the
+// app's description and a usage line. Declare a duration flag with ->type_name("duration") and it
+// is shown and checked as one.
+std::string go_usage_of(CLI::App& app);
+
 // Rewrites args (everything after the command name) Go-style and parses them into app.
 // Returns nullopt when the command should run, or the exit code to return now: 0 after printing
-// help (-h, --help, -help), 2 after printing a one-line error for a bad flag.
+// help (-h, --help, -help) on stdout, 2 after a bad flag: Go's one line for a flag error (unknown
+// flag, bad value) followed by the usage, or "loadgen <command>: <message>" for the rest.
 std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args);
 
 // Adds -loglevel and -quiet (Fortio's names and meaning) bound to the given strings.

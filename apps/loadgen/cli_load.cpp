@@ -12,6 +12,7 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "http_flags.hpp"
+#include "profile_files.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/report/report_json.hpp"
 #include "loadgen/report/report_text.hpp"
@@ -36,11 +37,12 @@ struct load_flags {
   std::string interval = "0s";
   std::string busy_wait = "100us";
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
-  bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
+  bool log_errors = true, httpccch = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128;
   bool curl = false;      // -curl: behave as `loadgen curl URL` (Istio how-tos use `fortio load -curl`)
   bool calc_qps = false;  // -calc-qps: qps = -n / -t
   int gomaxprocs = 0;     // -gomaxprocs: Fortio's name for the worker thread count
+  std::string profile;    // -profile FILE: CPU and memory summary to FILE.cpu and FILE.mem
 };
 
 // Writes the JSON to path ("-": stdout) and says so as Fortio does. flag names the flag in errors.
@@ -110,45 +112,49 @@ int run_load(const std::vector<std::string>& args) {
   run_options o;
   load_flags f;
   app.add_option("url", o.url_text, "Target URL (http:// is assumed when there is no scheme)");
-  app.add_option("--c", o.connections, "Number of connections (Fortio's threads)");
-  app.add_option("--qps", o.qps, "Total queries per second over all connections; 0 or negative: as fast as possible");
-  app.add_option("--n", o.calls, "Exact number of calls (overrides -t; no warmup)");
-  app.add_option("--t", f.duration, "Run duration (Go duration, plus d and w); 0 runs until interrupted");
-  app.add_option("--r", o.resolution, "Histogram resolution in seconds");
-  app.add_option("--offset", f.offset, "Histogram offset (Go duration)");
-  app.add_option("--p", f.percentiles, "Percentiles to report, comma-separated");
-  app.add_flag("--allow-initial-errors", o.allow_initial_errors, "Do not abort when a warmup call fails");
-  app.add_option("--abort-on", o.abort_on, "Stop the run when this HTTP status is seen (-1: transport errors)");
-  app.add_option("--connection-reuse", f.reuse, "Reopen each connection after min:max calls (or a fixed n)");
-  app.add_option("--labels", o.labels, "Free-text label for the JSON result");
-  app.add_option("--json", o.json_path, "Write the JSON result to this file, or - for stdout");
-  app.add_flag("--curl", f.curl, "Make one request and print it, as `loadgen curl` (the load flags are ignored)");
-  app.add_flag("--calc-qps", f.calc_qps, "Set -qps to -n / -t (both needed)");
-  app.add_option("--gomaxprocs", f.gomaxprocs, "Fortio's name for -threads (worker threads)");
-  app.add_flag("--a", o.auto_save, "Also save the JSON result as <data-dir>/<ID>.json, Fortio's file name (ID: date, -runid, -labels)");
-  app.add_option("--data-dir", o.data_dir, "Directory where -a saves results (default .)");
-  app.add_flag("--uniform", o.uniform, "Stagger connection start times evenly (QPS mode)");
-  app.add_flag("--jitter", o.jitter, "Move each call's due time by up to +/-10% (QPS mode)");
-  app.add_flag("--nocatchup", o.nocatchup, "Skip calls whose slot passed while the connection was busy");
-  app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)");
-  app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)");
-  app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson");
-  app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration");
-  app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (default 100us, 0 under a cgroup CPU limit; 0: sleep only)");
-  app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running");
-  app.add_option("--runid", o.run_id, "Run ID (an integer) written to the JSON RunID and into its ID, as Fortio");
-  app.add_flag("--log-errors", f.log_errors, "Accepted for Fortio compatibility; failures are summarised in the report");
-  app.add_flag("--httpccch", f.httpccch, "Accepted for Fortio compatibility; Connection: close is always honoured");
-  app.add_flag("--no-reresolve", f.no_reresolve, "Accepted for Fortio compatibility; the host is resolved once");
-  app.add_flag("--stdclient", f.stdclient, "Accepted for Fortio compatibility; there is one client");
-  app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted for Fortio compatibility; warmup is parallel");
-  app.add_option("--httpbufferkb", f.httpbufferkb, "Accepted for Fortio compatibility; responses of any size are read");
+  const auto load = [](CLI::Option* opt) { opt->group("Load"); };
+  const auto output = [](CLI::Option* opt) { opt->group("Output"); };
+  const auto own = [](CLI::Option* opt) { opt->group("loadgen"); };
+  load(app.add_option("--c", o.connections, "Number of connections (Fortio's goroutines/threads)"));
+  load(app.add_option("--qps", o.qps, "Queries per second over all connections, or 0 (or negative) for as fast as possible"));
+  load(app.add_option("--n", o.calls, "Exact number of calls (overrides -t; no warmup)"));
+  load(app.add_option("--t", f.duration, "How long to run (Go duration, plus d and w), or 0 to run until interrupted")->type_name("duration"));
+  load(app.add_flag("--calc-qps", f.calc_qps, "Set -qps to -n / -t (both needed)"));
+  load(app.add_flag("--allow-initial-errors", o.allow_initial_errors, "Do not abort when a warmup call fails"));
+  load(app.add_option("--abort-on", o.abort_on, "HTTP status that stops the run when seen (-1: transport errors)")->type_name("code"));
+  load(app.add_option("--connection-reuse", f.reuse, "Reopen each connection after min:max calls (or a fixed n)")->type_name("min:max"));
+  load(app.add_flag("--uniform", o.uniform, "Stagger connection start times evenly (QPS mode)"));
+  load(app.add_flag("--jitter", o.jitter, "Move each call's due time by up to +/-10% (QPS mode)"));
+  load(app.add_flag("--nocatchup", o.nocatchup, "Skip calls whose slot passed while the connection was busy"));
+  load(app.add_option("--gomaxprocs", f.gomaxprocs, "Fortio's Go runtime threads: loadgen's worker threads (-threads)"));
+  load(app.add_flag("--curl", f.curl, "Make one request and print it, as `loadgen curl` (the load flags are ignored)"));
+  load(app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted for Fortio compatibility; the warmup call of every connection is made in parallel"));
+  load(app.add_flag("--stdclient", f.stdclient, "Accepted for Fortio compatibility; loadgen has one HTTP client, its own"));
+  load(app.add_flag("--httpccch", f.httpccch, "Accepted for Fortio compatibility; Connection: close is always honoured"));
+  load(app.add_option("--httpbufferkb", f.httpbufferkb, "Accepted for Fortio compatibility; responses of any size are read")->type_name("kbytes"));
+  load(app.add_flag("--log-errors", f.log_errors, "Accepted for Fortio compatibility; failures are summarised in the report")->default_str("true"));
+  output(app.add_option("--r", o.resolution, "Resolution of the histogram's lowest buckets, in seconds"));
+  output(app.add_option("--offset", f.offset, "Histogram offset")->type_name("duration"));
+  output(app.add_option("--p", f.percentiles, "Percentiles to report, comma-separated"));
+  output(app.add_option("--labels", o.labels, "Free-text label for the JSON result (and -a's file name)"));
+  output(app.add_option("--json", o.json_path, "Write the JSON result to this file, or - for stdout")->type_name("path"));
+  output(app.add_flag("--a", o.auto_save, "Also save the JSON result as <data-dir>/<ID>.json, Fortio's file name (ID: date, -runid, -labels)"));
+  output(app.add_option("--data-dir", o.data_dir, "Directory where -a saves results")->type_name("Directory"));
+  output(app.add_option("--runid", o.run_id, "Run ID (an integer) written to the JSON RunID and into its ID, as Fortio"));
+  output(app.add_option("--profile", f.profile, "Write a CPU and memory summary of the run to <file>.cpu and <file>.mem (text, not pprof)")->type_name("file"));
+  own(app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)"));
+  own(app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)"));
+  own(app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson"));
+  own(app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration")->type_name("duration"));
+  own(app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (0 under a cgroup CPU limit; 0: sleep only)")->type_name("duration"));
+  own(app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running")->type_name("duration"));
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 
   try {
     apply_load_flags(f, o);
     if (f.curl) return fetch_and_report(o);
+    if (!f.profile.empty()) check_profile_writable(f.profile);  // as Fortio: fail before the run, not after
 
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless
     // asked to: spinning would spend the quota and get the process throttled.
@@ -161,6 +167,7 @@ int run_load(const std::vector<std::string>& args) {
     const run_result r = run_load(o, plan, hooks);
     print(format_report(o, r));
     write_json(o, r);
+    if (!f.profile.empty()) write_profile(f.profile, r.stats.calls(), r.elapsed);
     return exit_ok;
   } catch (const loadgen::error& e) {
     print_error("load", e.what());

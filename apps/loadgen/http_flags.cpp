@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli_common.hpp"
+#include "loadgen/core/address_pick.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/error.hpp"
 
@@ -26,12 +27,14 @@ bool iequals(const std::string& a, const char* b) {
   return true;
 }
 
-// Up to 256 KB (Fortio's -maxpayloadsizekb default) of pseudo-random bytes, the same every run.
-std::string random_payload(int size) {
-  constexpr int max_size = 256 * 1024;
+// Up to max_kb KB (-maxpayloadsizekb, 256 by default as Fortio) of pseudo-random bytes, the same
+// every run. Larger asks get the maximum, with Fortio's warning.
+std::string random_payload(int size, std::int64_t max_kb) {
+  const std::int64_t max_size = max_kb * 1024;
   if (size > max_size) {
-    spdlog::warn("-payload-size {} is above the {} byte maximum: using {}", size, max_size, max_size);
-    size = max_size;
+    spdlog::warn("Requested size {} greater than max size {}, using max instead (change max using -maxpayloadsizekb)", size,
+                 max_size);
+    size = static_cast<int>(max_size);
   }
   std::string out(static_cast<size_t>(std::max(size, 0)), '\0');
   std::mt19937 rng(42);
@@ -42,25 +45,39 @@ std::string random_payload(int size) {
 }  // namespace
 
 void add_http_flags(CLI::App& app, http_flags& f) {
-  app.add_option("--H", f.headers, "Extra header \"Name: value\" (repeatable); Host and Content-Type are special");
-  app.add_option("--X", f.method, "HTTP method override (default GET, or POST with a payload)");
-  app.add_option("--payload", f.payload, "Request body (makes the request a POST)");
-  app.add_option("--payload-file", f.payload_file, "Read the request body from this file (- for stdin)");
-  app.add_option("--payload-size", f.payload_size, "Send this many pseudo-random bytes as the body");
-  app.add_flag("--payload-lines", f.payload_lines, "With -payload-file: each line is one payload, used round robin");
-  app.add_flag("--L", f.follow, "Follow redirects (up to 10); load follows those to the same host and port");
-  app.add_option("--user", f.user, "Basic auth credentials user:password (never written to the JSON or logs)");
-  app.add_option("--content-type", f.content_type, "Content-Type of the body (makes the request a POST)");
-  app.add_option("--timeout", f.timeout, "Connect, and write + whole response, per call (Go duration)");
-  app.add_flag("--keepalive", f.keepalive, "Keep connections open between calls (-keepalive=false to close each time)");
-  app.add_flag("--http1.0", f.http10, "Send HTTP/1.0 requests (no Host header unless -H Host: is given)");
-  app.add_option("--resolve", f.resolve, "Connect to this IP instead of resolving the URL's host (Host and SNI unchanged)");
-  app.add_option("--unix-socket", f.unix_socket, "Connect through this Unix domain socket");
-  app.add_flag("--k,--https-insecure", f.insecure, "Do not verify the server's TLS certificate");
-  app.add_option("--proxy", f.proxy, "HTTP proxy URL (http://[user:pass@]host:port); default from HTTP_PROXY/HTTPS_PROXY/NO_PROXY; \"direct\" ignores them");
-  app.add_option("--cacert", f.ca_cert, "Trust this CA certificate file (PEM) instead of the system store");
-  app.add_option("--cert", f.cert, "Client certificate (PEM) for mutual TLS");
-  app.add_option("--key", f.key, "Client private key (PEM) for mutual TLS");
+  const auto http = [&](CLI::Option* opt) { opt->group("HTTP"); };
+  const auto tls = [&](CLI::Option* opt) { opt->group("TLS"); };
+  http(app.add_option("--H", f.headers, "Additional HTTP header(s) \"Name: value\" (repeatable); Host and Content-Type are special")
+           ->type_name("key:value"));
+  http(app.add_option("--X", f.method, "HTTP method to use instead of GET (or POST with a payload or content type)"));
+  http(app.add_option("--payload", f.payload, "Request body (makes the request a POST)"));
+  http(app.add_option("--payload-file", f.payload_file, "Read the request body from this file (- for stdin)")->type_name("path"));
+  http(app.add_option("--payload-size", f.payload_size, "Send this many pseudo-random bytes as the body (at most -maxpayloadsizekb)"));
+  http(app.add_option("--maxpayloadsizekb", f.max_payload_kb, "Largest -payload-size, in KB")->type_name("Kbytes"));
+  http(app.add_flag("--payload-lines", f.payload_lines, "With -payload-file: each line is one payload, used round robin"));
+  http(app.add_flag("--L", f.follow, "Follow redirects (up to 10); load follows those to the same host and port"));
+  http(app.add_option("--user", f.user, "Basic auth credentials user:password (never written to the JSON or logs)"));
+  http(app.add_option("--content-type", f.content_type, "Content-Type of the body (makes the request a POST)"));
+  http(app.add_option("--timeout", f.timeout, "Connect, and write + whole response, per call")->type_name("duration"));
+  http(app.add_flag("--keepalive", f.keepalive, "Keep connections open between calls (-keepalive=false to close each time)")
+           ->default_str("true"));
+  http(app.add_flag("--halfclose", f.halfclose, "With -keepalive=false, half-close the connection (shut down writing) after the request"));
+  http(app.add_flag("--compression", f.compression, "Ask for gzip (Accept-Encoding: gzip); sizes count the decompressed body, curl prints it"));
+  http(app.add_flag("--http1.0", f.http10, "Send HTTP/1.0 requests (no Host header unless -H Host: is given)"));
+  http(app.add_option("--resolve", f.resolve,
+                      "Connect to this IP instead of resolving the URL's host (Host and SNI unchanged); a comma-separated list is the host's addresses")
+           ->type_name("IP"));
+  http(app.add_option("--dns-method", f.dns_method,
+                      "When a name resolves to several IPs, which one a new connection takes: cached-rr (resolve once, round robin), rr (resolve each time, round robin), first, rnd (random)")
+           ->type_name("method"));
+  http(app.add_option("--resolve-ip-type", f.ip_type, "Resolve type: ip4 for IPv4, ip6 for IPv6 only, ip for both")->type_name("type"));
+  http(app.add_flag("--no-reresolve", f.no_reresolve, "Keep each connection's first address when it reconnects (no new DNS lookup)"));
+  http(app.add_option("--unix-socket", f.unix_socket, "Connect through this Unix domain socket")->type_name("path"));
+  http(app.add_option("--proxy", f.proxy, "HTTP proxy URL (http://[user:pass@]host:port); default from HTTP_PROXY/HTTPS_PROXY/NO_PROXY; \"direct\" ignores them"));
+  tls(app.add_flag("--k,--https-insecure", f.insecure, "Do not verify the server's TLS certificate"));
+  tls(app.add_option("--cacert", f.ca_cert, "Trust this CA certificate file (PEM) instead of the system store")->type_name("Path"));
+  tls(app.add_option("--cert", f.cert, "Client certificate (PEM) for mutual TLS")->type_name("Path"));
+  tls(app.add_option("--key", f.key, "Client private key (PEM) for mutual TLS")->type_name("Path"));
   add_logging_flags(app, f.level, f.quiet);
 }
 
@@ -110,7 +127,9 @@ void apply_http_flags(const http_flags& f, run_options& o) {
       if (o.payload_lines.empty()) throw run_error("-payload-file \"" + f.payload_file + "\" has no non-empty line for -payload-lines");
     }
   } else if (f.payload_size > 0) {
-    o.payload = random_payload(f.payload_size);
+    if (f.max_payload_kb < 0 || f.max_payload_kb > 1024 * 1024)
+      throw flag_error("-maxpayloadsizekb must be between 0 and 1048576 (1 GiB)");
+    o.payload = random_payload(f.payload_size, f.max_payload_kb);
     o.has_payload = true;
   } else if (!f.payload.empty()) {
     o.payload = f.payload;
@@ -124,6 +143,18 @@ void apply_http_flags(const http_flags& f, run_options& o) {
   o.keepalive = f.keepalive;
   o.http10 = f.http10;
   o.resolve_ip = f.resolve;
+  const auto method = parse_dns_method(f.dns_method);
+  if (!method) throw flag_error("invalid value for dns method, should be one of cached-rr, first, rnd or rr");
+  o.dns = *method;
+  const auto family = parse_ip_family(f.ip_type);
+  if (!family) throw flag_error("invalid -resolve-ip-type \"" + f.ip_type + "\" (want ip4, ip6 or ip)");
+  o.ip_type = *family;
+  o.no_reresolve = f.no_reresolve;
+  if (o.no_reresolve && !f.resolve.empty() && f.resolve.find(',') == std::string::npos)
+    spdlog::warn("Both `-resolve` and `-no-reresolve` flags are defined, will use same ip address on new conn");
+  o.halfclose = f.halfclose;
+  if (o.halfclose && o.keepalive) spdlog::warn("-halfclose only applies with -keepalive=false: ignored");
+  o.compression = f.compression;
   o.unix_socket = f.unix_socket;
   o.proxy_flag = f.proxy;
   o.insecure = f.insecure;

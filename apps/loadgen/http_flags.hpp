@@ -16,6 +16,7 @@ struct http_flags {
   std::string payload;               // -payload
   std::string payload_file;          // -payload-file ("-" = stdin)
   int payload_size = 0;              // -payload-size
+  std::int64_t max_payload_kb = 256; // -maxpayloadsizekb: caps -payload-size (Fortio's default)
   bool payload_lines = false;        // -payload-lines: one payload per line of -payload-file
   std::string user;                  // -user user:password
   bool follow = false;               // -L
@@ -23,7 +24,12 @@ struct http_flags {
   std::string timeout = "3s";        // -timeout (Go duration)
   bool keepalive = true;             // -keepalive
   bool http10 = false;               // -http1.0
-  std::string resolve;               // -resolve IP
+  std::string resolve;               // -resolve IP (or a comma-separated list)
+  std::string dns_method = "cached-rr";  // -dns-method
+  std::string ip_type = "ip4";       // -resolve-ip-type
+  bool no_reresolve = false;         // -no-reresolve
+  bool halfclose = false;            // -halfclose
+  bool compression = false;          // -compression
   std::string unix_socket;           // -unix-socket
   bool insecure = false;             // -k / -https-insecure
   std::string ca_cert, cert, key;    // -cacert, -cert, -key

@@ -113,11 +113,15 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
   const nanos began = steady_clock::now();
   if (rec.sent == 0) rec.sent = began;  // the wait for a connect slot is dispatch lag, not service time
   if (where.tls) tls_.emplace(env_.io, *where.tls);  // a fresh SSL object per connection
+  if (!address_ || !env_.options.no_reresolve) {
+    const address_book::entry* chosen = co_await next_address(where, rng_, fresh_address_);
+    address_ = chosen;
+  }
   socket_type& socket = lowest();
   error_code ec;
-  socket.open(where.endpoint.protocol(), ec);
-  if (!ec) std::tie(ec) = co_await socket.async_connect(where.endpoint, use_tuple);
-  if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, steady_clock::now() - began);
+  socket.open(address_->where.protocol(), ec);
+  if (!ec) std::tie(ec) = co_await socket.async_connect(address_->where, use_tuple);
+  if (env_.stats) env_.stats->record_connect(env_.index, address_->text, steady_clock::now() - began);
   if (ec) {
     const transport_error kind = timed_out_ ? transport_error::connect_timeout
                                  : ec == net::error::connection_refused ? transport_error::refused
@@ -209,6 +213,11 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
     co_return false;
   }
   ++socket_requests_;
+  if (env_.options.halfclose && !env_.options.keepalive) {
+    // -halfclose (Fortio's): the request is all we send on this connection, so say so with a FIN.
+    error_code ignored;
+    lowest().shutdown(net::socket_base::shutdown_send, ignored);
+  }
   for (;;) {
     auto [rec_ec, n] = co_await stream.async_read_some(net::buffer(buffer_), use_tuple);
     if (rec_ec == net::ssl::error::stream_truncated) rec_ec = net::error::eof;  // closed without close_notify

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "connect_gate.hpp"
+#include "route.hpp"
 #include "loadgen/client/session.hpp"
 #include "loadgen/wire/response_parser.hpp"
 
@@ -72,6 +73,8 @@ private:
   session_env env_;
   std::unique_ptr<std::mt19937_64> own_rng_;  // only without env.rng (curl): 2.5 KB not paid per load connection
   std::mt19937_64& rng_;
+  const address_book::entry* address_ = nullptr;  // this connection's address (-no-reresolve keeps it)
+  std::unique_ptr<address_book::entry> fresh_address_;  // a per-connection resolution's answer (rr, first, rnd)
   socket_type socket_;                                        // plain http
   std::optional<boost::asio::ssl::stream<socket_type>> tls_;  // https: a new one per connection
   SSL_SESSION* tls_session_ = nullptr;                        // to resume TLS on reconnect

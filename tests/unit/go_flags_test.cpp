@@ -18,6 +18,7 @@ const flag_spec& spec() {
   static const flag_spec s{
       .value_flags = {"qps", "c", "n", "t", "H", "labels", "json", "payload", "X"},
       .bool_flags = {"keepalive", "k", "quiet", "uniform"},
+      .kinds = {{"qps", value_kind::number}, {"c", value_kind::integer}, {"n", value_kind::integer}, {"t", value_kind::duration}},
   };
   return s;
 }
@@ -81,15 +82,15 @@ TEST(AdaptGoFlags, BoolFlags) {
 
 TEST(AdaptGoFlags, BadBoolValues) {
   EXPECT_EQ(error_of({"-keepalive=maybe"}),
-            "invalid boolean value \"maybe\" for flag -keepalive (use true or false)");
-  EXPECT_EQ(error_of({"--k="}), "invalid boolean value \"\" for flag -k (use true or false)");
-  EXPECT_EQ(error_of({"-quiet=yes"}), "invalid boolean value \"yes\" for flag -quiet (use true or false)");
-  EXPECT_EQ(error_of({"-quiet=tRUE"}), "invalid boolean value \"tRUE\" for flag -quiet (use true or false)");
+            "invalid boolean value \"maybe\" for -keepalive: parse error");
+  EXPECT_EQ(error_of({"--k="}), "invalid boolean value \"\" for -k: parse error");
+  EXPECT_EQ(error_of({"-quiet=yes"}), "invalid boolean value \"yes\" for -quiet: parse error");
+  EXPECT_EQ(error_of({"-quiet=tRUE"}), "invalid boolean value \"tRUE\" for -quiet: parse error");
 }
 
 TEST(AdaptGoFlags, MissingValue) {
-  EXPECT_EQ(error_of({"-qps"}), "missing value for flag -qps");
-  EXPECT_EQ(error_of({"http://h/", "--c"}), "missing value for flag -c");
+  EXPECT_EQ(error_of({"-qps"}), "flag needs an argument: -qps");
+  EXPECT_EQ(error_of({"http://h/", "--c"}), "flag needs an argument: -c");
 }
 
 TEST(AdaptGoFlags, BadSyntax) {
@@ -104,7 +105,6 @@ TEST(AdaptGoFlags, PositionalsAndOrder) {
   EXPECT_EQ(adapt({"-c", "2", "http://h/", "-qps", "0", "-keepalive=false"}),
             (args{"--c=2", "http://h/", "--qps=0", "--keepalive=false"}));
   EXPECT_EQ(adapt({"-"}), args{"-"});
-  EXPECT_EQ(adapt({"-payload-file", "-"}), (args{"--payload-file", "-"}));  // unknown here
   EXPECT_EQ(adapt({""}), args{""});
   EXPECT_EQ(adapt({"a", "b"}), (args{"a", "b"}));
 }
@@ -127,16 +127,43 @@ TEST(AdaptGoFlags, Help) {
   EXPECT_EQ(adapt({"--help"}), args{"--help"});
   EXPECT_EQ(adapt({"--h"}), args{"--help"});
   EXPECT_EQ(adapt({"-c", "1", "-h", "u"}), (args{"--c=1", "--help", "u"}));
-  const flag_spec with_h{.value_flags = {"h"}, .bool_flags = {}};
+  const flag_spec with_h{.value_flags = {"h"}, .bool_flags = {}, .kinds = {}};
   EXPECT_EQ(adapt_go_flags({"-h", "x"}, with_h), args{"--h=x"});  // a declared -h wins
 }
 
-TEST(AdaptGoFlags, UnknownFlagsPassThroughForCli11) {
-  EXPECT_EQ(adapt({"-nope"}), args{"--nope"});
-  EXPECT_EQ(adapt({"-nope=3", "u"}), (args{"--nope=3", "u"}));
-  EXPECT_EQ(adapt({"--nope", "3"}), (args{"--nope", "3"}));
-  EXPECT_EQ(adapt({"-Qps=1"}), args{"--Qps=1"});  // names are case-sensitive, as in Go
-  EXPECT_EQ(adapt({"-1"}), args{"--1"});
+TEST(AdaptGoFlags, UnknownFlagsAreGoErrors) {
+  // Go's words, with the name as Go prints it (one dash, no value), whatever the user typed.
+  EXPECT_EQ(error_of({"-nope"}), "flag provided but not defined: -nope");
+  EXPECT_EQ(error_of({"-nope=3", "u"}), "flag provided but not defined: -nope");
+  EXPECT_EQ(error_of({"--h2"}), "flag provided but not defined: -h2");
+  EXPECT_EQ(error_of({"-Qps=1"}), "flag provided but not defined: -Qps");  // names are case-sensitive, as in Go
+  EXPECT_EQ(error_of({"-1"}), "flag provided but not defined: -1");
+  try {
+    adapt({"-h2"});
+    ADD_FAILURE() << "no error";
+  } catch (const go_flag_error& e) {
+    EXPECT_EQ(e.exit_code(), 2);
+  }
+}
+
+TEST(AdaptGoFlags, ValuesCheckedAsGoDoes) {
+  EXPECT_EQ(error_of({"-c", "abc"}), "invalid value \"abc\" for flag -c: parse error");
+  EXPECT_EQ(error_of({"-c="}), "invalid value \"\" for flag -c: parse error");
+  EXPECT_EQ(error_of({"-c", "1.5"}), "invalid value \"1.5\" for flag -c: parse error");
+  EXPECT_EQ(error_of({"-c", "08"}), "invalid value \"08\" for flag -c: parse error");  // octal in Go
+  EXPECT_EQ(error_of({"-n", "9223372036854775808"}), "invalid value \"9223372036854775808\" for flag -n: value out of range");
+  EXPECT_EQ(error_of({"-qps", "fast"}), "invalid value \"fast\" for flag -qps: parse error");
+  EXPECT_EQ(error_of({"-qps", " 1"}), "invalid value \" 1\" for flag -qps: parse error");
+  EXPECT_EQ(error_of({"-qps", "1e999"}), "invalid value \"1e999\" for flag -qps: value out of range");
+  EXPECT_EQ(error_of({"-t", "5"}), "invalid value \"5\" for flag -t: parse error");
+  EXPECT_EQ(error_of({"-t", "abc"}), "invalid value \"abc\" for flag -t: parse error");
+  EXPECT_EQ(error_of({"-c", "a\"b"}), "invalid value \"a\\\"b\" for flag -c: parse error");
+  // Go's integer literals reach CLI11 in decimal; floats and durations unchanged.
+  EXPECT_EQ(adapt({"-c", "0x10", "-n=0o17", "-c=017", "-n", "0b101", "-c", "1_000", "-n=-3", "-c=+4"}),
+            (args{"--c=16", "--n=15", "--c=15", "--n=5", "--c=1000", "--n=-3", "--c=4"}));
+  EXPECT_EQ(adapt({"-n", "-9223372036854775808"}), (args{"--n=-9223372036854775808"}));
+  EXPECT_EQ(adapt({"-qps", "1e3", "-qps=-1", "-t", "1m30s", "-t=0"}), (args{"--qps=1e3", "--qps=-1", "--t=1m30s", "--t=0"}));
+  EXPECT_EQ(error_of({"-c", "1__0"}), "invalid value \"1__0\" for flag -c: parse error");
 }
 
 // The adapter's output through a real CLI11 2.1.2 app declared the way the CLI binding declares
@@ -161,7 +188,7 @@ cli_result parse_with_cli11(const args& go_args) {
   app.add_flag("--keepalive", r.keepalive);
   app.add_flag("--k", r.k);
   app.add_option("url", r.url);
-  const flag_spec s{.value_flags = {"c", "qps", "H", "labels"}, .bool_flags = {"keepalive", "k"}};
+  const flag_spec s{.value_flags = {"c", "qps", "H", "labels"}, .bool_flags = {"keepalive", "k"}, .kinds = {}};
   std::vector<std::string> adapted = adapt_go_flags(go_args, s);
   std::reverse(adapted.begin(), adapted.end());  // CLI11's vector form wants them reversed
   app.parse(adapted);
@@ -217,8 +244,9 @@ TEST(AdaptGoFlagsWithCli11, EmptyValueDoesNotSwallowTheUrl) {
 TEST(AdaptGoFlagsWithCli11, Errors) {
   // "-keepalive false": "false" is a second positional argument, as in Fortio.
   EXPECT_THROW(parse_with_cli11({"-keepalive", "false", "http://h/"}), CLI::ParseError);
-  EXPECT_THROW(parse_with_cli11({"-nope", "http://h/"}), CLI::ParseError);
-  EXPECT_THROW(parse_with_cli11({"-c", "x", "http://h/"}), CLI::ParseError);
+  EXPECT_THROW(parse_with_cli11({"-nope", "http://h/"}), go_flag_error);  // before CLI11 sees it
+  EXPECT_THROW(parse_with_cli11({"a", "b"}), CLI::ParseError);  // a second URL
+  EXPECT_THROW(parse_with_cli11({"-c", "x", "http://h/"}), CLI::ParseError);  // no kinds given: CLI11 checks
   EXPECT_THROW(parse_with_cli11({"-h"}), CLI::CallForHelp);
 }
 

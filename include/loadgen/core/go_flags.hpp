@@ -18,9 +18,13 @@
 //   * "-h", "-help", "--h", "--help" (with or without "=value") become "--help" (CLI11's help
 //     flag), unless the spec declares "h" or "help";
 //   * a repeated flag stays repeated, in order;
-//   * an unknown flag is passed through as "--name[=value]" so that CLI11 reports it (its value,
-//     if given as a separate argument, stays a separate argument);
-//   * Go's "bad flag syntax" ("---x", "-=x") is an error (exit 2).
+//   * a value of an integer, float or duration flag is checked as Go checks it (an integer may be
+//     written 0x1f, 0o17, 0b101 or 017 as in Go, and reaches CLI11 in decimal);
+//   * every error is a go_flag_error carrying the line Go's flag package prints, so that scripts
+//     and people see what Fortio would have said: "flag provided but not defined: -h2",
+//     "invalid value \"abc\" for flag -c: parse error", "invalid boolean value \"x\" for -k:
+//     parse error", "flag needs an argument: -c", "bad flag syntax: ---x" (exit 2, the caller
+//     prints the command's usage after it, as Go does).
 //
 // What the CLI binding must know about CLI11 2.1.2 (checked by the CLI11 test in
 // tests/unit/go_flags_test.cpp):
@@ -35,20 +39,33 @@
 //   * single-letter long names ("--c", "--k", "--H") work; declare them without a "-c" short name;
 //   * an empty value ("--n" "") converts to 0 for numeric options where Go would reject it; the
 //     binding should check for an empty string if that matters.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "loadgen/core/error.hpp"
+
 namespace loadgen {
+
+// What a value flag holds, for the checks Go's flag package makes before any command sees it.
+enum class value_kind { text, integer, number, duration };
 
 struct flag_spec {
   std::set<std::string, std::less<>> value_flags;  // flags that take a value, e.g. "qps", "c", "H"
   std::set<std::string, std::less<>> bool_flags;   // flags that take no value, e.g. "keepalive", "k"
+  std::map<std::string, value_kind, std::less<>> kinds;  // value flags not listed are text
+};
+
+// A command-line error in the words of Go's flag package (exit 2); the usage follows it.
+class go_flag_error : public error {
+public:
+  explicit go_flag_error(const std::string& message) : error(exit_bad_flags, message) {}
 };
 
 // Returns the rewritten arguments (argv without the program name and command). Throws
-// loadgen::error (exit 2) when a value flag is last with no value, a boolean flag has a value
-// after '=' that Go would not accept, or a flag's syntax is bad ("---x", "-=x").
+// go_flag_error for an unknown flag, a value flag last with no value, a value Go would not
+// accept, or bad flag syntax ("---x", "-=x").
 std::vector<std::string> adapt_go_flags(const std::vector<std::string>& args, const flag_spec& spec);
 
 }  // namespace loadgen

@@ -16,6 +16,15 @@ namespace loadgen {
 // Fortio's log levels, in order; the report shows more lines at lower levels.
 enum class log_level { debug = 0, verbose = 1, info = 2, warning = 3, error = 4, critical = 5, fatal = 6 };
 
+// -dns-method: which of a host's addresses a new connection uses (Fortio's four).
+//   cached_rr  resolve once; connections take the addresses in turn (Fortio's default)
+//   rr         resolve again for each new connection; take the answers in turn
+//   first      resolve again for each new connection; always the first answer
+//   rnd        resolve again for each new connection; a random answer
+enum class dns_method { cached_rr, rr, first, rnd };
+// -resolve-ip-type: which address family a name may resolve to (Fortio: IPv4 only by default).
+enum class ip_family { ip4, ip6, any };
+
 // Where latency is measured from (see shared/design/open-loop.md).
 enum class measure_from { due, sent };
 
@@ -52,7 +61,13 @@ struct run_options {
   log_level level = log_level::info;
   bool uniform = false, jitter = false, nocatchup = false;
   bool http10 = false;
-  std::string resolve_ip;         // -resolve: connect here, keep the URL host for Host
+  std::string resolve_ip;         // -resolve: connect here, keep the URL host for Host; a comma-
+                                  // separated list is the host's addresses (-dns-method picks)
+  dns_method dns = dns_method::cached_rr;  // -dns-method
+  ip_family ip_type = ip_family::ip4;      // -resolve-ip-type
+  bool no_reresolve = false;      // -no-reresolve: a connection keeps its first address on reconnect
+  bool halfclose = false;         // -halfclose: with -keepalive=false, shut down the write side after the request
+  bool compression = false;       // -compression: ask for gzip; sizes and curl's body are decompressed
   std::string unix_socket;        // -unix-socket path
   arrival_kind arrival = arrival_kind::constant;  // -arrival constant|poisson
   nanos ramp = 0;                 // -ramp
