@@ -46,6 +46,7 @@ http1_session::http1_session(const session_env& env)
       gate_timer_(env.io),
       buffer_(small_buffer) {
   gate_waiter_.timer = &gate_timer_;
+  if (env.options.compression) gunzip_ = std::make_unique<gunzip_observer>(env.observer);
   next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
 }
 
@@ -274,6 +275,8 @@ void http1_session::take_response(call_record& rec) {
   rec.error = transport_error::none;
   rec.header_bytes = parser_.header_bytes();
   rec.total_bytes = parser_.total_bytes();
+  // -compression: a gzip body counts at its decompressed size (what Fortio's std client reports).
+  if (gunzip_ && gunzip_->gzip()) rec.total_bytes = parser_.header_bytes() + gunzip_->body_bytes();
   rec.envoy_overloaded = parser_.envoy_overloaded();
   rec.upstream_service_time_ms = parser_.upstream_service_time_ms();
   const run_options& o = env_.options;
@@ -289,7 +292,7 @@ net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_v
     } else if (rec.sent == 0) {
       rec.sent = steady_clock::now();
     }
-    parser_.reset(head, env_.observer, env_.options.follow_redirects);
+    parser_.reset(head, gunzip_ ? gunzip_.get() : env_.observer, env_.options.follow_redirects);
     const bool retry = tls_ ? co_await exchange(*tls_, rec, reused, request) : co_await exchange(socket_, rec, reused, request);
     if (!retry) break;
   }

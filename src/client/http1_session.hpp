@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "connect_gate.hpp"
+#include "loadgen/wire/gunzip_observer.hpp"
 #include "route.hpp"
 #include "loadgen/client/session.hpp"
 #include "loadgen/wire/response_parser.hpp"
@@ -75,6 +76,7 @@ private:
   std::mt19937_64& rng_;
   const address_book::entry* address_ = nullptr;  // this connection's address (-no-reresolve keeps it)
   std::unique_ptr<address_book::entry> fresh_address_;  // a per-connection resolution's answer (rr, first, rnd)
+  std::unique_ptr<gunzip_observer> gunzip_;  // -compression only: inflates gzip bodies, counts their size
   socket_type socket_;                                        // plain http
   std::optional<boost::asio::ssl::stream<socket_type>> tls_;  // https: a new one per connection
   SSL_SESSION* tls_session_ = nullptr;                        // to resume TLS on reconnect

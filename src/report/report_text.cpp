@@ -324,6 +324,8 @@ std::string format_report(const run_options& options, const run_result& result) 
     out += counter_line("Response Body/Total Sizes", export_fortio(s.total_sizes, 1, 100, 0, {}));
   }
 
+  if (o.compression)
+    out += "Compression: gzip asked for (-compression); gzip bodies are counted at their decompressed size\n";
   out += insight_lines(o, result);
 
   out += fmt::format("All done {} calls (plus {} warmup) {} ms avg, {} qps\n", calls, result.warmup_calls,

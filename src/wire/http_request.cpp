@@ -86,6 +86,7 @@ std::string build_with_payload(const run_options& o, std::string_view payload) {
   if (!o.keepalive && !o.http10) r += "Connection: close\r\n";
   if (o.proxy && !o.target.is_https()) r += proxy_authorization(*o.proxy);
   if (!has_header(o, "user-agent")) r += "User-Agent: " + o.user_agent + "\r\n";
+  if (o.compression && !has_header(o, "accept-encoding")) r += "Accept-Encoding: gzip\r\n";
   // Basic auth: -user, else the URL's user:password (never echoed in the JSON or logs).
   const std::string& credentials = o.user.empty() ? o.target.userinfo : o.user;
   if (!credentials.empty() && !has_header(o, "authorization"))
