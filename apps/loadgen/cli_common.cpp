@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <deque>
+#include <set>
 #include <iostream>
 
 #include <spdlog/pattern_formatter.h>
@@ -44,7 +46,75 @@ struct group_heading {
 constexpr group_heading group_order[] = {
     {"Load", "Load flags"},     {"HTTP", "HTTP flags"},     {"TLS", "TLS flags"},
     {"Output", "Output flags"}, {"Server", "Server flags"}, {"Logging", "Logging flags"},
-    {"loadgen", "loadgen's own flags (not in Fortio)"}};
+    {"loadgen", "loadgen's own flags (not in Fortio)"},
+    {"Fortio", "Fortio flags of other commands (accepted and ignored here, with a warning)"}};
+
+// Every flag of Fortio 1.65's flag set that loadgen does not refuse. Go's flag set is global, so
+// `fortio load` takes -http-port and `fortio server` takes -qps, ignoring them. Whatever of these
+// a command does not declare itself, it accepts too, and says it ignores it (one warning each).
+// Not here, so refused with Go's "flag provided but not defined" until they are built: HTTP/2
+// (-h2) and gRPC (-grpc, -s, -ping, -health, -healthservice, -stream, -grpc-*), issues 12 and 13.
+struct fortio_flag {
+  const char* name;
+  bool takes_value;
+  const char* where;  // the loadgen command that uses it
+};
+constexpr fortio_flag fortio_flags[] = {
+    {"H", true, "load and curl"}, {"L", false, "load and curl"}, {"M", true, "server"}, {"P", true, "server"},
+    {"X", true, "load and curl"}, {"a", false, "load"}, {"abort-on", true, "load"},
+    {"access-log-file", true, "load"}, {"access-log-format", true, "load"}, {"allow-initial-errors", false, "load"},
+    {"base-url", true, "server"}, {"c", true, "load"}, {"cacert", true, "load and curl"}, {"calc-qps", false, "load"},
+    {"cert", true, "load, curl and server"}, {"compression", false, "load and curl"}, {"config-dir", true, "server"},
+    {"config-port", true, "server"}, {"connection-reuse", true, "load"}, {"content-type", true, "load and curl"},
+    {"curl", false, "load"}, {"curl-stdout-headers", false, "curl"}, {"data-dir", true, "load and server"},
+    {"dns-method", true, "load and curl"}, {"echo-debug-path", true, "server"},
+    {"echo-server-default-params", true, "server"}, {"gomaxprocs", true, "load"}, {"halfclose", false, "load and curl"},
+    {"http-port", true, "server"}, {"http1.0", false, "load and curl"}, {"httpbufferkb", true, "load"},
+    {"httpccch", false, "load"}, {"https-insecure", false, "load and curl"}, {"jitter", false, "load"},
+    {"json", true, "load"}, {"k", false, "load and curl"}, {"keepalive", false, "load and curl"}, {"key", true, "load, curl and server"},
+    {"labels", true, "load"}, {"log-errors", false, "load"}, {"max-echo-delay", true, "server"},
+    {"maxpayloadsizekb", true, "load, curl and server"}, {"mtls", false, "server"}, {"multi-mirror-origin", false, "server"},
+    {"multi-serial-mode", false, "server"}, {"n", true, "load"}, {"nc-dont-stop-on-eof", false, "nc"},
+    {"no-reresolve", false, "load and curl"}, {"nocatchup", false, "load"}, {"offset", true, "load"}, {"p", true, "load"},
+    {"payload", true, "load and curl"}, {"payload-file", true, "load and curl"}, {"payload-size", true, "load and curl"},
+    {"pprof", false, "server"}, {"profile", true, "load"}, {"proxy-all-headers", false, "server"}, {"qps", true, "load"},
+    {"r", true, "load"}, {"redirect-port", true, "server"}, {"resolve", true, "load and curl"},
+    {"resolve-ip-type", true, "load and curl"}, {"runid", true, "load"}, {"sequential-warmup", false, "load"},
+    {"server-idle-timeout", true, "server"}, {"static-dir", true, "server"}, {"stdclient", false, "load"},
+    {"sync", true, "server"}, {"sync-interval", true, "server"}, {"t", true, "load"}, {"tcp-port", true, "server"},
+    {"timeout", true, "load and curl"}, {"udp-async", false, "load"}, {"udp-port", true, "server"},
+    {"udp-timeout", true, "load"}, {"ui-path", true, "server"}, {"uniform", false, "load"},
+    {"unix-socket", true, "load and curl"}, {"user", true, "load and curl"},
+};
+
+// The values the undeclared ones are parsed into (stable addresses), and the warnings owed.
+std::deque<std::string> foreign_values;
+std::deque<bool> foreign_switches;
+std::vector<std::string> pending_warnings;
+
+// Declares on app every Fortio flag it lacks, in the group "Fortio" (shown last by -h).
+void add_foreign_fortio_flags(CLI::App& app) {
+  std::set<std::string> declared;
+  for (const CLI::Option* opt : app.get_options())
+    for (const auto& n : opt->get_lnames()) declared.insert(n);
+  for (const fortio_flag& f : fortio_flags) {
+    if (declared.contains(f.name)) continue;
+    const std::string text = std::string("Fortio's flag for `") + (std::string_view(f.where) == "nc" ? "fortio nc" : std::string("loadgen ") + f.where) +
+                             "`: accepted and ignored here, with a warning";
+    CLI::Option* opt = f.takes_value ? app.add_option(std::string("--") + f.name, foreign_values.emplace_back(), text)
+                                     : app.add_flag(std::string("--") + f.name, foreign_switches.emplace_back(), text);
+    opt->group("Fortio");
+  }
+}
+
+// The warnings for the foreign flags the command line used.
+void note_foreign_flags(const CLI::App& app) {
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_group() != "Fortio" || opt->count() == 0) continue;
+    pending_warnings.push_back("-" + opt->get_lnames().front() + " is not used by `loadgen " + app.get_name() +
+                               "` (" + opt->get_description().substr(0, opt->get_description().find(':')) + "): ignored");
+  }
+}
 
 }  // namespace
 
@@ -111,11 +181,13 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
     if (opt->get_expected_max() > 1) opt->allow_extra_args(false);
     else opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
+  add_foreign_fortio_flags(app);
   capture_defaults(app);  // before parsing: -h shows the declared defaults, not the typed values
   try {
     std::vector<std::string> adapted = adapt_go_flags(args, spec_of(app));
     std::reverse(adapted.begin(), adapted.end());  // CLI11 takes the vector in reverse order
     app.parse(adapted);
+    note_foreign_flags(app);
   } catch (const go_flag_error& e) {
     // Go's flag package: its one line, then the command's usage, on stderr; exit 2.
     std::cerr << e.what() << '\n' << go_usage_of(app);
@@ -233,6 +305,8 @@ log_level setup_logging(const std::string& level, bool quiet) {
   }
   logger->set_formatter(std::move(formatter));
   logger->set_level(lvl);
+  for (const auto& w : pending_warnings) logger->warn("{}", w);
+  pending_warnings.clear();
   spdlog::set_default_logger(logger);
   return chosen->fortio;
 }
