@@ -13,9 +13,9 @@
 
 namespace loadgen::cli {
 
-int fetch_and_report(const run_options& o) {
+int fetch_and_report(const run_options& o, bool headers_to_stdout) {
   std::ios::sync_with_stdio(false);
-  const fetch_result r = fetch(o, std::cerr, std::cout);
+  const fetch_result r = fetch(o, headers_to_stdout ? std::cout : std::cerr, std::cout);
   std::cout.flush();
   if (r.status == status_transport_error) {
     print_error("curl", r.message);
@@ -47,7 +47,7 @@ int run_curl(const std::vector<std::string>& args) {
     validate(o, &assumed);
     select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
-    return fetch_and_report(o);
+    return fetch_and_report(o, f.curl_stdout_headers);
   } catch (const loadgen::error& e) {
     print_error("curl", e.what());
     return e.exit_code();

@@ -153,7 +153,7 @@ int run_load(const std::vector<std::string>& args) {
 
   try {
     apply_load_flags(f, o);
-    if (f.curl) return fetch_and_report(o);
+    if (f.curl) return fetch_and_report(o, f.http.curl_stdout_headers);
     if (!f.profile.empty()) check_profile_writable(f.profile);  // as Fortio: fail before the run, not after
 
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless

@@ -12,8 +12,9 @@ int run_load(const std::vector<std::string>& args);
 int run_curl(const std::vector<std::string>& args);
 int run_server(const std::vector<std::string>& args);
 
-// curl's work once its options are validated: one request, head on stderr, body on stdout; exit 0
-// for a 2xx, else 1 with one line. `load -curl` comes here too. Throws loadgen::error.
-int fetch_and_report(const run_options& options);
+// curl's work once its options are validated: one request, head on stderr (on stdout before the
+// body with -curl-stdout-headers, Fortio's pre-1.22 way), body on stdout; exit 0 for a 2xx, else 1
+// with one line. `load -curl` comes here too. Throws loadgen::error.
+int fetch_and_report(const run_options& options, bool headers_to_stdout = false);
 
 }  // namespace loadgen::cli

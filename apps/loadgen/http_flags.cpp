@@ -63,6 +63,8 @@ void add_http_flags(CLI::App& app, http_flags& f) {
            ->default_str("true"));
   http(app.add_flag("--halfclose", f.halfclose, "With -keepalive=false, half-close the connection (shut down writing) after the request"));
   http(app.add_flag("--compression", f.compression, "Ask for gzip (Accept-Encoding: gzip); sizes count the decompressed body, curl prints it"));
+  http(app.add_flag("--curl-stdout-headers", f.curl_stdout_headers,
+                    "curl (and load -curl): write the status line and headers to stdout, before the body, as Fortio before 1.22"));
   http(app.add_flag("--http1.0", f.http10, "Send HTTP/1.0 requests (no Host header unless -H Host: is given)"));
   http(app.add_option("--resolve", f.resolve,
                       "Connect to this IP instead of resolving the URL's host (Host and SNI unchanged); a comma-separated list is the host's addresses")

@@ -30,6 +30,7 @@ struct http_flags {
   bool no_reresolve = false;         // -no-reresolve
   bool halfclose = false;            // -halfclose
   bool compression = false;          // -compression
+  bool curl_stdout_headers = false;  // -curl-stdout-headers: curl's head on stdout (Fortio before 1.22)
   std::string unix_socket;           // -unix-socket
   bool insecure = false;             // -k / -https-insecure
   std::string ca_cert, cert, key;    // -cacert, -cert, -key

@@ -22,6 +22,34 @@ TEST_F(fortio_flags, load_curl_makes_one_request_as_curl_does) {
   EXPECT_NE(failed.err.find("error status 503"), std::string::npos) << failed.err;
 }
 
+TEST_F(fortio_flags, curl_stdout_headers_puts_the_head_before_the_body) {
+  const auto r = run({loadgen_binary(), "curl", "-curl-stdout-headers", url("/echo?size=5")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.size() - r.out.find("\r\n\r\n") - 4, 5u) << r.out;  // then the 5-byte body
+  EXPECT_EQ(r.err.find("HTTP/1.1"), std::string::npos) << r.err;
+  const auto load = run({loadgen_binary(), "load", "-curl", "-curl-stdout-headers", url("/echo?size=3")});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  EXPECT_EQ(load.out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << load.out;
+}
+
+TEST_F(fortio_flags, logger_flags_shape_the_log_lines) {
+  // -http-port is a server flag: load ignores it with a warning, a log line to look at.
+  const auto json = run({loadgen_binary(), "load", "-logger-json", "-http-port", "1", "-qps", "0", "-n", "1", url("/echo")});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const std::string first = json.err.substr(0, json.err.find('\n'));
+  ASSERT_EQ(first.rfind("{\"ts\":", 0), 0u) << json.err;
+  const auto line = boost::json::parse(first).as_object();
+  EXPECT_EQ(line.at("level").as_string(), "warning");
+  EXPECT_EQ(line.at("msg").as_string(), "-http-port is not used by `loadgen load` (Fortio's flag for `loadgen server`): ignored");
+  const auto bare = run({loadgen_binary(), "load", "-logger-timestamp=false", "-logger-no-color", "-http-port", "1", "-qps",
+                         "0", "-n", "1", url("/echo")});
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  EXPECT_EQ(bare.err.rfind("W -http-port is not used", 0), 0u) << bare.err;
+  const auto forced = run({loadgen_binary(), "load", "-logger-force-color", "-http-port", "1", "-qps", "0", "-n", "1", url("/echo")});
+  EXPECT_NE(forced.err.find("\x1b["), std::string::npos) << forced.err;  // colour although stderr is a pipe
+}
+
 TEST_F(fortio_flags, calc_qps_spreads_n_calls_over_t) {
   const auto r = run({loadgen_binary(), "load", "-calc-qps", "-n", "6", "-t", "3s", "-c", "1", "-loglevel", "Warning",
                       "-json", "-", url("/echo")});
