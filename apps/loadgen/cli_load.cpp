@@ -35,6 +35,7 @@ struct load_flags {
   std::string ramp = "0s";
   std::string interval = "0s";
   std::string busy_wait = "100us";
+  std::string access_log_format = "json";
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128;
@@ -96,6 +97,8 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     if (f.arrival == "constant") o.arrival = arrival_kind::constant;
     else if (f.arrival == "poisson") o.arrival = arrival_kind::poisson;
     else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
+    if (const auto format = parse_access_log_format(f.access_log_format)) o.access_log = *format;
+    else throw flag_error("invalid -access-log-format \"" + f.access_log_format + "\" (want json, influx or siege)");
     bool assumed = false;
     validate(o, &assumed);
     select_proxy(o);
@@ -143,6 +146,12 @@ int run_load(const std::vector<std::string>& args) {
   app.add_flag("--stdclient", f.stdclient, "Accepted for Fortio compatibility; there is one client");
   app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted for Fortio compatibility; warmup is parallel");
   app.add_option("--httpbufferkb", f.httpbufferkb, "Accepted for Fortio compatibility; responses of any size are read");
+  app.add_option("--access-log-file", o.access_log_path,
+                 "Append one line per call to this file (- for stdout), in -access-log-format")
+      ->group("Output");
+  app.add_option("--access-log-format", f.access_log_format,
+                 "Access log line format: json (default), influx, or siege (as siege -v prints)")
+      ->group("Output");
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 
