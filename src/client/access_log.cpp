@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,10 @@
 namespace loadgen {
 
 access_log_file::access_log_file(const std::string& path) : path_(path) {
+  // A reader that goes away (`-access-log-file - | head`, a FIFO) must be a write error like any
+  // other, not SIGPIPE killing the run before its report. The sockets never raise it (Asio sends
+  // with MSG_NOSIGNAL), so ignoring it process-wide changes nothing else.
+  std::signal(SIGPIPE, SIG_IGN);
   if (path == "-") {
     fd_ = STDOUT_FILENO;
     return;

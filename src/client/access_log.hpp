@@ -19,7 +19,8 @@ namespace loadgen {
 class access_log_file {
 public:
   // Opens path for appending (created 0644 if missing); "-" is stdout. Throws run_error (exit 1,
-  // as Fortio) "Unable to open access log <path>: <reason>".
+  // as Fortio) "Unable to open access log <path>: <reason>". Sets SIGPIPE to ignored, so that a
+  // reader going away is a write error (below), not the end of the process.
   explicit access_log_file(const std::string& path);
   ~access_log_file();
   access_log_file(const access_log_file&) = delete;

@@ -10,6 +10,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include "process.hpp"
@@ -266,6 +269,29 @@ TEST_F(access_log_test, write_error_is_one_line_and_the_report_still_comes) {
       ++mentions;
   EXPECT_EQ(mentions, 1) << r.err;
   EXPECT_NE(r.err.find("All done 200 calls"), std::string::npos) << r.err;
+}
+
+// `-access-log-file - | head`: the reader goes away mid-run. That is a write error like any other,
+// not SIGPIPE ending the run before its report (here through a FIFO the test reads a little of).
+TEST_F(access_log_test, reader_gone_is_a_write_error_not_the_end_of_the_run) {
+  const std::string fifo = path("fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread reader([&] {
+    const int fd = open(fifo.c_str(), O_RDONLY);  // returns once loadgen opens it for writing
+    char buf[100];
+    if (fd >= 0) {
+      [[maybe_unused]] const auto n = ::read(fd, buf, sizeof buf);
+      close(fd);
+    }
+  });
+  const auto r = load({"-c", "2", "-qps", "0", "-n", "20000", "-loglevel", "Warning", "-access-log-file", fifo,
+                       url("/echo")});
+  reader.join();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("access log " + fifo + ": write failed: Broken pipe; the rest of the access log is dropped\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("All done 20000 calls"), std::string::npos) << r.err;
 }
 
 TEST_F(access_log_test, unwritable_path_fails_at_start) {
