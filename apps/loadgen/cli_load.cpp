@@ -36,6 +36,7 @@ struct load_flags {
   std::string ramp = "0s";
   std::string interval = "0s";
   std::string busy_wait = "100us";
+  std::string access_log_format = "json";
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128;
@@ -98,6 +99,8 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     if (f.arrival == "constant") o.arrival = arrival_kind::constant;
     else if (f.arrival == "poisson") o.arrival = arrival_kind::poisson;
     else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
+    if (const auto format = parse_access_log_format(f.access_log_format)) o.access_log = *format;
+    else throw flag_error("invalid -access-log-format \"" + f.access_log_format + "\" (want json, influx or siege)");
     bool assumed = false;
     validate(o, &assumed);
     select_proxy(o);
@@ -148,6 +151,10 @@ int run_load(const std::vector<std::string>& args) {
   own(app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration")->type_name("duration"));
   own(app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (0 under a cgroup CPU limit; 0: sleep only)")->type_name("duration"));
   own(app.add_option("--interval", f.interval, "Print calls, qps, codes and p50/p99 every interval (e.g. 1s) while running")->type_name("duration"));
+  output(app.add_option("--access-log-file", o.access_log_path,
+                        "Append one line per call to this file (- for stdout), in -access-log-format")->type_name("path"));
+  output(app.add_option("--access-log-format", f.access_log_format,
+                        "Access log line format: json, influx, or siege (as siege -v prints)")->type_name("format"));
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 

@@ -59,7 +59,7 @@ std::string connection_slot::on_crash(const std::exception_ptr& e) {
     current_.error = transport_error::internal;
     if (current_.sent == 0) current_.sent = current_.due;
     current_.done = steady_clock::now();
-    owner_.record(current_);
+    owner_.record(current_, index_, recorded_++);
   }
   return "internal error on connection " + std::to_string(index_) + ": " + what;
 }
@@ -155,7 +155,7 @@ net::awaitable<void> connection_slot::run() {
     if (!made) break;  // abandoned: the run is stopping
     if (calls_left_ > 0) --calls_left_;
     previous_done = current_.done;
-    owner_.record(current_);
+    owner_.record(current_, index_, recorded_++);
     if (o.abort_on != 0 && current_.status == o.abort_on) {
       owner_.abort_run();
       break;

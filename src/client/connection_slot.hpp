@@ -64,6 +64,7 @@ private:
   call_record current_;
   bool in_flight_ = false;
   bool warming_up_ = false;  // the call in flight is the uncounted warmup call
+  std::int64_t recorded_ = 0;  // calls recorded on this connection (the access log's "iter")
 };
 
 }  // namespace loadgen

@@ -288,7 +288,10 @@ net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_v
     const bool reused = lowest().is_open();
     if (!reused) {
       if (!co_await connect(rec)) co_return false;  // abandoned: the run stopped
-      if (rec.error != transport_error::none) co_return true;
+      if (rec.error != transport_error::none) {  // the connect failed: the call ends now
+        rec.done = steady_clock::now();
+        co_return true;
+      }
     } else if (rec.sent == 0) {
       rec.sent = steady_clock::now();
     }

@@ -7,11 +7,16 @@
 #include <limits>
 
 #include "loadgen/client/session.hpp"
+#include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/clock.hpp"
 #include "loadgen/core/options.hpp"
 #include "loadgen/core/plan.hpp"
 #include "loadgen/wire/http_request.hpp"
 #include "route.hpp"
+
+namespace loadgen {
+class access_log_file;
+}
 
 namespace loadgen {
 
@@ -25,6 +30,10 @@ struct run_context {
   // Set once the warmup is over (or at once without warmup); workers wait for it.
   nanos start = 0;
   nanos end = std::numeric_limits<nanos>::max();  // start + duration; max when counting calls or until interrupted
+  nanos unix_offset = 0;  // Unix ns minus steady ns, taken with `start` (the access log's timestamps)
+
+  access_log_file* access_log = nullptr;  // -access-log-file; null: none
+  access_log_request access_request;      // what its siege lines say of the request
 
   std::atomic<bool> stop{false};     // no new calls (signal, -abort-on, warmup failure)
   std::atomic<bool> aborted{false};  // -abort-on matched

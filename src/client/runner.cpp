@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "access_log.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/platform/process.hpp"
 #include "signal_watch.hpp"
@@ -33,6 +34,27 @@ worker_list make_workers(run_context& run) {
   worker_list workers;
   for (auto& indexes : owned) workers.push_back(std::make_unique<worker>(run, std::move(indexes)));
   return workers;
+}
+
+// Unix ns minus steady-clock ns, now: one pair of clock reads per run, so that a call's wall-clock
+// time is its steady time plus this (the access log reads no clock per call).
+nanos unix_minus_steady() {
+  timespec ts{};
+  const nanos steady = steady_clock::now();
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<nanos>(ts.tv_sec) * ns_per_s + ts.tv_nsec - steady;
+}
+
+// -access-log-file: the file (opened now, so a bad path fails before any call) and what the siege
+// lines say of the request.
+std::unique_ptr<access_log_file> open_access_log(const run_options& o, run_context& run) {
+  if (o.access_log_path.empty()) return nullptr;
+  auto file = std::make_unique<access_log_file>(o.access_log_path);
+  run.access_log = file.get();
+  run.access_request.method = request_method(o);
+  // siege shows the request target for GET and the absolute URL for other methods.
+  run.access_request.display = run.access_request.method == "GET" ? o.target.target : o.target.to_string();
+  return file;
 }
 
 void stamp_wall_clock(run_result& result) {
@@ -109,6 +131,7 @@ run_result run_load(const run_options& o, const load_plan& plan, const run_hooks
     spdlog::warn("{} connections but only {} file descriptors allowed (ulimit -n): some connects will fail",
                  plan.connections, fds);
 
+  const std::unique_ptr<access_log_file> access_log = open_access_log(o, run);  // outlives the workers
   worker_list workers = make_workers(run);
   run.request_stop = [&run, &workers] {
     if (run.stop.exchange(true)) return;
@@ -132,6 +155,7 @@ run_result run_load(const run_options& o, const load_plan& plan, const run_hooks
   if (failed && !o.allow_initial_errors) run.stop.store(true);
   if (!run.stop.load() && hooks.on_start) hooks.on_start(result);
   run.start = steady_clock::now() + (o.max_speed() ? 0 : startup_margin);
+  run.unix_offset = unix_minus_steady();
   if (!o.count_mode() && !o.until_interrupted()) run.end = run.start + o.duration;
   stamp_wall_clock(result);
   const bool watched = hooks.monitor && !run.stop.load();

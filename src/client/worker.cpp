@@ -36,6 +36,7 @@ worker::worker(run_context& run, std::vector<int> connection_indexes)
       stats_(run.options->latency_from == measure_from::sent),
       rng_(0x5DEECE66Dull + static_cast<std::uint64_t>(connection_indexes.empty() ? 0 : connection_indexes.front())),
       watchdog_(ctx_) {
+  if (run.access_log) log_.emplace(*run.access_log, run.options->access_log, run.access_request);
   const load_plan& plan = *run.plan;
   for (int i : connection_indexes) {
     const std::int64_t calls = plan.calls_per_connection.empty() ? -1 : plan.calls_per_connection[static_cast<std::size_t>(i)];
@@ -93,6 +94,7 @@ void worker::run() {
   // Paced calls leave on timers: the kernel's default 50 us timer slack would show up as dispatch
   // lag, so ask for 1 us on this thread.
   if (run_.plan->qps_per_connection > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  if (log_) log_->set_clock_offset(run_.unix_offset);  // set with run_.start, before the release
   active_ = static_cast<int>(slots_.size());
   for (auto& s : slots_) spawn(*s, s->run());
   start_watchdog();
@@ -107,6 +109,7 @@ void worker::run() {
   } else {
     ctx_.run();
   }
+  if (log_) log_->flush();  // every line is out before the report
   finished_.store(true, std::memory_order_release);
 }
 

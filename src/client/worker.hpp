@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "access_log.hpp"
 #include "connect_gate.hpp"
 #include "loadgen/core/run_stats.hpp"
 #include "loadgen/core/time_series.hpp"
@@ -50,10 +51,12 @@ public:
   // seen), and the latency of its calls since the previous snapshot added into `recent`.
   live_snapshot snapshot(histogram& recent);
 
-  // A finished call (worker thread).
-  void record(const call_record& call) noexcept {
+  // A finished call (worker thread) on connection `connection`, its iter-th (from 0).
+  void record(const call_record& call, int connection, std::int64_t iter) noexcept {
     stats_.record(call);
-    tap_.record(stats_.latency_of(call));
+    const nanos latency = stats_.latency_of(call);
+    tap_.record(latency);
+    if (log_) log_->add(call.done - latency, call.done, latency, connection, iter, call.status, body_bytes(call));
   }
 
   run_stats& stats() noexcept { return stats_; }
@@ -68,6 +71,9 @@ public:
   void abort_run();
 
 private:
+  static std::int64_t body_bytes(const call_record& call) noexcept {
+    return call.total_bytes > call.header_bytes ? call.total_bytes - call.header_bytes : 0;
+  }
   void start_watchdog();
   // Spawns f on this worker's context; when it ends (normally or by an exception) the slot is
   // done. An exception is recorded, never lost: a swallowed one would leave the run waiting.
@@ -79,6 +85,7 @@ private:
   boost::asio::io_context ctx_;
   run_stats stats_;
   latency_tap tap_;
+  std::optional<access_log_buffer> log_;  // -access-log-file
   std::mt19937_64 rng_;
   connect_gate gate_{max_connects_in_flight};
   std::vector<std::unique_ptr<connection_slot>> slots_;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/report/histogram_export.hpp"
@@ -198,7 +199,7 @@ void write_run_results(json_writer& w, const run_options& o, const run_result& r
   w.field("Uniform", o.uniform);
   w.field("NoCatchUp", o.nocatchup);
   w.field("RunID", o.run_id);
-  w.field("AccessLoggerInfo", "");
+  w.field("AccessLoggerInfo", access_logger_info(o.access_log_path, o.access_log));
   w.field("ID", run_id(o, r));
 }
 

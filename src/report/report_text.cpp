@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/report/histogram_export.hpp"
@@ -286,6 +287,8 @@ std::string format_starting(const run_options& options, const run_result& starte
     out += fmt::format(" for {} : {} calls each (total {})", format_go_duration(options.duration), per,
                        per * started.connections);
   }
+  if (!options.access_log_path.empty())
+    out += " with access logger " + access_logger_info(options.access_log_path, options.access_log);
   return out + "\n";
 }
 

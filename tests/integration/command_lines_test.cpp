@@ -84,7 +84,13 @@ protected:
   static std::vector<std::string> rewrite(const std::string& text) {
     std::vector<std::string> words = shell_words(text);
     std::size_t start = 0;
-    while (start < words.size() && words[start] != "fortio" && !words[start].ends_with("/fortio")) ++start;
+    // The program is the "fortio" followed by a command ("kubectl exec -it fortio -- fortio load": the second).
+    const auto is_command = [](const std::string& w) {
+      return w == "load" || w == "curl" || w == "server" || w == "tcp-echo" || w == "udp-echo";
+    };
+    while (start + 1 < words.size() &&
+           !((words[start] == "fortio" || words[start].ends_with("/fortio")) && is_command(words[start + 1])))
+      ++start;
     EXPECT_LT(start, words.size()) << text;
     std::vector<std::string> argv{loadgen_binary()};
     const std::regex target(R"(^https?://[^/?]+)");

@@ -217,6 +217,16 @@ TEST(report_json, tls_redirect_and_run_id_fields_follow_the_flags) {
   EXPECT_EQ(run_id(o, r), "2026-11-22-084006_9000000000");
 }
 
+TEST(report_json, access_logger_info_as_fortio) {
+  run_options o = testing::options_for("http://h/");
+  const run_result r = testing::result_for(o, 1, 1);
+  EXPECT_EQ(field_text(format_json(o, r), "AccessLoggerInfo"), "\"\"");
+  o.access_log_path = "access.json";
+  EXPECT_EQ(field_text(format_json(o, r), "AccessLoggerInfo"), "\"mode json to access.json\"");
+  o.access_log = access_log_format::influx;
+  EXPECT_EQ(field_text(format_json(o, r), "AccessLoggerInfo"), "\"mode influx to access.json\"");
+}
+
 TEST(report_json, requested_qps_and_duration_forms) {
   run_options o = testing::options_for("https://h/");
   run_result r = testing::result_for(o, 1, 1);

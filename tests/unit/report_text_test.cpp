@@ -151,6 +151,22 @@ TEST(report_text, starting_forms) {
   EXPECT_EQ(format_starting(o, r), "Starting at max qps with 2 thread(s) [gomax 2] until interrupted\n");
 }
 
+TEST(report_text, starting_line_names_the_access_log_as_fortio) {
+  run_options o = testing::options_for("http://h/");
+  o.qps = 0;
+  o.calls = 6;
+  const run_result r = testing::result_for(o, 2, 2);
+  o.access_log_path = "a.json";
+  EXPECT_EQ(format_starting(o, r),
+            "Starting at max qps with 2 thread(s) [gomax 2] for exactly 6 calls (3 per thread + 0) with access logger "
+            "mode json to a.json\n");
+  o.access_log = access_log_format::influx;
+  o.access_log_path = "-";
+  EXPECT_EQ(format_starting(o, r),
+            "Starting at max qps with 2 thread(s) [gomax 2] for exactly 6 calls (3 per thread + 0) with access logger "
+            "mode influx to stdout\n");
+}
+
 TEST(report_text, starting_line_follows_the_level) {
   run_options o = testing::options_for("http://h/");
   const run_result r = testing::result_for(o, 2, 2);

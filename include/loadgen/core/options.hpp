@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/clock.hpp"
 #include "loadgen/core/schedule.hpp"
 #include "loadgen/core/url.hpp"
@@ -86,6 +87,8 @@ struct run_options {
   std::optional<url> proxy;       // the proxy in use (from -proxy or HTTP(S)_PROXY/NO_PROXY)
   nanos interval = 0;             // -interval: print a line per interval; 0 = don't (the JSON time series uses 1s)
   bool progress = false;          // rewrite a live progress line on stderr (set when it is a terminal)
+  std::string access_log_path;    // -access-log-file: one line per call, appended; "-" is stdout; "" none
+  access_log_format access_log = access_log_format::json;  // -access-log-format json|influx|siege
 
   bool max_speed() const noexcept { return qps <= 0; }
   bool count_mode() const noexcept { return calls > 0; }
