@@ -35,6 +35,7 @@ struct load_flags {
   std::string ramp = "0s";
   std::string interval = "0s";
   std::string busy_wait = "100us";
+  std::string udp_timeout = "750ms";  // -udp-timeout: a udp:// call's timeout (Fortio's)
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, no_reresolve = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128;
@@ -81,6 +82,7 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
+    o.udp_timeout = duration_flag("udp-timeout", f.udp_timeout);
     if (f.gomaxprocs > 0 && o.threads == 0) o.threads = f.gomaxprocs;
     if (f.calc_qps) {
       // Fortio's rule and words (and its exit code, 1): the rate that spreads -n calls over -t.
@@ -143,6 +145,7 @@ int run_load(const std::vector<std::string>& args) {
   app.add_flag("--stdclient", f.stdclient, "Accepted for Fortio compatibility; there is one client");
   app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted for Fortio compatibility; warmup is parallel");
   app.add_option("--httpbufferkb", f.httpbufferkb, "Accepted for Fortio compatibility; responses of any size are read");
+  app.add_option("--udp-timeout", f.udp_timeout, "Timeout of each udp:// call (Go duration; -timeout is for the others)")->group("Load");
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 
