@@ -111,7 +111,7 @@ int run_load(const std::vector<std::string>& args) {
   app.set_help_flag("--help", "Show this help");
   run_options o;
   load_flags f;
-  app.add_option("url", o.url_text, "Target URL (http:// is assumed when there is no scheme)");
+  app.add_option("url", o.url_text, "Target URL (http:// is assumed when there is no scheme); tcp://host:port or udp://host:port for Fortio's echo runs");
   app.add_option("--c", o.connections, "Number of connections (Fortio's threads)");
   app.add_option("--qps", o.qps, "Total queries per second over all connections; 0 or negative: as fast as possible");
   app.add_option("--n", o.calls, "Exact number of calls (overrides -t; no warmup)");
