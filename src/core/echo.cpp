@@ -38,6 +38,11 @@ std::string echo_ret_code(std::string_view scheme, int status, transport_error e
   }
 }
 
+std::string status_label(const url& target, int status) {
+  if (!target.is_echo()) return std::to_string(status);
+  return status == status_echo_ok ? "OK" : "errors";
+}
+
 std::map<std::string, std::int64_t> echo_ret_codes(const run_stats& stats, std::string_view scheme,
                                                    std::string_view peer) {
   std::map<std::string, std::int64_t> out;

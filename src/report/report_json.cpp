@@ -266,17 +266,11 @@ std::vector<std::pair<std::string, std::int64_t>> transport_counts(const run_sta
   return out;
 }
 
-// A status as loadgen's own fields key it: the code, or for an echo run "OK" and "errors".
-std::string code_key(const run_options& o, int code) {
-  if (!o.target.is_echo()) return std::to_string(code);
-  return code == status_echo_ok ? "OK" : "errors";
-}
-
 // LatencyByCode: one latency histogram per status seen, keyed and sorted as strings.
 void write_latency_by_code(json_writer& w, const run_options& o, const run_stats& s) {
   std::vector<std::pair<std::string, const histogram*>> by_code;
   for (const auto& [code, h] : s.latency_by_status)
-    if (h.count() > 0) by_code.emplace_back(code_key(o, code), &h);
+    if (h.count() > 0) by_code.emplace_back(status_label(o.target, code), &h);
   std::sort(by_code.begin(), by_code.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   w.key("LatencyByCode");
   w.begin_object();
@@ -316,7 +310,7 @@ void write_time_series(json_writer& w, const run_options& o, const run_result& r
     w.field("OK", t.ok);
     w.field("QPS", t.qps);
     std::vector<std::pair<std::string, std::int64_t>> codes;
-    for (const auto& [code, n] : t.codes) codes.emplace_back(code_key(o, code), n);
+    for (const auto& [code, n] : t.codes) codes.emplace_back(status_label(o.target, code), n);
     std::sort(codes.begin(), codes.end());
     write_counts(w, "RetCodes", codes);
     w.field("WaitedForConnection", t.waited);

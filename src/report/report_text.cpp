@@ -166,12 +166,6 @@ std::string echo_lines(const run_options& o, const run_result& r) {
   return out;
 }
 
-// A status as the per-status lines name it: the code, or for an echo run "OK" and "errors".
-std::string code_name(const run_options& o, int code) {
-  if (!o.target.is_echo()) return std::to_string(code);
-  return code == status_echo_ok ? "OK" : "errors";
-}
-
 std::string transport_error_line(const run_stats& s) {
   std::string parts;
   for (std::size_t i = 1; i < transport_error_kinds; ++i) {
@@ -254,7 +248,7 @@ std::string insight_lines(const run_options& o, const run_result& r) {
   std::sort(by_code.begin(), by_code.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
   for (const auto* entry : by_code) {
     if (entry->second.count() == 0) continue;
-    out += fmt::format("Latency for {} : {}\n", code_name(o, entry->first), summary(entry->second));
+    out += fmt::format("Latency for {} : {}\n", status_label(o.target, entry->first), summary(entry->second));
   }
 
   if (s.tls_handshake.count() > 0)

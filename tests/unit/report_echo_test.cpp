@@ -5,6 +5,7 @@
 #include <string>
 
 #include "loadgen/core/echo.hpp"
+#include "loadgen/report/live_stats.hpp"
 #include "loadgen/report/report_json.hpp"
 #include "loadgen/report/report_text.hpp"
 #include "report_fixtures.hpp"
@@ -93,6 +94,27 @@ TEST(report_echo, udp_json_has_no_unix_socket) {
   const std::string json = format_json(o, echo_result(o));
   EXPECT_NE(json.find("\"RunType\": \"UDP\""), std::string::npos);
   EXPECT_EQ(json.find("UnixDomainSocket"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace loadgen
+
+namespace loadgen {
+namespace {
+
+// loadgen's own per-status names follow the target: numbers for HTTP, OK / errors for an echo.
+TEST(report_echo, live_lines_and_labels_name_outcomes) {
+  EXPECT_EQ(status_label(parse_url("tcp://h:1"), status_echo_ok), "OK");
+  EXPECT_EQ(status_label(parse_url("udp://h:1"), status_transport_error), "errors");
+  EXPECT_EQ(status_label(parse_url("http://h/"), 200), "200");
+  time_slice t;
+  t.start = 2;
+  t.duration = 1;
+  t.calls = 10;
+  t.qps = 10;
+  t.codes = {{status_transport_error, 3}, {status_echo_ok, 7}};
+  EXPECT_EQ(format_interval(t, parse_url("tcp://h:1")), "Interval 2.0s-3.0s : 10 calls, 10.0 qps, errors: 3, OK: 7, p50 0 p99 0 max 0");
+  EXPECT_EQ(format_interval(t), "Interval 2.0s-3.0s : 10 calls, 10.0 qps, -1: 3, 200: 7, p50 0 p99 0 max 0");
 }
 
 }  // namespace

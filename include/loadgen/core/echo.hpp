@@ -13,6 +13,7 @@
 
 #include "loadgen/core/outcome.hpp"
 #include "loadgen/core/run_stats.hpp"
+#include "loadgen/core/url.hpp"
 
 namespace loadgen {
 
@@ -40,6 +41,11 @@ transport_error judge_echo(std::string_view sent, std::string_view received) noe
 // Fortio's own timeout key also names the local port, one key per connection; loadgen leaves it
 // out so that all timeouts are one line.
 std::string echo_ret_code(std::string_view scheme, int status, transport_error error, std::string_view peer);
+
+// A status as loadgen's own per-status lines and fields name it (Latency for ..., LatencyByCode,
+// the time series, the -interval and progress lines): the number ("200", "-1"), or for an echo
+// target "OK" and "errors".
+std::string status_label(const url& target, int status);
 
 // Every outcome of an echo run by its Fortio key, calls summed per key (reset and closed early
 // are both "short read"); a std::map, so in Go's sort.Strings order, as Fortio prints them.
