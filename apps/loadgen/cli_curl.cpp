@@ -14,6 +14,8 @@
 namespace loadgen::cli {
 
 int fetch_and_report(const run_options& o, bool headers_to_stdout) {
+  if (o.target.is_echo())
+    throw run_error("curl fetches http and https URLs; " + o.target.scheme + ":// is for `loadgen load` (an echo run)");
   std::ios::sync_with_stdio(false);
   const fetch_result r = fetch(o, headers_to_stdout ? std::cout : std::cerr, std::cout);
   std::cout.flush();

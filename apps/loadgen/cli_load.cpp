@@ -37,6 +37,7 @@ struct load_flags {
   std::string interval = "0s";
   std::string busy_wait = "100us";
   std::string access_log_format = "json";
+  std::string udp_timeout = "750ms";  // -udp-timeout: a udp:// call's timeout (Fortio's)
   // Fortio flags accepted for compatibility; loadgen's behaviour already covers them.
   bool log_errors = true, httpccch = false, stdclient = false, sequential_warmup = false;
   int httpbufferkb = 128;
@@ -84,6 +85,7 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     o.ramp = duration_flag("ramp", f.ramp);
     o.interval = duration_flag("interval", f.interval);
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
+    o.udp_timeout = duration_flag("udp-timeout", f.udp_timeout);
     if (f.gomaxprocs > 0 && o.threads == 0) o.threads = f.gomaxprocs;
     if (f.calc_qps) {
       // Fortio's rule and words (and its exit code, 1): the rate that spreads -n calls over -t.
@@ -114,7 +116,7 @@ int run_load(const std::vector<std::string>& args) {
   app.set_help_flag("--help", "Show this help");
   run_options o;
   load_flags f;
-  app.add_option("url", o.url_text, "Target URL (http:// is assumed when there is no scheme)");
+  app.add_option("url", o.url_text, "Target URL (http:// is assumed when there is no scheme); tcp://host:port or udp://host:port for Fortio's echo runs");
   const auto load = [](CLI::Option* opt) { opt->group("Load"); };
   const auto output = [](CLI::Option* opt) { opt->group("Output"); };
   const auto own = [](CLI::Option* opt) { opt->group("loadgen"); };
@@ -155,6 +157,7 @@ int run_load(const std::vector<std::string>& args) {
                         "Append one line per call to this file (- for stdout), in -access-log-format")->type_name("path"));
   output(app.add_option("--access-log-format", f.access_log_format,
                         "Access log line format: json, influx, or siege (as siege -v prints)")->type_name("format"));
+  load(app.add_option("--udp-timeout", f.udp_timeout, "Timeout of each udp:// call (-timeout is for the others)")->type_name("duration"));
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 

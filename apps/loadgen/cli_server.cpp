@@ -22,7 +22,10 @@ int run_server(const std::vector<std::string>& args) {
   server_options o;
   std::string max_delay = "1.5s", idle = "30s", level;
   std::int64_t max_kb = 256;
-  bool quiet = false;
+  bool quiet = false, udp_async = false;
+  app.add_option("--tcp-port", o.tcp_listen, "TCP echo port: port, :port, host:port, or disabled (default 8078)")->group("Server");
+  app.add_option("--udp-port", o.udp_listen, "UDP echo port: port, :port, host:port, or disabled (default 8078)")->group("Server");
+  app.add_flag("--udp-async", udp_async, "Accepted for Fortio compatibility; UDP replies are sent in order")->group("Server");
   app.add_option("--http-port", o.listen, "Port to serve on: port, host:port, or disabled (default 8080)");
   app.add_option("--max-echo-delay", max_delay, "Longest delay= a request may ask for (Go duration)");
   app.add_option("--maxpayloadsizekb", max_kb, "Largest size= and request body, in KB");

@@ -18,6 +18,9 @@ Commands:
   load      run a load test against a URL (Fortio's `fortio load`)
   curl      fetch one URL: status and headers on stderr, body on stdout
   server    run the echo/debug test server, with an optional circuit-breaker mode
+            (and Fortio's TCP and UDP echo on -tcp-port / -udp-port, 8078)
+  tcp-echo  run only the TCP echo server (target of `load tcp://host:port`)
+  udp-echo  run only the UDP echo server (target of `load udp://host:port`)
   version   print the version
   help      print this help; `loadgen <command> -h` shows a command's flags
 
@@ -53,6 +56,8 @@ int main(int argc, char** argv) {
     if (command == "load") return loadgen::cli::run_load(args);
     if (command == "curl") return loadgen::cli::run_curl(args);
     if (command == "server") return loadgen::cli::run_server(args);
+    if (command == "tcp-echo") return loadgen::cli::run_tcp_echo(args);
+    if (command == "udp-echo") return loadgen::cli::run_udp_echo(args);
   } catch (const std::exception& e) {
     std::cerr << "loadgen " << command << ": " << e.what() << '\n';
     return 1;

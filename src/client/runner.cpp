@@ -124,8 +124,8 @@ run_result run_load(const run_options& o, const load_plan& plan, const run_hooks
   run.options = &o;
   run.plan = &plan;
   run.where = make_route(o);
-  run.requests = make_request_set(o);
-  run.make_session = hooks.make_session;
+  if (!o.target.is_echo()) run.requests = make_request_set(o);  // echo sessions send the payload alone
+  run.make_session = hooks.make_session ? hooks.make_session : session_for(o.target);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
   if (const std::uint64_t fds = raise_fd_limit(); fds < static_cast<std::uint64_t>(plan.connections) + 64)
     spdlog::warn("{} connections but only {} file descriptors allowed (ulimit -n): some connects will fail",
@@ -174,6 +174,7 @@ run_result run_load(const run_options& o, const load_plan& plan, const run_hooks
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   result.hostname = host;
+  result.endpoint = run.where.endpoint_text;
   return result;
 }
 

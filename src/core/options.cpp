@@ -1,5 +1,6 @@
 #include "loadgen/core/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/core/echo.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/text.hpp"
 
@@ -122,6 +124,20 @@ void check_durations(const run_options& o) {
   if (o.interval < 0) throw flag_error("-interval must not be negative");
 }
 
+// Fortio's TCP/UDP echo runners: their warmup never aborts the run; UDP has its own timeout.
+void validate_echo(run_options& o) {
+  o.allow_initial_errors = true;
+  if (o.target.scheme != "udp") return;
+  if (o.udp_timeout <= 0) throw flag_error("-udp-timeout must be above 0");
+  if (o.udp_timeout > max_duration) throw flag_error("-udp-timeout must be at most 100 years (876000h)");
+  o.timeout = o.udp_timeout;
+  if (!o.unix_socket.empty()) throw flag_error("-unix-socket is for http and tcp targets, not udp://");
+  std::size_t largest = o.payload.size();
+  for (const auto& line : o.payload_lines) largest = std::max(largest, line.size());
+  if (largest > max_udp_payload)
+    throw flag_error(fmt::format("a {} byte payload does not fit in one UDP datagram (at most {})", largest, max_udp_payload));
+}
+
 }  // namespace
 
 void validate(run_options& o, bool* assumed_scheme) {
@@ -139,6 +155,7 @@ void validate(run_options& o, bool* assumed_scheme) {
   if (o.ramp > 0 && o.max_speed()) throw flag_error("-ramp needs a target rate: set -qps above 0");
   if (o.user_agent.empty()) o.user_agent = "loadgen/" + std::string(LOADGEN_VERSION);
   if (o.abort_on < -1 || o.abort_on > 999) throw flag_error("-abort-on must be an HTTP status, or -1 for transport errors");
+  if (o.target.is_echo()) validate_echo(o);
 }
 
 }  // namespace loadgen

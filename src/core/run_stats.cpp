@@ -113,6 +113,8 @@ void run_stats::merge(const run_stats& o) {
   envoy_overloaded += o.envoy_overloaded;
   for (const auto& [code, n] : o.envoy_overloaded_by_status) add_envoy_overloaded(code, n);
   skipped += o.skipped;
+  bytes_sent += o.bytes_sent;
+  bytes_received += o.bytes_received;
   for (const auto& [code, h] : o.latency_by_status) status_histogram(code).merge(h);
   std::sort(latency_by_status.begin(), latency_by_status.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });

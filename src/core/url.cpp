@@ -132,6 +132,16 @@ host_port split_host_port(std::string_view authority, std::string_view shown) {
   return out;
 }
 
+// tcp://host:port and udp://host:port carry nothing else (Fortio strips one trailing "/").
+void check_echo_url(const url& out, std::string_view after_scheme, bool has_port, std::string_view shown) {
+  if (!out.userinfo.empty() || after_scheme.substr(0, after_scheme.find_first_of("/?#")).find('@') != std::string_view::npos)
+    fail(fmt::format("user info is not allowed in a {} URL", out.scheme), shown);
+  if (!has_port) fail(fmt::format("a {} URL needs a port ({}://host:port)", out.scheme, out.scheme), shown);
+  const std::size_t rest = after_scheme.find_first_of("/?#");
+  if (rest != std::string_view::npos && after_scheme.substr(rest) != "/")
+    fail(fmt::format("a {} URL is host:port only (unexpected \"{}\")", out.scheme, after_scheme.substr(rest)), shown);
+}
+
 }  // namespace
 
 std::string url::host_header() const {
@@ -165,8 +175,8 @@ url parse_url(std::string_view raw, bool* assumed_scheme) {
   const std::size_t sep = text.find("://");
   if (sep != std::string_view::npos && is_scheme(text.substr(0, sep))) {
     out.scheme = to_lower(text.substr(0, sep));
-    if (out.scheme != "http" && out.scheme != "https") {
-      throw run_error(fmt::format("unsupported scheme \"{}\" in URL \"{}\" (loadgen speaks http and https)",
+    if (out.scheme != "http" && out.scheme != "https" && out.scheme != "tcp" && out.scheme != "udp") {
+      throw run_error(fmt::format("unsupported scheme \"{}\" in URL \"{}\" (loadgen speaks http, https, tcp and udp)",
                                   text.substr(0, sep), shown));
     }
     rest.remove_prefix(sep + 3);
@@ -192,6 +202,13 @@ url parse_url(std::string_view raw, bool* assumed_scheme) {
   if (host.empty()) fail("empty host", shown);
   out.host = to_lower(host);
 
+  if (out.is_echo()) {
+    check_echo_url(out, raw.substr(raw.find("://") + 3), has_port && !port.empty(), shown);
+    out.port = parse_port(port, shown);
+    out.explicit_port = true;
+    out.target.clear();
+    return out;
+  }
   // "http://h:/" is valid (RFC 3986 allows an empty port) and means the default port, as in Go.
   if (has_port && !port.empty()) {
     out.port = parse_port(port, shown);
@@ -203,7 +220,11 @@ url parse_url(std::string_view raw, bool* assumed_scheme) {
 }
 
 url resolve_location(const url& base, std::string_view location) {
-  if (location.find("://") != std::string_view::npos) return parse_url(location);
+  if (location.find("://") != std::string_view::npos) {
+    url next = parse_url(location);
+    if (next.is_echo()) throw run_error(fmt::format("redirect to a {} URL \"{}\"", next.scheme, shown_url(location)));
+    return next;
+  }
   if (location.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(location));
   url next = base;
   next.userinfo.clear();

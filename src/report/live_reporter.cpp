@@ -56,7 +56,7 @@ void live_reporter::loop() {
       series_.push_back(slice_between(boundary_, snap, slice_latency_, start_));
       slice_latency_.reset();
       if (print_intervals_) {
-        const std::string line = format_interval(series_.back());
+        const std::string line = format_interval(series_.back(), options_.target);
         std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", line.c_str());
         progress_shown_ = false;
       }
@@ -87,7 +87,7 @@ std::vector<time_slice> live_reporter::finish(nanos end) {
   if (last.calls > boundary_.calls || series_.empty()) {
     series_.push_back(slice_between(boundary_, last, slice_latency_, start_));
     if (print_intervals_) {
-      std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", format_interval(series_.back()).c_str());
+      std::fprintf(stderr, "%s%s\n", progress_shown_ ? "\r\033[K" : "", format_interval(series_.back(), options_.target).c_str());
       progress_shown_ = false;
     }
   }

@@ -2,17 +2,19 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/core/echo.hpp"
+
 
 namespace loadgen {
 
 namespace {
 
 template <class Codes>  // (status, count) pairs in status order
-std::string codes_text(const Codes& codes, const char* sep, const char* kv) {
+std::string codes_text(const Codes& codes, const char* sep, const char* kv, const url& target) {
   std::string out;
   for (const auto& [code, n] : codes) {
     if (!out.empty()) out += sep;
-    out += fmt::format("{}{}{}", code, kv, n);
+    out += fmt::format("{}{}{}", status_label(target, code), kv, n);
   }
   return out;
 }
@@ -34,14 +36,14 @@ std::string format_progress(const run_options& o, const live_snapshot& now, nano
     out += fmt::format(" {} calls", now.calls);
   }
   out += fmt::format(" {:.1f} qps", recent.qps);
-  if (!now.codes.empty()) out += " " + codes_text(now.codes, " ", ":");
+  if (!now.codes.empty()) out += " " + codes_text(now.codes, " ", ":", o.target);
   if (recent.calls) out += " p99 " + short_duration(recent.p99);
   return out;
 }
 
-std::string format_interval(const time_slice& s) {
+std::string format_interval(const time_slice& s, const url& target) {
   std::string out = fmt::format("Interval {:.1f}s-{:.1f}s : {} calls, {:.1f} qps", s.start, s.start + s.duration, s.calls, s.qps);
-  if (!s.codes.empty()) out += ", " + codes_text(s.codes, ", ", ": ");
+  if (!s.codes.empty()) out += ", " + codes_text(s.codes, ", ", ": ", target);
   if (s.calls) out += fmt::format(", p50 {:.6g} p99 {:.6g} max {:.6g}", s.p50, s.p99, s.max);
   if (s.waited) out += fmt::format(", {} waited for a busy connection", s.waited);
   return out;

@@ -12,6 +12,7 @@
 
 #include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/duration.hpp"
+#include "loadgen/core/echo.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/report/histogram_export.hpp"
 #include "loadgen/wire/http_request.hpp"
@@ -183,7 +184,7 @@ socket_summary summarise_sockets(const run_result& r) {
 // Fortio's RunnerResults: RunType .. ID.
 void write_run_results(json_writer& w, const run_options& o, const run_result& r) {
   const double seconds = go_seconds(r.elapsed);
-  w.field("RunType", "HTTP");
+  w.field("RunType", o.target.scheme == "tcp" ? "TCP" : o.target.scheme == "udp" ? "UDP" : "HTTP");
   w.field("Labels", o.labels.empty() ? default_labels(o, r.hostname) : o.labels);
   w.field("StartTime", rfc3339_nano(r));
   w.field("RequestedQPS", o.max_speed() ? std::string("max") : go_g_prec(o.qps, 9));
@@ -270,7 +271,7 @@ std::vector<std::pair<std::string, std::int64_t>> transport_counts(const run_sta
 void write_latency_by_code(json_writer& w, const run_options& o, const run_stats& s) {
   std::vector<std::pair<std::string, const histogram*>> by_code;
   for (const auto& [code, h] : s.latency_by_status)
-    if (h.count() > 0) by_code.emplace_back(std::to_string(code), &h);
+    if (h.count() > 0) by_code.emplace_back(status_label(o.target, code), &h);
   std::sort(by_code.begin(), by_code.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   w.key("LatencyByCode");
   w.begin_object();
@@ -299,7 +300,7 @@ void write_loadgen_fields(json_writer& w, const run_options& o, const run_result
 }
 
 // TimeSeries: one entry per -interval (1 s by default), what happened in that slice of the run.
-void write_time_series(json_writer& w, const run_result& r) {
+void write_time_series(json_writer& w, const run_options& o, const run_result& r) {
   w.key("TimeSeries");
   w.begin_array();
   for (const time_slice& t : r.series) {
@@ -310,7 +311,7 @@ void write_time_series(json_writer& w, const run_result& r) {
     w.field("OK", t.ok);
     w.field("QPS", t.qps);
     std::vector<std::pair<std::string, std::int64_t>> codes;
-    for (const auto& [code, n] : t.codes) codes.emplace_back(std::to_string(code), n);
+    for (const auto& [code, n] : t.codes) codes.emplace_back(status_label(o.target, code), n);
     std::sort(codes.begin(), codes.end());
     write_counts(w, "RetCodes", codes);
     w.field("WaitedForConnection", t.waited);
@@ -367,17 +368,44 @@ std::string auto_save_path(const std::string& data_dir, const std::string& id) {
   return dir == "/" ? "/" + id + ".json" : dir + "/" + id + ".json";
 }
 
+namespace {
+
+// Fortio's TCP/UDP RunnerResults: RunType .. ID, then Destination .. BytesReceived.
+void write_echo_results(json_writer& w, const run_options& o, const run_result& r, const socket_summary& sockets) {
+  write_run_results(w, o, r);
+  w.field("Destination", normalised_url(o));
+  // Fortio never copies the payload and timeout into its result: they always read null and 0.
+  w.key("Payload");
+  w.null();
+  if (o.target.scheme == "tcp") w.field("UnixDomainSocket", o.unix_socket);
+  w.field("ReqTimeout", std::int64_t{0});
+  const auto codes = echo_ret_codes(r.stats, o.target.scheme, r.endpoint);
+  write_counts(w, "RetCodes", std::vector<std::pair<std::string, std::int64_t>>(codes.begin(), codes.end()));
+  w.field("SocketCount", sockets.total);
+  w.field("BytesSent", r.stats.bytes_sent);
+  w.field("BytesReceived", r.stats.bytes_received);
+}
+
+}  // namespace
+
 std::string format_json(const run_options& options, const run_result& result) {
   const socket_summary sockets = summarise_sockets(result);
   json_writer w;
   w.begin_object();
+  if (options.target.is_echo()) {
+    write_echo_results(w, options, result, sockets);
+    write_loadgen_fields(w, options, result);
+    write_time_series(w, options, result);
+    w.end_object();
+    return w.str();
+  }
   write_run_results(w, options, result);
   write_counts(w, "RetCodes", string_keyed(result.stats.codes()));
   write_counts(w, "IPCountMap", string_keyed(sockets.ips));
   write_http_options(w, options);
   write_sizes_and_sockets(w, options, result.stats, sockets);
   write_loadgen_fields(w, options, result);
-  write_time_series(w, result);
+  write_time_series(w, options, result);
   w.end_object();
   return w.str();
 }

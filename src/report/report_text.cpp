@@ -11,6 +11,7 @@
 
 #include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/duration.hpp"
+#include "loadgen/core/echo.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/report/histogram_export.hpp"
 #include "loadgen/core/outcome.hpp"
@@ -153,6 +154,19 @@ std::string code_lines(const run_result& r) {
   return out;
 }
 
+// Fortio's TCP/UDP runner lines in place of the HTTP ones: sockets, bytes, then one line per
+// outcome named as Fortio names it, in its (string) order: "tcp OK : 50 (100.0 %)".
+std::string echo_lines(const run_options& o, const run_result& r) {
+  std::int64_t sockets = 0;
+  for (const auto& c : r.stats.connections) sockets += c.sockets;
+  std::string out = fmt::format("Sockets used: {} (for perfect no error run, would be {})\n", sockets, r.connections);
+  out += fmt::format("Total Bytes sent: {}, received: {}\n", r.stats.bytes_sent, r.stats.bytes_received);
+  const double calls = static_cast<double>(r.stats.calls());
+  for (const auto& [key, n] : echo_ret_codes(r.stats, o.target.scheme, r.endpoint))
+    out += fmt::format("{} {} : {} ({} %)\n", o.target.scheme, key, n, go_f(100.0 * static_cast<double>(n) / calls, 1));
+  return out;
+}
+
 std::string transport_error_line(const run_stats& s) {
   std::string parts;
   for (std::size_t i = 1; i < transport_error_kinds; ++i) {
@@ -195,7 +209,9 @@ std::string envoy_overflow_lines(const run_stats& s) {
 // loadgen's own lines, just before "All done". None starts with a prefix Fortio uses.
 std::string insight_lines(const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
-  if (!shows(o, log_level::warning)) return transport_error_line(s) + envoy_overflow_lines(s);
+  // An echo run's failures are already named one per line by echo_lines().
+  const std::string transport = o.target.is_echo() ? std::string() : transport_error_line(s);
+  if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(s);
 
   std::string out = "Service time (from send) : " + summary(s.service) + "\n";
   if (!o.max_speed()) {
@@ -233,12 +249,12 @@ std::string insight_lines(const run_options& o, const run_result& r) {
   std::sort(by_code.begin(), by_code.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
   for (const auto* entry : by_code) {
     if (entry->second.count() == 0) continue;
-    out += fmt::format("Latency for {} : {}\n", entry->first, summary(entry->second));
+    out += fmt::format("Latency for {} : {}\n", status_label(o.target, entry->first), summary(entry->second));
   }
 
   if (s.tls_handshake.count() > 0)
     out += fmt::format("TLS handshakes : {} (resumed {})\n", summary(s.tls_handshake), s.tls_resumed);
-  out += transport_error_line(s);
+  out += transport;
   out += envoy_overflow_lines(s);
   if (s.upstream_service_time.count() > 0)
     out += "Envoy upstream service time : " + summary(s.upstream_service_time) + "\n";
@@ -316,10 +332,16 @@ std::string format_report(const run_options& options, const run_result& result) 
     out += counter_line("Error cases", errors);
   }
 
-  out += socket_lines(o, result);
-  out += code_lines(result);
+  if (o.target.is_echo()) {
+    out += echo_lines(o, result);
+  } else {
+    out += socket_lines(o, result);
+    out += code_lines(result);
+  }
 
-  if (shows(o, log_level::verbose)) {
+  if (o.target.is_echo()) {
+    // Fortio's echo runners print no size lines: every size is the payload's.
+  } else if (shows(o, log_level::verbose)) {
     out += histogram_block("Response Header Sizes Histogram", export_fortio(s.header_sizes, 1, 5, 0, {50}));
     out += histogram_block("Response Body/Total Sizes Histogram", export_fortio(s.total_sizes, 1, 100, 0, {50}));
   } else if (warning) {

@@ -24,6 +24,7 @@
 #include "loadgen/core/version.hpp"
 #include "loadgen/platform/process.hpp"
 #include "loadgen/platform/tls.hpp"
+#include "loadgen/server/echo_listeners.hpp"
 #include "server_state.hpp"
 
 namespace loadgen {
@@ -171,7 +172,8 @@ void print_summary(const std::vector<std::unique_ptr<server_thread>>& threads, s
 
 int run_echo_server(const server_options& o) {
   if (o.listen == "disabled") {
-    spdlog::warn("-http-port disabled: nothing to serve");
+    if (o.tcp_listen != "disabled" || o.udp_listen != "disabled") return run_echo_listeners(o.tcp_listen, o.udp_listen);
+    spdlog::warn("-http-port, -tcp-port and -udp-port disabled: nothing to serve");
     return 0;
   }
   raise_fd_limit();
@@ -179,6 +181,9 @@ int run_echo_server(const server_options& o) {
   init_shared(sh, o);
   tcp::endpoint ep = listen_endpoint(o.listen);
   auto threads = make_threads(o, ep);
+  net::io_context echo_ctx(1);  // Fortio's TCP and UDP echo, on a thread of their own
+  if (o.tcp_listen != "disabled") start_tcp_echo(echo_ctx, o.tcp_listen);
+  if (o.udp_listen != "disabled") start_udp_echo(echo_ctx, o.udp_listen);
   spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
                sh.tls ? " (TLS)" : "",
                sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
@@ -198,11 +203,13 @@ int run_echo_server(const server_options& o) {
     start_tick(*t, o);
     pool.emplace_back([&ctx = t->ctx] { ctx.run(); });
   }
+  pool.emplace_back([&echo_ctx] { echo_ctx.run(); });
   std::atomic<bool> done{false};
   std::thread reporter = start_reporter(sh, o, done);
 
   wait_for_stop_signal(set);
   stop_threads(threads, sh, o);
+  echo_ctx.stop();
   for (auto& th : pool) th.join();
   done.store(true);
   if (reporter.joinable()) reporter.join();

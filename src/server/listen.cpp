@@ -18,7 +18,7 @@ namespace {
 
 }  // namespace
 
-tcp::endpoint listen_endpoint(const std::string& spec) {
+tcp::endpoint listen_endpoint(const std::string& spec, const std::string& flag) {
   std::string host = "0.0.0.0", port = spec;
   if (const auto colon = spec.rfind(':'); colon != std::string::npos) {
     host = spec.substr(0, colon);
@@ -33,14 +33,14 @@ tcp::endpoint listen_endpoint(const std::string& spec) {
     if (used != port.size()) p = -1;
   } catch (...) {
   }
-  if (p < 0 || p > 65535) throw flag_error("invalid -http-port \"" + spec + "\" (want port, host:port or disabled)");
+  if (p < 0 || p > 65535) throw flag_error("invalid -" + flag + " \"" + spec + "\" (want port, host:port or disabled)");
   error_code ec;
   const auto addr = net::ip::make_address(host, ec);
   if (!ec) return {addr, static_cast<unsigned short>(p)};
   net::io_context ctx;
   tcp::resolver resolver(ctx);
   const auto results = resolver.resolve(host, port, ec);
-  if (ec || results.empty()) throw run_error("cannot resolve -http-port host \"" + host + "\"");
+  if (ec || results.empty()) throw run_error("cannot resolve -" + flag + " host \"" + host + "\"");
   return results.begin()->endpoint();
 }
 

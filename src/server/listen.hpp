@@ -10,8 +10,8 @@
 namespace loadgen {
 
 // "port", "host:port", ":port" or "[v6]:port" -> the endpoint. Throws loadgen::error: exit 2 for
-// a bad port, exit 1 for a host that does not resolve.
-boost::asio::ip::tcp::endpoint listen_endpoint(const std::string& spec);
+// a bad port, exit 1 for a host that does not resolve; messages name the flag ("http-port").
+boost::asio::ip::tcp::endpoint listen_endpoint(const std::string& spec, const std::string& flag = "http-port");
 
 // SO_REUSEPORT would let us share the port with another server already on it: checks first with
 // a plain bind, so "address in use" is reported (loadgen::error, exit 1) instead of silently

@@ -87,6 +87,12 @@ std::string connect_request(const url& target, const url& proxy) {
 }
 
 void select_proxy(run_options& o) {
+  if (o.target.is_echo()) {  // tcp:// and udp:// go straight to the target: HTTP(S)_PROXY is for HTTP
+    if (!o.proxy_flag.empty() && o.proxy_flag != "direct" && o.proxy_flag != "none")
+      throw flag_error("-proxy is for http and https targets, not " + o.target.scheme + "://");
+    o.proxy.reset();
+    return;
+  }
   o.proxy = choose_proxy(o.target, o.proxy_flag, [](const char* name) { return std::getenv(name); });
   if (o.proxy && !o.unix_socket.empty()) throw flag_error("-proxy and -unix-socket cannot be used together");
 }

@@ -1,5 +1,6 @@
 #include "process.hpp"
 
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -219,6 +221,11 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
   *port = free_port();
   std::vector<std::string> argv{loadgen_binary(), "server", "-http-port",
                                 "127.0.0.1:" + std::to_string(*port)};
+  // The TCP and UDP echo default to 8078: off unless the test asks for them, so that servers of
+  // tests run in parallel never compete for that port.
+  for (const std::string flag : {"-tcp-port", "-udp-port"}) {
+    if (std::find(extra.begin(), extra.end(), flag) == extra.end()) argv.insert(argv.end(), {flag, "disabled"});
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto p = std::make_unique<background_process>(argv);
   if (!wait_for_port(*port)) throw std::runtime_error("loadgen server did not start: " + p->err_so_far());

@@ -157,11 +157,53 @@ TEST(ParseUrl, BadPorts) {
 
 TEST(ParseUrl, BadSchemes) {
   EXPECT_EQ(error_of("ftp://x/"),
-            "unsupported scheme \"ftp\" in URL \"ftp://x/\" (loadgen speaks http and https)");
-  EXPECT_EQ(error_of("TCP://x:1"),
-            "unsupported scheme \"TCP\" in URL \"TCP://x:1\" (loadgen speaks http and https)");
+            "unsupported scheme \"ftp\" in URL \"ftp://x/\" (loadgen speaks http, https, tcp and udp)");
+  EXPECT_EQ(error_of("sctp://x:1"),
+            "unsupported scheme \"sctp\" in URL \"sctp://x:1\" (loadgen speaks http, https, tcp and udp)");
   EXPECT_EQ(error_of("ws://x/"),
-            "unsupported scheme \"ws\" in URL \"ws://x/\" (loadgen speaks http and https)");
+            "unsupported scheme \"ws\" in URL \"ws://x/\" (loadgen speaks http, https, tcp and udp)");
+}
+
+// Fortio's echo runners: tcp://host:port and udp://host:port, nothing else.
+TEST(ParseUrl, EchoTargets) {
+  const url t = parse_url("tcp://127.0.0.1:8078");
+  EXPECT_EQ(t.scheme, "tcp");
+  EXPECT_TRUE(t.is_echo());
+  EXPECT_FALSE(t.is_https());
+  EXPECT_EQ(t.host, "127.0.0.1");
+  EXPECT_EQ(t.port, 8078);
+  EXPECT_EQ(t.target, "");
+  EXPECT_EQ(t.to_string(), "tcp://127.0.0.1:8078");
+  EXPECT_EQ(t.authority(), "127.0.0.1:8078");
+
+  const url u = parse_url("UDP://LocalHost:9/");  // scheme and host lower-cased; Fortio's trailing "/" dropped
+  EXPECT_EQ(u.scheme, "udp");
+  EXPECT_TRUE(u.is_echo());
+  EXPECT_EQ(u.host, "localhost");
+  EXPECT_EQ(u.port, 9);
+  EXPECT_EQ(u.to_string(), "udp://localhost:9");
+
+  const url v6 = parse_url("tcp://[::1]:8078");
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.to_string(), "tcp://[::1]:8078");
+  EXPECT_FALSE(parse_url("http://h/").is_echo());
+}
+
+TEST(ParseUrl, BadEchoTargets) {
+  EXPECT_EQ(error_of("tcp://h"), "a tcp URL needs a port (tcp://host:port) in URL \"tcp://h\"");
+  EXPECT_EQ(error_of("udp://h:/"), "a udp URL needs a port (udp://host:port) in URL \"udp://h:/\"");
+  EXPECT_EQ(error_of("tcp://h:0"), "invalid port \"0\" in URL \"tcp://h:0\" (must be 1..65535)");
+  EXPECT_EQ(error_of("tcp://h:70000"), "invalid port \"70000\" in URL \"tcp://h:70000\" (must be 1..65535)");
+  EXPECT_EQ(error_of("tcp://h:1/x"), "a tcp URL is host:port only (unexpected \"/x\") in URL \"tcp://h:1/x\"");
+  EXPECT_EQ(error_of("udp://h:1?a=b"), "a udp URL is host:port only (unexpected \"?a=b\") in URL \"udp://h:1?a=b\"");
+  EXPECT_EQ(error_of("tcp://u:p@h:1"), "user info is not allowed in a tcp URL in URL \"tcp://***@h:1\"");
+  EXPECT_EQ(error_of("tcp://:1"), "empty host in URL \"tcp://:1\"");
+}
+
+TEST(ResolveLocation, NeverToAnEchoTarget) {
+  const url base = parse_url("http://h/a");
+  EXPECT_THROW(resolve_location(base, "tcp://h:1"), error);
+  EXPECT_EQ(resolve_location(base, "https://x/y").to_string(), "https://x/y");
 }
 
 TEST(ParseUrl, BadHosts) {

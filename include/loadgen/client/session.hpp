@@ -72,4 +72,13 @@ using session_factory = std::function<std::unique_ptr<session>(const session_env
 // The HTTP/1.1 session (keep-alive, pipelining off, -connection-reuse, Connection: close honoured).
 std::unique_ptr<session> make_http1_session(const session_env& env);
 
+// Fortio's TCP and UDP echo runners (tcp://host:port, udp://host:port): each call writes the
+// payload (-payload..., or Fortio's generated 24 bytes), reads the echo back and checks it is the
+// same bytes (core/echo.hpp names the outcomes). The connection is kept while calls succeed.
+std::unique_ptr<session> make_tcp_echo_session(const session_env& env);
+std::unique_ptr<session> make_udp_echo_session(const session_env& env);
+
+// The session a target's scheme asks for: tcp:// and udp:// echo, else HTTP/1.1.
+session_factory session_for(const url& target);
+
 }  // namespace loadgen

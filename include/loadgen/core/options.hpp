@@ -50,6 +50,7 @@ struct run_options {
   bool follow_redirects = false;  // -L: follow up to 10 redirects (load: same host and port)
   std::string content_type;       // -content-type (or -H content-type:)
   nanos timeout = 3 * ns_per_s;   // -timeout: connect, and write + whole read of each call
+  nanos udp_timeout = 750 * ns_per_ms;  // -udp-timeout: a udp:// call's timeout (validate() makes it `timeout`)
   bool keepalive = true;          // -keepalive
   int reuse_min = 0, reuse_max = 0;  // -connection-reuse min:max; 0:0 is unlimited
   bool allow_initial_errors = false;
@@ -115,7 +116,9 @@ inline constexpr nanos max_duration = nanos{876'000} * 3600 * ns_per_s;
 std::string duration_limit_error(const std::string& flag);
 
 // Checks ranges and parses the URL; normalises Fortio's special values (-c 0 -> 4, -r <= 0 ->
-// 0.001, negative timeout -> 3s). Throws loadgen::error: exit 2 for a bad flag value (percentile
+// 0.001, negative timeout -> 3s). For Fortio's echo runners: a udp:// call times out after
+// -udp-timeout (it becomes `timeout`), a failed warmup call never aborts a tcp:// or udp:// run
+// (allow_initial_errors), a UDP payload must fit one datagram and -unix-socket is for http and tcp. Throws loadgen::error: exit 2 for a bad flag value (percentile
 // outside (0,100), reuse range min > max, a value past the limits above, ...), exit 1 for a bad URL.
 void validate(run_options& options, bool* assumed_scheme = nullptr);
 

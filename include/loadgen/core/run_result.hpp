@@ -23,6 +23,7 @@ struct run_result {
   bool aborted = false;             // -abort-on matched
   std::int64_t planned_per_connection = 0;  // for the "Starting at" line
   std::string hostname;             // for the default labels
+  std::string endpoint;             // the resolved "ip:port" (or socket path) connections went to
   std::vector<time_slice> series;   // one slice per -interval (1 s by default)
 };
 

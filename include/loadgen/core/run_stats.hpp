@@ -76,6 +76,12 @@ public:
   }
   // A -nocatchup slot that was skipped because its connection was busy.
   void record_skipped() noexcept { ++skipped; }
+  // Bytes an echo session (tcp://, udp://) wrote and read back, warmup calls included, as
+  // Fortio's "Total Bytes sent: X, received: Y".
+  void record_bytes(std::int64_t sent, std::int64_t received) noexcept {
+    bytes_sent += sent;
+    bytes_received += received;
+  }
 
   void merge(const run_stats& other);
 
@@ -107,6 +113,7 @@ public:
   // How many responses of this status carried x-envoy-overloaded (0 when none).
   std::int64_t envoy_overloaded_for(int status) const noexcept;
   std::int64_t skipped = 0;
+  std::int64_t bytes_sent = 0, bytes_received = 0;  // echo runs only (record_bytes)
   std::vector<std::pair<int, histogram>> latency_by_status;  // few entries; linear search
   std::vector<connection_stats> connections;                 // sorted by index after merge
 

@@ -20,6 +20,7 @@ std::string format_progress(const run_options& options, const live_snapshot& now
 
 // One -interval line: "Interval 2s-3s : 1000 calls, 999.8 qps, 200: 990, 503: 10, p50 0.00121 p99 0.00544 max 0.0102",
 // plus ", 12 waited for a busy connection" when some did: the second the server began to back up.
-std::string format_interval(const time_slice& slice);
+// Statuses are named by status_label() for target (an echo run: "OK: 990, errors: 10").
+std::string format_interval(const time_slice& slice, const url& target = {});
 
 }  // namespace loadgen

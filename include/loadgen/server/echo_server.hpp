@@ -11,6 +11,8 @@ namespace loadgen {
 
 struct server_options {
   std::string listen = "8080";     // -http-port: "port", "host:port", or "disabled"
+  std::string tcp_listen = "8078";  // -tcp-port: Fortio's TCP echo (echo_listeners.hpp), same forms
+  std::string udp_listen = "8078";  // -udp-port: Fortio's UDP echo, same forms
   echo_limits limits;              // -max-echo-delay, -maxpayloadsizekb
   int max_active = 0;              // -max-active: requests served at once; 0 = no limit (no breaker)
   int max_pending = 0;             // -max-pending: requests waiting for a slot (with -max-active)
@@ -25,7 +27,7 @@ struct server_options {
 inline constexpr const char* envoy_overflow_body =
     "upstream connect error or disconnect/reset before headers. reset reason: overflow";
 
-// Serves until SIGINT or SIGTERM, then stops accepting, lets in-flight requests finish (bounded
+// Serves (HTTP, and the TCP and UDP echo unless disabled) until SIGINT or SIGTERM, then stops accepting, lets in-flight requests finish (bounded
 // by the longest echo delay plus a second), prints what it served (and shed) on stderr, and
 // returns 0. A second signal exits at once. Throws loadgen::error (exit 1) when it cannot listen
 // or load the TLS files.

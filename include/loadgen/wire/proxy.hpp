@@ -19,7 +19,8 @@ using getenv_fn = std::function<const char*(const char*)>;
 std::optional<url> choose_proxy(const url& target, const std::string& flag, const getenv_fn& getenv);
 
 // Sets options.proxy from -proxy and the process environment (after validate()). Throws
-// loadgen::error (exit 2) for a bad proxy URL, or a proxy with -unix-socket.
+// loadgen::error (exit 2) for a bad proxy URL, or a proxy with -unix-socket. tcp:// and udp://
+// targets never use one (-proxy with them is an error).
 void select_proxy(run_options& options);
 
 // NO_PROXY matching: a comma-separated list of host names, domain suffixes (".example.com" or
