@@ -9,6 +9,7 @@
 #include "http_flags.hpp"
 #include "loadgen/server/echo_server.hpp"
 #include "loadgen/core/error.hpp"
+#include "server_flags.hpp"
 
 namespace loadgen::cli {
 
@@ -23,7 +24,7 @@ int run_server(const std::vector<std::string>& args) {
   std::string max_delay = "1.5s", idle = "30s", level;
   std::int64_t max_kb = 256;
   bool quiet = false;
-  app.add_option("--http-port", o.listen, "Port to serve on: port, host:port, or disabled (default 8080)");
+  app.add_option("--http-port", o.listen, "Port to serve on: port, :port, host:port, [v6]:port, or disabled (default 8080)");
   app.add_option("--max-echo-delay", max_delay, "Longest delay= a request may ask for (Go duration)");
   app.add_option("--maxpayloadsizekb", max_kb, "Largest size= and request body, in KB");
   app.add_option("--max-active", o.max_active, "Circuit breaker: requests served at once (Envoy's maxRequests); 0 = off");
@@ -34,10 +35,13 @@ int run_server(const std::vector<std::string>& args) {
   app.add_option("--server-idle-timeout", idle, "Close keep-alive connections idle this long (Go duration)");
   app.add_option("--cert", o.cert, "TLS certificate (PEM): serve https");
   app.add_option("--key", o.key, "TLS private key (PEM)");
+  fortio_server_flags fortio;
+  add_fortio_server_flags(app, o, fortio);
   add_logging_flags(app, level, quiet);
   if (auto rc = parse(app, args)) return *rc;
   try {
     setup_logging(level, quiet);
+    apply_fortio_server_flags(app, o, fortio);
     o.limits.max_delay = duration_flag("max-echo-delay", max_delay);
     o.idle_timeout = duration_flag("server-idle-timeout", idle);
     if (max_kb < 0) throw flag_error("-maxpayloadsizekb must not be negative");

@@ -25,6 +25,7 @@
 #include "loadgen/platform/process.hpp"
 #include "loadgen/platform/tls.hpp"
 #include "server_state.hpp"
+#include "side_servers.hpp"
 
 namespace loadgen {
 
@@ -81,19 +82,20 @@ void init_shared(shared_state& sh, const server_options& o) {
   if (!o.cert.empty() || !o.key.empty()) {
     if (o.cert.empty() || o.key.empty()) throw run_error("TLS needs both -cert and -key");
     sh.tls = make_server_tls(o.cert, o.key);
+    if (o.mtls) require_client_certificates(*sh.tls, o.ca_cert);
   }
 }
 
 // One io_context and one acceptor per thread, all on the same port (SO_REUSEPORT): the kernel
 // spreads connections over threads with no shared accept queue. ep's port 0 becomes the chosen one.
 std::vector<std::unique_ptr<server_thread>> make_threads(const server_options& o, tcp::endpoint& ep) {
-  check_port_is_free(ep);
+  check_port_is_free(ep, "-http-port " + o.listen);
   const int nthreads = std::max(1, o.threads > 0 ? o.threads : available_cpus());
   std::vector<std::unique_ptr<server_thread>> threads;
   for (int i = 0; i < nthreads; ++i) {
     auto t = std::make_unique<server_thread>();
     t->date = http_date();
-    t->acceptor = open_acceptor(t->ctx, ep);
+    t->acceptor = open_acceptor(t->ctx, ep, "-http-port " + o.listen);
     if (ep.port() == 0) ep = t->acceptor->local_endpoint();  // the others join the port the kernel chose
     t->tick = std::make_unique<net::steady_timer>(t->ctx);
     threads.push_back(std::move(t));
@@ -170,16 +172,18 @@ void print_summary(const std::vector<std::unique_ptr<server_thread>>& threads, s
 }  // namespace
 
 int run_echo_server(const server_options& o) {
-  if (o.listen == "disabled") {
-    spdlog::warn("-http-port disabled: nothing to serve");
-    return 0;
-  }
   raise_fd_limit();
   shared_state sh;
   init_shared(sh, o);
-  tcp::endpoint ep = listen_endpoint(o.listen);
-  auto threads = make_threads(o, ep);
-  spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
+  side_servers side(o);  // -redirect-port, -P, -M: bound now, so a taken port stops us before serving
+  std::vector<std::unique_ptr<server_thread>> threads;
+  tcp::endpoint ep;
+  if (o.listen == "disabled" && side.empty()) {
+    spdlog::warn("-http-port disabled: nothing to serve");
+    return 0;
+  }
+  if (o.listen != "disabled") ep = listen_endpoint(o.listen), threads = make_threads(o, ep);
+  if (!threads.empty()) spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
                sh.tls ? " (TLS)" : "",
                sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
 
@@ -198,10 +202,12 @@ int run_echo_server(const server_options& o) {
     start_tick(*t, o);
     pool.emplace_back([&ctx = t->ctx] { ctx.run(); });
   }
+  side.start();
   std::atomic<bool> done{false};
   std::thread reporter = start_reporter(sh, o, done);
 
   wait_for_stop_signal(set);
+  side.stop();
   stop_threads(threads, sh, o);
   for (auto& th : pool) th.join();
   done.store(true);

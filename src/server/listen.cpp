@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <cctype>
+
 #include "loadgen/core/error.hpp"
 
 namespace loadgen {
@@ -12,13 +14,18 @@ using boost::system::error_code;
 
 namespace {
 
-[[noreturn]] void cannot_listen(const tcp::endpoint& ep, const error_code& ec) {
-  throw run_error("cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) + ": " + ec.message());
+[[noreturn]] void cannot_listen(const tcp::endpoint& ep, const error_code& ec, const std::string& what) {
+  std::string why = ec.message();
+  if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+  if (!what.empty()) throw run_error(what + ": " + why);
+  throw run_error("cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) + ": " + why);
 }
 
 }  // namespace
 
-tcp::endpoint listen_endpoint(const std::string& spec) {
+tcp::endpoint listen_endpoint(const std::string& spec, const std::string& flag) {
+  if (spec.find('/') != std::string::npos)
+    throw run_error(flag + " " + spec + ": Unix domain socket listeners are not supported yet; use port or host:port");
   std::string host = "0.0.0.0", port = spec;
   if (const auto colon = spec.rfind(':'); colon != std::string::npos) {
     host = spec.substr(0, colon);
@@ -33,28 +40,28 @@ tcp::endpoint listen_endpoint(const std::string& spec) {
     if (used != port.size()) p = -1;
   } catch (...) {
   }
-  if (p < 0 || p > 65535) throw flag_error("invalid -http-port \"" + spec + "\" (want port, host:port or disabled)");
+  if (p < 0 || p > 65535) throw flag_error("invalid " + flag + " \"" + spec + "\" (want port, host:port or disabled)");
   error_code ec;
   const auto addr = net::ip::make_address(host, ec);
   if (!ec) return {addr, static_cast<unsigned short>(p)};
   net::io_context ctx;
   tcp::resolver resolver(ctx);
   const auto results = resolver.resolve(host, port, ec);
-  if (ec || results.empty()) throw run_error("cannot resolve -http-port host \"" + host + "\"");
+  if (ec || results.empty()) throw run_error("cannot resolve " + flag + " host \"" + host + "\"");
   return results.begin()->endpoint();
 }
 
-void check_port_is_free(const tcp::endpoint& ep) {
+void check_port_is_free(const tcp::endpoint& ep, const std::string& what) {
   net::io_context probe_ctx;
   tcp::acceptor probe(probe_ctx);
   error_code ec;
   probe.open(ep.protocol(), ec);
   if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) probe.bind(ep, ec);
-  if (ec) cannot_listen(ep, ec);
+  if (ec) cannot_listen(ep, ec, what);
 }
 
-std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::endpoint& ep) {
+std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::endpoint& ep, const std::string& what) {
   auto acceptor = std::make_unique<tcp::acceptor>(ctx);
   error_code ec;
   acceptor->open(ep.protocol(), ec);
@@ -65,7 +72,7 @@ std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::en
     acceptor->bind(ep, ec);
   }
   if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
-  if (ec) cannot_listen(ep, ec);
+  if (ec) cannot_listen(ep, ec, what);
   return acceptor;
 }
 
