@@ -172,26 +172,28 @@ void print_summary(const std::vector<std::unique_ptr<server_thread>>& threads, s
 }  // namespace
 
 int run_echo_server(const server_options& o) {
-  raise_fd_limit();
-  shared_state sh;
-  init_shared(sh, o);
-  side_servers side(o);  // -redirect-port, -P, -M: bound now, so a taken port stops us before serving
-  std::vector<std::unique_ptr<server_thread>> threads;
-  tcp::endpoint ep;
-  if (o.listen == "disabled" && side.empty()) {
-    spdlog::warn("-http-port disabled: nothing to serve");
-    return 0;
-  }
-  if (o.listen != "disabled") ep = listen_endpoint(o.listen), threads = make_threads(o, ep);
-  if (!threads.empty()) spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
-               sh.tls ? " (TLS)" : "",
-               sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
-
+  // Blocked before anything listens or logs "listening": a signal from then on is a clean stop.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  raise_fd_limit();
+  shared_state sh;
+  init_shared(sh, o);
+  tcp::endpoint ep;
+  if (o.listen != "disabled") ep = listen_endpoint(o.listen);  // a bad value fails before anything binds
+  side_servers side(o);  // -redirect-port, -P, -M: bound now, so a taken port stops us before serving
+  std::vector<std::unique_ptr<server_thread>> threads;
+  if (o.listen == "disabled" && side.empty()) {
+    spdlog::warn("-http-port disabled: nothing to serve");
+    return 0;
+  }
+  if (o.listen != "disabled") threads = make_threads(o, ep);
+  if (!threads.empty()) spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
+               sh.tls ? " (TLS)" : "",
+               sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
+
   std::vector<std::thread> pool;
   for (auto& t : threads) {
     net::co_spawn(t->ctx, accept_loop(*t, sh), [](std::exception_ptr e) {

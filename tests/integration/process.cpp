@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -219,6 +221,14 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
   *port = free_port();
   std::vector<std::string> argv{loadgen_binary(), "server", "-http-port",
                                 "127.0.0.1:" + std::to_string(*port)};
+  // Fortio's default side listeners (redirect on 8081, gRPC on 8079) stay off unless the test
+  // asks for them, so tests run in parallel never collide on those fixed ports.
+  for (const char* flag : {"-redirect-port", "-grpc-port"}) {
+    if (std::find(extra.begin(), extra.end(), flag) == extra.end()) {
+      argv.emplace_back(flag);
+      argv.emplace_back("disabled");
+    }
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto p = std::make_unique<background_process>(argv);
   if (!wait_for_port(*port)) throw std::runtime_error("loadgen server did not start: " + p->err_so_far());

@@ -58,7 +58,8 @@ std::string loadgen_binary();
 int free_port();
 
 // Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it accepts
-// connections. Returns the port through *port.
+// connections. Returns the port through *port. Adds `-redirect-port disabled` and `-grpc-port
+// disabled` unless extra names those flags.
 std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra = {});
 
 // Blocks until a TCP connect to 127.0.0.1:port succeeds, or limit passes.
