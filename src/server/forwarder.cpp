@@ -4,6 +4,7 @@
 #include <exception>
 #include <optional>
 #include <string_view>
+#include <tuple>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "echo_handler.hpp"
+#include "listen.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/version.hpp"
 #include "loadgen/platform/tls.hpp"
@@ -63,7 +65,7 @@ struct call_result {
 
 bool is_hop_by_hop(std::string_view name) {
   static const char* const names[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-                                      "transfer-encoding", "upgrade", "host", "content-length"};
+                                      "transfer-encoding", "upgrade", "host", "content-length", "expect"};
   for (const char* n : names)
     if (boost::beast::iequals(name, n)) return true;
   return false;
@@ -275,10 +277,7 @@ void append_answer(std::string& out, int status, std::string_view body, bool hea
 net::awaitable<void> serve_multi_connection(tcp::socket socket, multi_server& m) {
   error_code ig;
   std::string peer;
-  if (auto ep = socket.remote_endpoint(ig); !ig) {
-    const auto a = ep.address();
-    peer = (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
-  }
+  if (auto ep = socket.remote_endpoint(ig); !ig) peer = peer_text(ep);
   socket.set_option(tcp::no_delay(true), ig);
   const auto ex = co_await net::this_coro::executor;
   boost::beast::flat_buffer buffer;
@@ -287,7 +286,16 @@ net::awaitable<void> serve_multi_connection(tcp::socket socket, multi_server& m)
     http::request_parser<http::string_body> parser;
     parser.body_limit(max_forward_body);
     parser.header_limit(64 * 1024);
-    auto [ec, n] = co_await http::async_read(socket, buffer, parser, use_tuple);
+    auto [ec, n] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
+    if (!ec && !parser.is_done()) {
+      // A client that waits for "100 Continue" before its body (curl does above 1 KB) gets it.
+      if (boost::beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [cec, cn] = co_await net::async_write(socket, net::buffer(go_on.data(), go_on.size()), use_tuple);
+        ec = cec;
+      }
+      if (!ec) std::tie(ec, n) = co_await http::async_read(socket, buffer, parser, use_tuple);
+    }
     out.clear();
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       append_too_large(out, ec == http::error::body_limit, http_date());

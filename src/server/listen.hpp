@@ -9,8 +9,8 @@
 
 namespace loadgen {
 
-// "port", "host:port", ":port" or "[v6]:port" -> the endpoint ("port" and ":port": every IPv4
-// address). Throws loadgen::error naming flag: exit 2 for a bad port, exit 1 for a host that does
+// "port", "host:port", ":port" or "[v6]:port" -> the endpoint ("port" and ":port": every address,
+// IPv6 and IPv4 as Go's ":port", or every IPv4 one where the kernel has no IPv6). Throws loadgen::error naming flag: exit 2 for a bad port, exit 1 for a host that does
 // not resolve or a Unix socket path (Fortio's "/path" form, not served yet).
 boost::asio::ip::tcp::endpoint listen_endpoint(const std::string& spec, const std::string& flag = "-http-port");
 
@@ -25,5 +25,9 @@ void check_port_is_free(const boost::asio::ip::tcp::endpoint& ep, const std::str
 std::unique_ptr<boost::asio::ip::tcp::acceptor> open_acceptor(boost::asio::io_context& ctx,
                                                               const boost::asio::ip::tcp::endpoint& ep,
                                                               const std::string& what = {});
+
+// A peer as Go's RemoteAddr writes it: "1.2.3.4:5", an IPv4-mapped IPv6 address as IPv4 (a
+// dual-stack listener sees IPv4 clients so), "[::1]:5".
+std::string peer_text(const boost::asio::ip::tcp::endpoint& ep);
 
 }  // namespace loadgen

@@ -110,6 +110,17 @@ TEST(server_flags, http_port_every_form_fortio_takes) {
   }
 }
 
+// "PORT" is every address, as Go's ":PORT": IPv6 and IPv4 both where the kernel has IPv6.
+TEST(server_flags, http_port_alone_is_dual_stack) {
+  if (!have_ipv6_loopback()) GTEST_SKIP() << "no IPv6 loopback here";
+  const int port = free_port();
+  auto server = start_raw_server({"-http-port", port_text(port)}, "echo server listening");
+  for (const std::string host : {"127.0.0.1", "[::1]"}) {
+    const auto r = run({loadgen_binary(), "load", "-qps", "0", "-n", "3", "-c", "1", "http://" + host + ":" + port_text(port) + "/"});
+    EXPECT_EQ(code_count(r.err, 200), 3) << host << "\n" << r.err;
+  }
+}
+
 TEST(server_flags, http_port_disabled) {
   // Alone: nothing to serve, said once, exit 0.
   const auto alone = run({loadgen_binary(), "server", "-http-port", "disabled", "-redirect-port", "disabled",
@@ -266,6 +277,15 @@ TEST_F(multi_test, parallel_status_is_the_first_not_200_and_bodies_follow_in_ord
   const auto r = run({loadgen_binary(), "load", "-qps", "0", "-n", "30", "-c", "2", "-payload", "x",
                       "http://" + loopback(mport_) + "/echo"});
   EXPECT_EQ(code_count(r.err, 200), 30) << r.err;
+}
+
+TEST_F(multi_test, a_client_waiting_for_100_continue_gets_it) {
+  auto m = start_multi({}, url_a());
+  const std::string body(3000, 'b');
+  const auto r = run({"/usr/bin/curl", "-s", "-S", "--max-time", "10", "--expect100-timeout", "5", "--data-binary",
+                      body, "http://" + loopback(mport_) + "/echo"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, body);
 }
 
 TEST_F(multi_test, serial_mode_takes_the_first_status) {
