@@ -144,7 +144,7 @@ request_t make_call(const request_t& in, const std::string& peer, const multi_ta
     req.method_string(in.method_string());
     req.target(t.base + std::string(in.target()));
     for (const auto& f : in)
-      if (!is_hop_by_hop(f.name_string())) req.insert(f.name_string(), f.value());
+      if (!is_hop_by_hop(f.name_string())) req.insert(canonical_header_name(f.name_string()), f.value());
     req.body() = in.body();
   } else {
     const std::string method = query_value(in.target(), "X");
@@ -152,7 +152,7 @@ request_t make_call(const request_t& in, const std::string& peer, const multi_ta
     req.method_string(!method.empty() ? method : payload.empty() ? "GET" : "POST");
     req.target(t.dest.target);
     for (const auto& f : in)
-      if (is_trace_header(f.name_string())) req.insert(f.name_string(), f.value());
+      if (is_trace_header(f.name_string())) req.insert(canonical_header_name(f.name_string()), f.value());
     req.set(http::field::user_agent, user_agent());
     req.body() = std::move(payload);
   }

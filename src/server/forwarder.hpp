@@ -2,7 +2,8 @@
 // Fortio's -M multi-server (private to the server): each request is sent on to every target
 // (http or https) and their answers come back as one, as Fortio's http_forwarder.go does:
 //  * mirror origin (-multi-mirror-origin, the default): same method, target URL + the request
-//    target, the body, and every header but the hop-by-hop ones and Host (the target's own);
+//    target, the body, and every header but the hop-by-hop ones and Host (the target's own),
+//    names in Go's canonical case as Go forwards them;
 //    otherwise a GET (POST with ?payload=, or ?X=METHOD) of the target URL as given, carrying
 //    only the tracing headers (X-Request-Id, B3, X-B3-*) and loadgen's User-Agent;
 //  * every call adds X-On-Behalf-Of: <caller ip:port>, X-Fortio-Multi-Id: <1-based index>, and

@@ -104,4 +104,18 @@ bool is_trace_header(std::string_view name) {
   return n == "x-request-id" || n == "b3" || n.rfind("x-b3-", 0) == 0;
 }
 
+std::string canonical_header_name(std::string_view name) {
+  static constexpr std::string_view token_punct = "!#$%&'*+-.^_`|~";
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && token_punct.find(static_cast<char>(c)) == std::string_view::npos) return std::string(name);
+  std::string out(name);
+  bool upper = true;
+  for (auto& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    c = static_cast<char>(upper ? std::toupper(u) : std::tolower(u));
+    upper = c == '-';
+  }
+  return out;
+}
+
 }  // namespace loadgen

@@ -242,7 +242,7 @@ protected:
 TEST_F(multi_test, parallel_mirror_reaches_both_with_fortio_headers) {
   auto m = start_multi({}, url_a() + "/ " + loopback(port_b_));  // the second without scheme: http:// assumed
   const std::string got = exchange_raw(mport_, "POST /debug?x=1 HTTP/1.1\r\nHost: front\r\nUser-Agent: tester\r\n"
-                                               "X-B3-Traceid: 7\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody");
+                                               "x-b3-traceid: 7\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody");
   EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
   const auto first = got.find("Host: " + loopback(port_a_));
   const auto second = got.find("Host: " + loopback(port_b_));

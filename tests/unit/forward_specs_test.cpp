@@ -77,5 +77,12 @@ TEST(forward_specs, trace_headers) {
   EXPECT_FALSE(is_trace_header("X-B3"));
 }
 
+TEST(forward_specs, canonical_header_names_as_go) {
+  EXPECT_EQ(canonical_header_name("x-b3-traceid"), "X-B3-Traceid");
+  EXPECT_EQ(canonical_header_name("CONTENT-TYPE"), "Content-Type");
+  EXPECT_EQ(canonical_header_name("x--y"), "X--Y");
+  EXPECT_EQ(canonical_header_name("bad name"), "bad name");
+}
+
 }  // namespace
 }  // namespace loadgen

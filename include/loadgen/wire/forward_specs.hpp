@@ -41,4 +41,9 @@ std::string sniff_content_type(std::string_view body);
 // ones: X-Request-Id, B3 and X-B3-*; case-insensitive).
 bool is_trace_header(std::string_view name);
 
+// A header name as Go writes it after reading it (textproto.CanonicalMIMEHeaderKey): the first
+// letter and every letter after '-' upper case, the others lower ("x-b3-traceid" ->
+// "X-B3-Traceid"); a name with a byte that is not a token character is kept as it is.
+std::string canonical_header_name(std::string_view name);
+
 }  // namespace loadgen
