@@ -8,6 +8,18 @@
 
 namespace loadgen::cli {
 
+namespace {
+// Fortio 1.65's flags that only its clients (load, curl, grpcping, nc) use.
+constexpr const char* load_bool_flags[] = {
+    "L", "a", "allow-initial-errors", "calc-qps", "compression", "curl", "curl-stdout-headers", "grpc",
+    "grpc-compression", "h2", "halfclose", "health", "http1.0", "httpccch", "jitter", "keepalive", "log-errors",
+    "nc-dont-stop-on-eof", "no-reresolve", "nocatchup", "ping", "sequential-warmup", "stdclient", "stream", "uniform"};
+constexpr const char* load_value_flags[] = {
+    "H", "X", "abort-on", "c", "connection-reuse", "content-type", "dns-method", "httpbufferkb", "json", "labels", "n",
+    "offset", "p", "payload", "payload-file", "payload-size", "qps", "r", "resolve", "resolve-ip-type", "runid", "s",
+    "t", "unix-socket", "user"};
+}  // namespace
+
 void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_flags& f) {
   const auto opt = [&](const char* name, auto& var, const char* help) { app.add_option(name, var, help)->group("Server"); };
   const auto flag = [&](const char* name, bool& var, const char* help) { app.add_flag(name, var, help)->group("Server"); };
@@ -47,6 +59,12 @@ void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_fla
   flag("--logger-timestamp", f.logger_timestamp, "Fortio's logger option (loadgen logs text lines: warned)");
   flag("--logger-goroutine", f.logger_goroutine, "Fortio's logger option (loadgen logs text lines: warned)");
   flag("--logger-file-line", f.logger_file_line, "Fortio's logger option (loadgen logs text lines: warned)");
+  // Fortio's client flags: its `server` takes them (one flag set) and they change nothing there;
+  // accepted, kept out of -h (group ""), and named in one warning when given.
+  for (const char* name : load_bool_flags)
+    app.add_flag(std::string("--") + name, f.load_bools[name], "Fortio load flag: no effect on the server")->group("");
+  for (const char* name : load_value_flags)
+    app.add_option(std::string("--") + name, f.load_values[name], "Fortio load flag: no effect on the server")->group("");
 }
 
 void apply_fortio_server_flags(const CLI::App& app, server_options& o, const fortio_server_flags& f) {
@@ -75,6 +93,12 @@ void apply_fortio_server_flags(const CLI::App& app, server_options& o, const for
   warn_if_given({"config-dir", "config-port"}, "loadgen has no dynamic flags: flags are read once at start");
   warn_if_given({"access-log-file", "access-log-format"}, "loadgen's server keeps no access log yet");
   warn_if_given({"profile"}, "Go profiles do not apply to loadgen (use perf)");
+  std::string load_given;
+  for (const char* n : load_bool_flags)
+    if (given((std::string("--") + n).c_str())) load_given += (load_given.empty() ? "-" : ", -") + std::string(n);
+  for (const char* n : load_value_flags)
+    if (given((std::string("--") + n).c_str())) load_given += (load_given.empty() ? "-" : ", -") + std::string(n);
+  if (!load_given.empty()) spdlog::warn("{}: ignored, load flags have no effect on the server (as in Fortio)", load_given);
   warn_if_given({"logger-force-color", "logger-no-color", "logger-json", "logger-timestamp", "logger-goroutine",
                  "logger-file-line"},
                 "loadgen logs plain text lines on stderr");

@@ -4,6 +4,7 @@
 // features loadgen does not have yet (gRPC, web UI, dynamic config, ...), accepted so Fortio
 // command lines keep working, each with one warning line saying what loadgen does instead.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct fortio_server_flags {
   bool pprof = false, proxy_all_headers = true;
   bool logger_force_color = false, logger_no_color = false, logger_json = true, logger_timestamp = true,
        logger_goroutine = true, logger_file_line = true;
+  // Fortio's load/curl flags, which its server accepts and ignores (one flag set for every command).
+  std::map<std::string, bool> load_bools;
+  std::map<std::string, std::vector<std::string>> load_values;
 };
 
 // Declares them on app (group "Server"), bound to o and f.

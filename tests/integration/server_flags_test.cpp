@@ -381,7 +381,8 @@ TEST(server_flags, fortio_only_flags_are_accepted_with_one_warning_each) {
   const int port = free_port();
   background_process server({loadgen_binary(), "server", "-http-port", loopback(port), "-redirect-port", "disabled",
                              "-grpc-port", "disabled", "-data-dir", "/tmp", "-ui-path", "/ui/", "-config-dir", "/etc/x",
-                             "-static-dir", "/s", "-gomaxprocs", "1", "-logger-json=false", "-grpc-ping-delay", "1s"});
+                             "-static-dir", "/s", "-gomaxprocs", "1", "-logger-json=false", "-grpc-ping-delay", "1s",
+                             "-c", "8", "-keepalive=false", "-H", "A: b", "-H", "C: d"});
   ASSERT_TRUE(server.wait_for_output("echo server listening")) << server.err_so_far();
   server.signal(SIGTERM);
   const auto r = server.wait();
@@ -389,10 +390,11 @@ TEST(server_flags, fortio_only_flags_are_accepted_with_one_warning_each) {
   for (const std::string w : {"W -grpc-ping-delay: ignored, loadgen has no gRPC server yet (issue 13)\n",
                               "W -data-dir, -ui-path: ignored, loadgen's server has no web UI yet",
                               "W -config-dir: ignored, loadgen has no dynamic flags: flags are read once at start\n",
-                              "W -logger-json: ignored, loadgen logs plain text lines on stderr\n"})
+                              "W -logger-json: ignored, loadgen logs plain text lines on stderr\n",
+                              "W -keepalive, -H, -c: ignored, load flags have no effect on the server (as in Fortio)\n"})
     EXPECT_NE(r.err.find(w), std::string::npos) << w << "\n" << r.err;
   EXPECT_EQ(r.err.find("static-dir"), std::string::npos) << "unused in Fortio too: no warning\n" << r.err;
-  EXPECT_EQ(count_lines_starting(r.err, ""), 7) << r.err;  // the 4, listening, SIGTERM, served
+  EXPECT_EQ(count_lines_starting(r.err, ""), 8) << r.err;  // the 5, listening, SIGTERM, served
 }
 
 }  // namespace
