@@ -41,7 +41,6 @@ int run_server(const std::vector<std::string>& args) {
   if (auto rc = parse(app, args)) return *rc;
   try {
     setup_logging(level, quiet);
-    apply_fortio_server_flags(app, o, fortio);
     o.limits.max_delay = duration_flag("max-echo-delay", max_delay);
     o.idle_timeout = duration_flag("server-idle-timeout", idle);
     if (max_kb < 0) throw flag_error("-maxpayloadsizekb must not be negative");
@@ -53,6 +52,7 @@ int run_server(const std::vector<std::string>& args) {
     if (o.max_active < 0 || o.max_pending < 0) throw flag_error("-max-active and -max-pending must not be negative");
     if (o.max_pending > 0 && o.max_active == 0) throw flag_error("-max-pending needs -max-active");
     if (o.threads < 0) throw flag_error("-threads must be 0 (auto) or more");
+    apply_fortio_server_flags(app, o, fortio);
     return run_echo_server(o);
   } catch (const loadgen::error& e) {
     print_error("server", e.what());

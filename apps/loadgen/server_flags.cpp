@@ -1,6 +1,6 @@
 #include "server_flags.hpp"
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "cli_common.hpp"
 #include "http_flags.hpp"
@@ -77,14 +77,14 @@ void apply_fortio_server_flags(const CLI::App& app, server_options& o, const for
   }
   if (f.gomaxprocs >= 1 && !given("--threads")) o.threads = f.gomaxprocs;
   if (f.grpc_port != "disabled")
-    spdlog::warn("-grpc-port {}: loadgen has no gRPC server yet (issue 13), nothing listens there; "
-                 "-grpc-port disabled silences this", f.grpc_port);
+    o.start_warnings.push_back(fmt::format("-grpc-port {}: loadgen has no gRPC server yet (issue 13), nothing listens there; "
+                 "-grpc-port disabled silences this", f.grpc_port));
   // One line per missing feature, naming the flags given for it.
   const auto warn_if_given = [&](std::initializer_list<const char*> names, const char* why) {
     std::string list;
     for (const char* n : names)
       if (given((std::string("--") + n).c_str())) list += (list.empty() ? "-" : ", -") + std::string(n);
-    if (!list.empty()) spdlog::warn("{}: ignored, {}", list, why);
+    if (!list.empty()) o.start_warnings.push_back(fmt::format("{}: ignored, {}", list, why));
   };
   warn_if_given({"grpc-max-streams", "grpc-ping-delay", "healthservice"}, "loadgen has no gRPC server yet (issue 13)");
   warn_if_given({"data-dir", "ui-path", "sync", "sync-interval", "base-url", "pprof", "proxy-all-headers"},
@@ -98,7 +98,7 @@ void apply_fortio_server_flags(const CLI::App& app, server_options& o, const for
     if (given((std::string("--") + n).c_str())) load_given += (load_given.empty() ? "-" : ", -") + std::string(n);
   for (const char* n : load_value_flags)
     if (given((std::string("--") + n).c_str())) load_given += (load_given.empty() ? "-" : ", -") + std::string(n);
-  if (!load_given.empty()) spdlog::warn("{}: ignored, load flags have no effect on the server (as in Fortio)", load_given);
+  if (!load_given.empty()) o.start_warnings.push_back(fmt::format("{}: ignored, load flags have no effect on the server (as in Fortio)", load_given));
   warn_if_given({"logger-force-color", "logger-no-color", "logger-json", "logger-timestamp", "logger-goroutine",
                  "logger-file-line"},
                 "loadgen logs plain text lines on stderr");

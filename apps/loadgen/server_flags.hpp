@@ -34,9 +34,10 @@ struct fortio_server_flags {
 // Declares them on app (group "Server"), bound to o and f.
 void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_flags& f);
 
-// After parsing and logging set-up: checks values (loadgen::error, exit 2 for a bad one, as the
-// other flags) and prints the warnings, one line each, only for flags given (and -grpc-port
-// unless disabled, as Fortio starts gRPC by default).
+// After the other flags are checked: checks these (loadgen::error, exit 2 for a bad one) and
+// puts the warnings in o.start_warnings (the server says them once its listeners are bound), one
+// line each, only for flags given (and -grpc-port unless disabled, as Fortio starts gRPC by
+// default).
 void apply_fortio_server_flags(const CLI::App& app, server_options& o, const fortio_server_flags& f);
 
 }  // namespace loadgen::cli

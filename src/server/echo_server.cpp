@@ -190,6 +190,7 @@ int run_echo_server(const server_options& o) {
     return 0;
   }
   if (o.listen != "disabled") threads = make_threads(o, ep);
+  for (const auto& w : o.start_warnings) spdlog::warn("{}", w);
   if (!threads.empty()) spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
                sh.tls ? " (TLS)" : "",
                sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");

@@ -177,6 +177,7 @@ struct side_servers::impl {
   std::vector<proxy_listener> proxies;
   std::vector<std::unique_ptr<tcp::acceptor>> multi_acceptors;  // multi_acceptors[i] serves multis[i]
   std::thread thread;
+  std::vector<std::string> listening;  // logged at start(), once every listener is bound
 
   std::unique_ptr<tcp::acceptor> bind(const std::string& spec, const std::string& flag, const std::string& what) {
     tcp::endpoint ep = listen_endpoint(spec, flag);
@@ -189,7 +190,8 @@ side_servers::side_servers(const server_options& o) : impl_(std::make_unique<imp
   impl& s = *impl_;
   if (o.redirect_listen != "disabled") {
     s.redirect = s.bind(o.redirect_listen, "-redirect-port", "-redirect-port " + o.redirect_listen);
-    spdlog::info("loadgen {} https redirector listening on {}", version, endpoint_text(s.redirect->local_endpoint()));
+    s.listening.push_back(fmt::format("loadgen {} https redirector listening on {}", version,
+                                      endpoint_text(s.redirect->local_endpoint())));
   }
   for (const auto& value : o.tcp_proxies) {
     const tcp_proxy_spec spec = parse_tcp_proxy_spec(value);
@@ -201,8 +203,8 @@ side_servers::side_servers(const server_options& o) : impl_(std::make_unique<imp
     if (ec || l.destination.empty())
       throw run_error(l.flag_text + ": cannot resolve \"" + spec.host + "\": " + (ec ? ec.message() : "no address"));
     l.acceptor = s.bind(spec.listen, "-P", "-P " + spec.listen);
-    spdlog::info("loadgen {} TCP proxy to {}:{} listening on {}", version, spec.host, spec.port,
-                 endpoint_text(l.acceptor->local_endpoint()));
+    s.listening.push_back(fmt::format("loadgen {} TCP proxy to {}:{} listening on {}", version, spec.host, spec.port,
+                                      endpoint_text(l.acceptor->local_endpoint())));
     s.proxies.push_back(std::move(l));
   }
   std::shared_ptr<net::ssl::context> client_tls;
@@ -221,8 +223,9 @@ side_servers::side_servers(const server_options& o) : impl_(std::make_unique<imp
       targets.push_back(std::move(u));
     }
     auto acceptor = s.bind(spec.listen, "-M", "-M " + spec.listen);
-    spdlog::info("loadgen {} multi-server ({}) to {} listening on {}", version, o.multi_serial ? "serial" : "parallel",
-                 fmt::join(spec.targets, " "), endpoint_text(acceptor->local_endpoint()));
+    s.listening.push_back(fmt::format("loadgen {} multi-server ({}) to {} listening on {}", version,
+                                      o.multi_serial ? "serial" : "parallel", fmt::join(spec.targets, " "),
+                                      endpoint_text(acceptor->local_endpoint())));
     s.multis.push_back(std::make_unique<multi_server>(std::move(targets), o.multi_serial, o.multi_mirror_origin,
                                                       o.forward_timeout, client_tls, o.insecure));
     s.multi_acceptors.push_back(std::move(acceptor));
@@ -239,6 +242,7 @@ bool side_servers::empty() const { return !impl_->redirect && impl_->proxies.emp
 void side_servers::start() {
   impl& s = *impl_;
   if (empty() || s.thread.joinable()) return;
+  for (const auto& line : s.listening) spdlog::info("{}", line);
   const auto ex = s.ctx.get_executor();
   if (s.redirect) {
     net::co_spawn(ex, accept_loop(*s.redirect, [ex](tcp::socket sock) {

@@ -341,7 +341,8 @@ TEST(server_flags, port_in_use_names_the_flag_and_exits_1) {
       {{"-http-port", http, "-M", t + " " + "http://" + http}, "-M " + t},
   };
   for (const auto& c : cases) {
-    std::vector<std::string> argv{loadgen_binary(), "server", "-grpc-port", "disabled"};
+    // -grpc-port left on: its warning waits until every listener is bound, so the error is the only line.
+    std::vector<std::string> argv{loadgen_binary(), "server"};
     if (std::find(c.args.begin(), c.args.end(), "-redirect-port") == c.args.end()) {
       argv.emplace_back("-redirect-port");
       argv.emplace_back("disabled");
@@ -349,10 +350,7 @@ TEST(server_flags, port_in_use_names_the_flag_and_exits_1) {
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     const auto r = run(argv, std::chrono::seconds(10));
     EXPECT_EQ(r.exit_code, 1) << c.message << "\n" << r.err;
-    const std::string want = "loadgen server: " + c.message + ": address already in use\n";
-    ASSERT_GE(r.err.size(), want.size()) << r.err;
-    EXPECT_EQ(r.err.substr(r.err.size() - want.size()), want) << r.err;
-    EXPECT_EQ(r.err.find("listening"), std::string::npos) << "nothing served before the error\n" << r.err;
+    EXPECT_EQ(r.err, "loadgen server: " + c.message + ": address already in use\n");
   }
   close(fd);
 }

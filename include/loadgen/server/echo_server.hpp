@@ -30,6 +30,9 @@ struct server_options {
   bool mtls = false;                       // -mtls: require client certificates signed by -cacert
   std::string ca_cert;                     // -cacert: CA for -mtls, and for -M https targets
   bool insecure = false;                   // -k: do not verify -M https targets
+  // Said once all listeners are bound (a port in use is then the only line): flags taken for
+  // Fortio's sake that do nothing here.
+  std::vector<std::string> start_warnings;
 };
 
 // Envoy's answer to a request over its circuit-breaker limits (body and header as Envoy sends).
