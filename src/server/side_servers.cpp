@@ -75,6 +75,11 @@ net::awaitable<void> serve_redirect(tcp::socket socket) {
       break;
     }
     const auto& req = parser.get();
+    if (req.version() >= 11 && req.find(http::field::host) == req.end()) {
+      append_go_bad_request(out, "missing required Host header");
+      co_await net::async_write(socket, net::buffer(out), use_tuple);
+      break;
+    }
     const auto location = https_redirect_location(req[http::field::host], req.target());
     if (!location) {
       append_go_bad_request(out);
@@ -83,7 +88,7 @@ net::awaitable<void> serve_redirect(tcp::socket socket) {
     }
     spdlog::debug("Redirecting to {}", *location);
     const bool keep_alive = req.keep_alive();
-    append_https_redirect(out, req.method_string(), *location, http_date(), keep_alive);
+    append_https_redirect(out, req.method_string(), *location, http_date(), keep_alive, req.version() == 10 ? 10 : 11);
     auto [wec, w] = co_await net::async_write(socket, net::buffer(out), use_tuple);
     if (wec || !keep_alive) break;
   }

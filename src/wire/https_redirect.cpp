@@ -114,7 +114,7 @@ std::optional<std::string> https_redirect_location(std::string_view host, std::s
 }
 
 void append_https_redirect(std::string& out, std::string_view method, std::string_view location,
-                           std::string_view date, bool keep_alive) {
+                           std::string_view date, bool keep_alive, int version) {
   const bool get = method == "GET", head = method == "HEAD";
   std::string body;
   if (get) {
@@ -122,7 +122,7 @@ void append_https_redirect(std::string& out, std::string_view method, std::strin
     html_escape(body, location);
     body += "\">See Other</a>.\n\n";
   }
-  out += "HTTP/1.1 303 See Other\r\n";
+  out += version == 10 ? "HTTP/1.0 303 See Other\r\n" : "HTTP/1.1 303 See Other\r\n";
   if (get || head) out += "Content-Type: text/html; charset=utf-8\r\n";
   out += "Location: ";
   out += location;
@@ -134,13 +134,19 @@ void append_https_redirect(std::string& out, std::string_view method, std::strin
     out += std::to_string(body.size());
     out += "\r\n";
   }
-  if (!keep_alive) out += "Connection: close\r\n";
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   out += body;
 }
 
-void append_go_bad_request(std::string& out) {
-  out += "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request";
+void append_go_bad_request(std::string& out, std::string_view why) {
+  std::string text = "400 Bad Request";
+  if (!why.empty()) {
+    text += ": ";
+    text += why;
+  }
+  out += "HTTP/1.1 " + text + "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" + text;
 }
 
 }  // namespace loadgen

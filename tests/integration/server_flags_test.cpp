@@ -187,6 +187,9 @@ TEST(server_flags, redirect_matches_fortio_byte_for_byte) {
       EXPECT_EQ(without_date(exchange_raw(rport, req)), without_date(exchange_raw(fport, req))) << req;
     }
   }
+  for (const std::string req : {"GET /x HTTP/1.1\r\nConnection: close\r\n\r\n", "GET /x HTTP/1.0\r\n\r\n",
+                                "HEAD /x HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\nGET /y HTTP/1.0\r\n\r\n"})
+    EXPECT_EQ(without_date(exchange_raw(rport, req)), without_date(exchange_raw(fport, req))) << req;
 }
 
 TEST(server_flags, tcp_proxy_carries_load_both_ways) {

@@ -53,5 +53,20 @@ TEST(https_redirect, get_head_and_other_methods) {
   EXPECT_NE(out.find("<a href=\"https://h/&#39;&#34;&lt;&gt;\">"), std::string::npos) << out;
 }
 
+TEST(https_redirect, http_1_0_and_go_400s) {
+  std::string out;
+  append_https_redirect(out, "GET", "https:///x", "D", false, 10);
+  EXPECT_EQ(out, "HTTP/1.0 303 See Other\r\nContent-Type: text/html; charset=utf-8\r\nLocation: https:///x\r\n"
+                 "Date: D\r\nContent-Length: 37\r\n\r\n<a href=\"https:///x\">See Other</a>.\n\n");
+  out.clear();
+  append_https_redirect(out, "POST", "https://a/x", "D", true, 10);
+  EXPECT_EQ(out, "HTTP/1.0 303 See Other\r\nLocation: https://a/x\r\nDate: D\r\nContent-Length: 0\r\n"
+                 "Connection: keep-alive\r\n\r\n");
+  out.clear();
+  append_go_bad_request(out, "missing required Host header");
+  EXPECT_EQ(out, "HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 "Connection: close\r\n\r\n400 Bad Request: missing required Host header");
+}
+
 }  // namespace
 }  // namespace loadgen

@@ -15,14 +15,17 @@ namespace loadgen {
 // has a bad percent escape ("/%zz"): Go answers that request 400 Bad Request.
 std::optional<std::string> https_redirect_location(std::string_view host, std::string_view target);
 
-// Appends the whole 303 response as Go writes it: "HTTP/1.1 303 See Other", Content-Type
-// "text/html; charset=utf-8" (GET and HEAD only), Location, Date, Content-Length (not for HEAD),
-// "Connection: close" when !keep_alive, then for GET the body
+// Appends the whole 303 response as Go writes it: "HTTP/1.x 303 See Other" (the request's
+// version, 10 or 11), Content-Type "text/html; charset=utf-8" (GET and HEAD only), Location, Date,
+// Content-Length (not for HEAD), then "Connection: close" when an HTTP/1.1 connection ends or
+// "Connection: keep-alive" when an HTTP/1.0 one stays, then for GET the body
 // `<a href="LOCATION">See Other</a>.` + "\n\n" with LOCATION HTML-escaped (& < > " ').
 void append_https_redirect(std::string& out, std::string_view method, std::string_view location,
-                           std::string_view date, bool keep_alive);
+                           std::string_view date, bool keep_alive, int version = 11);
 
-// Go's answer to a request it cannot parse: 400, text/plain, "400 Bad Request", connection closed.
-void append_go_bad_request(std::string& out);
+// Go's answer to a request it will not serve: "400 Bad Request" (": why" after it when given) in
+// the status line and as the text/plain body, connection closed. why: "missing required Host
+// header" for an HTTP/1.1 request without one.
+void append_go_bad_request(std::string& out, std::string_view why = {});
 
 }  // namespace loadgen
