@@ -142,7 +142,7 @@ std::string go_usage_of(CLI::App& app) {
       positional += " " + opt->get_name();
       continue;
     }
-    if (opt->get_lnames().front() == "help") continue;
+    if (opt->get_lnames().front() == "help" || opt->get_group().empty()) continue;  // group "": hidden
     go_flag_doc doc;
     doc.name = opt->get_lnames().front();
     doc.type_name = go_type_name(*opt);

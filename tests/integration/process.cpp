@@ -1,5 +1,6 @@
 #include "process.hpp"
 
+#include <algorithm>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -221,9 +221,9 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
   *port = free_port();
   std::vector<std::string> argv{loadgen_binary(), "server", "-http-port",
                                 "127.0.0.1:" + std::to_string(*port)};
-  // The TCP and UDP echo default to 8078: off unless the test asks for them, so that servers of
-  // tests run in parallel never compete for that port.
-  for (const std::string flag : {"-tcp-port", "-udp-port"}) {
+  // Fortio's default side listeners (TCP and UDP echo on 8078, redirect on 8081, gRPC on 8079)
+  // stay off unless the test asks for them, so tests run in parallel never collide on those ports.
+  for (const std::string flag : {"-tcp-port", "-udp-port", "-redirect-port", "-grpc-port"}) {
     if (std::find(extra.begin(), extra.end(), flag) == extra.end()) argv.insert(argv.end(), {flag, "disabled"});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());

@@ -58,8 +58,8 @@ std::string loadgen_binary();
 int free_port();
 
 // Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it accepts
-// connections. Returns the port through *port. The TCP and UDP echo are disabled unless extra
-// names -tcp-port / -udp-port.
+// connections. Returns the port through *port. Fortio's fixed-port side listeners (-tcp-port,
+// -udp-port, -redirect-port, -grpc-port) are disabled unless extra names them.
 std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra = {});
 
 // Blocks until a TCP connect to 127.0.0.1:port succeeds, or limit passes.
