@@ -288,6 +288,32 @@ std::unique_ptr<background_process> start_nginx(const std::string& dir, const st
   return p;
 }
 
+std::vector<std::string> shell_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ' ' || c == '\t') {
+      if (in_word) out.push_back(word), word.clear(), in_word = false;
+    } else if (c == '"') {
+      in_word = true;
+      for (++i; i < s.size() && s[i] != '"'; ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) ++i;
+        word += s[i];
+      }
+    } else if (c == '\'') {
+      in_word = true;
+      for (++i; i < s.size() && s[i] != '\''; ++i) word += s[i];
+    } else {
+      in_word = true;
+      word += c;
+    }
+  }
+  if (in_word) out.push_back(word);
+  return out;
+}
+
 int count_lines_starting(const std::string& text, const std::string& prefix) {
   int n = 0;
   size_t pos = 0;

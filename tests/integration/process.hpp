@@ -65,6 +65,10 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
 // Blocks until a TCP connect to 127.0.0.1:port succeeds, or limit passes.
 bool wait_for_port(int port, std::chrono::milliseconds limit = std::chrono::seconds(10));
 
+// Splits a command line as a POSIX shell would for the simple cases tests write: blanks separate
+// words, "..." (with \" and \\ escapes) and '...' quote.
+std::vector<std::string> shell_words(const std::string& line);
+
 // Counts lines of text that start with prefix.
 int count_lines_starting(const std::string& text, const std::string& prefix);
 
