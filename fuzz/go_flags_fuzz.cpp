@@ -10,7 +10,13 @@
 namespace {
 
 const loadgen::flag_spec& spec() {
-  static const loadgen::flag_spec s{{"qps", "c", "n", "t", "H", "labels", "json"}, {"keepalive", "k", "quiet", "help"}};
+  // The kinds make the fuzzer reach Go's integer, float and duration checks too.
+  static const loadgen::flag_spec s{{"qps", "c", "n", "t", "H", "labels", "json"},
+                                    {"keepalive", "k", "quiet", "help"},
+                                    {{"qps", loadgen::value_kind::number},
+                                     {"c", loadgen::value_kind::integer},
+                                     {"n", loadgen::value_kind::integer},
+                                     {"t", loadgen::value_kind::duration}}};
   return s;
 }
 

@@ -17,10 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const loadgen::error&) {
     return 0;
   }
-  LOADGEN_FUZZ_CHECK(u.scheme == "http" || u.scheme == "https");
+  LOADGEN_FUZZ_CHECK(u.scheme == "http" || u.scheme == "https" || u.is_echo());
   LOADGEN_FUZZ_CHECK(!u.host.empty());
   LOADGEN_FUZZ_CHECK(u.port != 0);
-  LOADGEN_FUZZ_CHECK(!u.target.empty() && u.target.front() == '/');
+  // An echo target (tcp://, udp://) is host:port only; an HTTP one has an origin-form target.
+  if (u.is_echo()) LOADGEN_FUZZ_CHECK(u.userinfo.empty());
+  else LOADGEN_FUZZ_CHECK(!u.target.empty() && u.target.front() == '/');
   LOADGEN_FUZZ_CHECK(u.target.find('#') == std::string::npos);
   // The normalised URL is a fixed point.
   const std::string normal = u.to_string();
