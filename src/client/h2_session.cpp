@@ -31,6 +31,7 @@
 
 #include "loadgen/client/session.hpp"
 #include "loadgen/platform/tls.hpp"
+#include "loadgen/wire/gunzip_observer.hpp"
 #include "loadgen/wire/h2_rules.hpp"
 #include "route.hpp"
 
@@ -213,6 +214,9 @@ public:
         group_(std::move(group)),
         signal_(env.io),
         next_request_(static_cast<std::size_t>(env.index)) {
+    // -compression: gzip bodies are inflated and counted at their decompressed size, as on HTTP/1.1.
+    if (env.options.compression) gunzip_ = std::make_unique<gunzip_observer>(env.observer);
+    observer_ = gunzip_ ? gunzip_.get() : env.observer;
     group_->join();
   }
   ~h2_stream_session() override { close(); }
@@ -239,6 +243,10 @@ public:
     signal_.cancel();
   }
   const session_env& env() const noexcept { return env_; }
+  response_observer* observer() const noexcept { return observer_; }  // curl's printer and/or -compression
+  std::int64_t body_bytes(std::int64_t on_the_wire) const noexcept {
+    return gunzip_ && gunzip_->gzip() ? gunzip_->body_bytes() : on_the_wire;
+  }
 
 private:
   const h2_request* next_request();
@@ -258,6 +266,8 @@ private:
   std::string rendered_;
   std::optional<h2_request> own_request_;  // {uuid}: this call's request
   std::unique_ptr<session> http1_;         // after an ALPN fallback
+  std::unique_ptr<gunzip_observer> gunzip_;
+  response_observer* observer_ = nullptr;
 };
 
 // ---- h2_connection ----------------------------------------------------------------------------
@@ -621,7 +631,7 @@ int h2_connection::on_header(nghttp2_session* session, const nghttp2_frame* fram
     int status = 0;
     std::from_chars(v.data(), v.data() + v.size(), status);
     c.block_status = status;
-    if (s->env().observer && status >= 200) c.head_text = "HTTP/2 " + std::string(v) + "\r\n";
+    if (s->observer() && status >= 200) c.head_text = "HTTP/2 " + std::string(v) + "\r\n";
     return 0;
   }
   if (c.block_status >= 200 || c.started) {  // a final response's headers (or its trailers)
@@ -630,9 +640,7 @@ int h2_connection::on_header(nghttp2_session* session, const nghttp2_frame* fram
       std::int64_t ms = -1;
       if (std::from_chars(v.data(), v.data() + v.size(), ms).ec == std::errc()) c.upstream_ms = ms;
     } else if (n == "location") c.location = v;
-    if (s->env().observer) {
-      c.head_text.append(n).append(": ").append(v).append("\r\n");
-    }
+    if (s->observer()) c.head_text.append(n).append(": ").append(v).append("\r\n");
   }
   return 0;
 }
@@ -678,7 +686,7 @@ int h2_connection::on_frame_recv(nghttp2_session* session, const nghttp2_frame* 
       if (!c.started && c.block_status >= 200) {
         c.started = true;
         c.rec->status = c.block_status;
-        if (auto* observer = s->env().observer) {
+        if (auto* observer = s->observer()) {
           c.head_text += "\r\n";
           observer->on_head(c.head_text);
         }
@@ -695,7 +703,7 @@ int h2_connection::on_data_chunk(nghttp2_session* session, uint8_t, int32_t stre
   auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, stream_id));
   if (!s) return 0;
   s->call_.body_bytes += static_cast<std::int64_t>(len);
-  if (auto* observer = s->env().observer) observer->on_body(std::string_view(reinterpret_cast<const char*>(data), len));
+  if (auto* observer = s->observer()) observer->on_body(std::string_view(reinterpret_cast<const char*>(data), len));
   return 0;
 }
 
@@ -709,7 +717,7 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
   if (code == NGHTTP2_NO_ERROR && c.started) {
     rec.error = transport_error::none;
     rec.header_bytes = c.header_bytes;
-    rec.total_bytes = c.header_bytes + c.body_bytes;
+    rec.total_bytes = c.header_bytes + s->body_bytes(c.body_bytes);
     rec.envoy_overloaded = c.overloaded;
     rec.upstream_service_time_ms = c.upstream_ms;
     if (is_redirect_status(rec.status)) s->location_ = c.location;

@@ -59,6 +59,7 @@ protected:
       std::ofstream big(dir_ + "/big.bin", std::ios::binary);
       for (int i = 0; i < 1024 * 1024; ++i) big.put(static_cast<char>(i * 7 % 251));
     }
+    std::ofstream(dir_ + "/text.txt") << std::string(10000, 'a');
     for (int& p : ports_) p = free_port();
     const std::string d = dir_;
     const auto port = [](int p) { return "127.0.0.1:" + std::to_string(p); };
@@ -66,7 +67,8 @@ protected:
         "    root " + d + ";\n"
         "    location = /ok { return 200 \"ok\\n\"; }\n"
         "    location = /post { return 200 \"posted\\n\"; }\n"
-        "    location = /slow { limit_rate 1k; alias " + d + "/big.bin; }\n";
+        "    location = /slow { limit_rate 1k; alias " + d + "/big.bin; }\n"
+        "    location = /text.txt { gzip on; gzip_types text/plain; gzip_min_length 0; }\n";
     const std::string tls = "    ssl_certificate " + d + "/good.pem;\n    ssl_certificate_key " + d + "/good.key;\n";
     const std::string http =
         "  log_format calls '$server_port $server_protocol $status $request_method $request_uri $http_x_test "
@@ -252,6 +254,23 @@ TEST_F(h2_test, curl_prints_http2_status_and_lower_case_headers) {
     EXPECT_TRUE(has(r.err, "\r\ncontent-length: 3\r\n")) << r.err;
     EXPECT_TRUE(has(r.err, "\r\nserver: nginx")) << r.err;
   }
+}
+
+TEST_F(h2_test, compression_counts_and_prints_the_inflated_body) {
+  const auto r = load({"-qps", "0", "-n", "4", "-c", "1", "-streams", "2", "-compression", url(h2c, "/text.txt")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.err, m, std::regex("Response Header Sizes : count 4 avg ([0-9]+) "))) << r.err;
+  const std::string total = std::to_string(std::stol(m[1]) + 10000);
+  EXPECT_TRUE(has(r.err, "Response Body/Total Sizes : count 4 avg " + total + " +/- 0")) << r.err;
+  for (const auto& l : log_lines(dir_ + "/access.log"))
+    if (l.size() >= 8 && l[4] == "/text.txt") {
+      EXPECT_LT(std::stol(l[7]), 1000);  // sent gzipped
+    }
+  const auto c = run({loadgen_binary(), "curl", "-h2", "-compression", url(h2c, "/text.txt")});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(c.out, std::string(10000, 'a'));
+  EXPECT_TRUE(has(c.err, "\r\ncontent-encoding: gzip\r\n")) << c.err;
 }
 
 // A loopback server that accepts, reads the client's preface, and then either says nothing
