@@ -107,6 +107,7 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     validate(o, &assumed);
     select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
+    if (o.streams > 1 && !o.h2) spdlog::warn("-streams {} is for HTTP/2 connections (-h2): ignored", o.streams);
 }
 
 }  // namespace
