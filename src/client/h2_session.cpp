@@ -141,6 +141,7 @@ private:
   bool reading_ = false, writing_ = false, in_recv_ = false;
   std::vector<char> in_;
   std::string out_;
+  std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
 };
 
 // The slots of one HTTP/2 connection.
@@ -484,8 +485,8 @@ void h2_connection::pump() {
     h2_stream_session& s = *queued_.front();
     queued_.pop_front();
     h2_call& c = s.call_;
-    std::vector<nghttp2_nv> nv;
-    nv.reserve(c.request->headers.size());
+    std::vector<nghttp2_nv>& nv = nv_;  // reused: no allocation per call once grown
+    nv.clear();
     for (const auto& [name, value] : c.request->headers) {
       nv.push_back(nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
                               reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),

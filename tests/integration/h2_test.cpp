@@ -68,7 +68,9 @@ protected:
         "    location = /ok { return 200 \"ok\\n\"; }\n"
         "    location = /post { return 200 \"posted\\n\"; }\n"
         "    location = /slow { limit_rate 1k; alias " + d + "/big.bin; }\n"
-        "    location = /text.txt { gzip on; gzip_types text/plain; gzip_min_length 0; }\n";
+        "    location = /text.txt { gzip on; gzip_types text/plain; gzip_min_length 0; }\n"
+        "    location = /shed { add_header x-envoy-overloaded true always;\n"
+        "      add_header x-envoy-upstream-service-time 7 always; return 503 \"overflow\\n\"; }\n";
     const std::string tls = "    ssl_certificate " + d + "/good.pem;\n    ssl_certificate_key " + d + "/good.key;\n";
     const std::string http =
         "  log_format calls '$server_port $server_protocol $status $request_method $request_uri $http_x_test "
@@ -271,6 +273,21 @@ TEST_F(h2_test, compression_counts_and_prints_the_inflated_body) {
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(c.out, std::string(10000, 'a'));
   EXPECT_TRUE(has(c.err, "\r\ncontent-encoding: gzip\r\n")) << c.err;
+}
+
+TEST_F(h2_test, envoy_headers_and_abort_on) {
+  const auto r = load({"-qps", "0", "-n", "8", "-c", "1", "-streams", "2", url(h2c, "/shed")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "Code 503 : 8 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has(r.err, "Envoy overflow : 8 of 8 503 responses carried x-envoy-overloaded")) << r.err;
+  EXPECT_TRUE(has(r.err, "Envoy upstream service time : count 8 avg 0.007 ")) << r.err;
+  // -abort-on: the first 503 stops the run; only the other slot's call in flight still ends.
+  const auto a = load({"-qps", "0", "-n", "1000", "-c", "1", "-streams", "2", "-abort-on", "503", url(h2c, "/shed")});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(a.err, m, std::regex("All done ([0-9]+) calls"))) << a.err;
+  EXPECT_GE(std::stoi(m[1]), 1);
+  EXPECT_LE(std::stoi(m[1]), 2);
 }
 
 // A loopback server that accepts, reads the client's preface, and then either says nothing
