@@ -33,7 +33,7 @@ http {
 }
 CONF
 taskset -c 0 nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
-taskset -c 0 "$BIN" server -http-port "127.0.0.1:$LG_PORT" -tcp-port disabled -udp-port disabled -threads 1 -loglevel Error &
+taskset -c 0 "$BIN" server -http-port "127.0.0.1:$LG_PORT" -tcp-port disabled -udp-port disabled -redirect-port disabled -grpc-port disabled -threads 1 -loglevel Error &
 lg=$!
 for _ in $(seq 50); do
   curl -fs "http://127.0.0.1:$LG_PORT/echo" >/dev/null && curl -fs "http://127.0.0.1:$NGX_PORT/" >/dev/null && break

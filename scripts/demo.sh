@@ -13,7 +13,7 @@ bin=build/release/apps/loadgen/loadgen
 port=${PORT:-18080}
 url="http://127.0.0.1:${port}/echo?delay=20ms"
 
-"$bin" server -http-port "127.0.0.1:${port}" -tcp-port disabled -udp-port disabled -max-active 1 -max-pending 1 -loglevel Warning &
+"$bin" server -http-port "127.0.0.1:${port}" -tcp-port disabled -udp-port disabled -redirect-port disabled -grpc-port disabled -max-active 1 -max-pending 1 -loglevel Warning &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do "$bin" curl -quiet -timeout 100ms "http://127.0.0.1:${port}/echo" >/dev/null 2>&1 && break; sleep 0.05; done

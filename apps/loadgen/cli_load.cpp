@@ -87,6 +87,8 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     o.busy_wait = duration_flag("busy-wait", f.busy_wait);
     o.udp_timeout = duration_flag("udp-timeout", f.udp_timeout);
     if (f.gomaxprocs > 0 && o.threads == 0) o.threads = f.gomaxprocs;
+    if (f.sequential_warmup)
+      spdlog::warn("-sequential-warmup: loadgen warms every connection up at once (one call each), not one after another");
     if (f.calc_qps) {
       // Fortio's rule and words (and its exit code, 1): the rate that spreads -n calls over -t.
       if (o.calls <= 0 || o.duration <= 0) throw run_error("can't use `-calc-qps` without also specifying `-n` and `-t`");
@@ -134,7 +136,7 @@ int run_load(const std::vector<std::string>& args) {
   load(app.add_flag("--nocatchup", o.nocatchup, "Skip calls whose slot passed while the connection was busy"));
   load(app.add_option("--gomaxprocs", f.gomaxprocs, "Fortio's Go runtime threads: loadgen's worker threads (-threads)"));
   load(app.add_flag("--curl", f.curl, "Make one request and print it, as `loadgen curl` (the load flags are ignored)"));
-  load(app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted for Fortio compatibility; the warmup call of every connection is made in parallel"));
+  load(app.add_flag("--sequential-warmup", f.sequential_warmup, "Accepted with a warning: the warmup call of every connection is made in parallel"));
   load(app.add_flag("--stdclient", f.stdclient, "Accepted for Fortio compatibility; loadgen has one HTTP client, its own"));
   load(app.add_flag("--httpccch", f.httpccch, "Accepted for Fortio compatibility; Connection: close is always honoured"));
   load(app.add_option("--httpbufferkb", f.httpbufferkb, "Accepted for Fortio compatibility; responses of any size are read")->type_name("kbytes"));

@@ -9,6 +9,7 @@
 #include "http_flags.hpp"
 #include "loadgen/server/echo_server.hpp"
 #include "loadgen/core/error.hpp"
+#include "server_flags.hpp"
 
 namespace loadgen::cli {
 
@@ -26,7 +27,7 @@ int run_server(const std::vector<std::string>& args) {
   app.add_option("--tcp-port", o.tcp_listen, "TCP echo port: port, :port, host:port, or disabled (default 8078)")->group("Server");
   app.add_option("--udp-port", o.udp_listen, "UDP echo port: port, :port, host:port, or disabled (default 8078)")->group("Server");
   app.add_flag("--udp-async", udp_async, "Accepted for Fortio compatibility; UDP replies are sent in order")->group("Server");
-  app.add_option("--http-port", o.listen, "Port to serve on: port, host:port, or disabled (default 8080)");
+  app.add_option("--http-port", o.listen, "Port to serve on: port, :port, host:port, [v6]:port, or disabled (default 8080)");
   app.add_option("--max-echo-delay", max_delay, "Longest delay= a request may ask for (Go duration)");
   app.add_option("--maxpayloadsizekb", max_kb, "Largest size= and request body, in KB");
   app.add_option("--max-active", o.max_active, "Circuit breaker: requests served at once (Envoy's maxRequests); 0 = off");
@@ -37,6 +38,8 @@ int run_server(const std::vector<std::string>& args) {
   app.add_option("--server-idle-timeout", idle, "Close keep-alive connections idle this long (Go duration)");
   app.add_option("--cert", o.cert, "TLS certificate (PEM): serve https");
   app.add_option("--key", o.key, "TLS private key (PEM)");
+  fortio_server_flags fortio;
+  add_fortio_server_flags(app, o, fortio);
   add_logging_flags(app, level, quiet);
   if (auto rc = parse(app, args)) return *rc;
   try {
@@ -52,6 +55,7 @@ int run_server(const std::vector<std::string>& args) {
     if (o.max_active < 0 || o.max_pending < 0) throw flag_error("-max-active and -max-pending must not be negative");
     if (o.max_pending > 0 && o.max_active == 0) throw flag_error("-max-pending needs -max-active");
     if (o.threads < 0) throw flag_error("-threads must be 0 (auto) or more");
+    apply_fortio_server_flags(app, o, fortio);
     return run_echo_server(o);
   } catch (const loadgen::error& e) {
     print_error("server", e.what());

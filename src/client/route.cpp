@@ -99,7 +99,8 @@ route make_route(const run_options& o) {
       book->answers = resolve_all(name, book->port, o.ip_type);
       boost::system::error_code literal;
       net::ip::make_address(name, literal);
-      if (literal && resolves_per_connection(book->method)) book->host = name;  // a name: resolve again
+      // A name (not an address) is resolved again for each new connection, except a proxy's.
+      if (literal && !o.proxy && resolves_per_connection(book->method)) book->host = name;
     }
     r.endpoint = book->answers.front().where;
     r.endpoint_text = book->answers.front().text;

@@ -58,6 +58,16 @@ std::shared_ptr<ssl::context> make_server_tls(const std::string& cert, const std
   return ctx;
 }
 
+void require_client_certificates(ssl::context& ctx, const std::string& ca_file) {
+  boost::system::error_code ec;
+  ctx.load_verify_file(ca_file, ec);
+  if (ec) throw run_error("cannot load -cacert \"" + ca_file + "\": " + ec.message());
+  // The CA's name is sent in the CertificateRequest so clients with several certificates pick one.
+  if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(ca_file.c_str()))
+    SSL_CTX_set_client_CA_list(ctx.native_handle(), names);
+  ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+}
+
 void prepare_client_ssl(SSL* ssl, const run_options& o) {
   const std::string& host = o.target.host;
   // SNI is for names only, not IP literals (RFC 6066).

@@ -1,4 +1,5 @@
 #include "connection.hpp"
+#include "listen.hpp"
 
 #include <exception>
 #include <optional>
@@ -113,7 +114,7 @@ net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   std::string peer;
-  if (auto ep = socket.remote_endpoint(ec); !ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
+  if (auto ep = socket.remote_endpoint(ec); !ec) peer = peer_text(ep);  // as Go: IPv4 unmapped, [v6]:port
   if constexpr (!std::is_same_v<Stream, tcp::socket>) {
     auto [hec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
     if (hec) co_return;

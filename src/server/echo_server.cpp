@@ -26,6 +26,7 @@
 #include "loadgen/platform/tls.hpp"
 #include "loadgen/server/echo_listeners.hpp"
 #include "server_state.hpp"
+#include "side_servers.hpp"
 
 namespace loadgen {
 
@@ -82,19 +83,20 @@ void init_shared(shared_state& sh, const server_options& o) {
   if (!o.cert.empty() || !o.key.empty()) {
     if (o.cert.empty() || o.key.empty()) throw run_error("TLS needs both -cert and -key");
     sh.tls = make_server_tls(o.cert, o.key);
+    if (o.mtls) require_client_certificates(*sh.tls, o.ca_cert);
   }
 }
 
 // One io_context and one acceptor per thread, all on the same port (SO_REUSEPORT): the kernel
 // spreads connections over threads with no shared accept queue. ep's port 0 becomes the chosen one.
 std::vector<std::unique_ptr<server_thread>> make_threads(const server_options& o, tcp::endpoint& ep) {
-  check_port_is_free(ep);
+  check_port_is_free(ep, "-http-port " + o.listen);
   const int nthreads = std::max(1, o.threads > 0 ? o.threads : available_cpus());
   std::vector<std::unique_ptr<server_thread>> threads;
   for (int i = 0; i < nthreads; ++i) {
     auto t = std::make_unique<server_thread>();
     t->date = http_date();
-    t->acceptor = open_acceptor(t->ctx, ep);
+    t->acceptor = open_acceptor(t->ctx, ep, "-http-port " + o.listen);
     if (ep.port() == 0) ep = t->acceptor->local_endpoint();  // the others join the port the kernel chose
     t->tick = std::make_unique<net::steady_timer>(t->ctx);
     threads.push_back(std::move(t));
@@ -171,28 +173,35 @@ void print_summary(const std::vector<std::unique_ptr<server_thread>>& threads, s
 }  // namespace
 
 int run_echo_server(const server_options& o) {
-  if (o.listen == "disabled") {
-    if (o.tcp_listen != "disabled" || o.udp_listen != "disabled") return run_echo_listeners(o.tcp_listen, o.udp_listen);
-    spdlog::warn("-http-port, -tcp-port and -udp-port disabled: nothing to serve");
-    return 0;
-  }
-  raise_fd_limit();
-  shared_state sh;
-  init_shared(sh, o);
-  tcp::endpoint ep = listen_endpoint(o.listen);
-  auto threads = make_threads(o, ep);
-  net::io_context echo_ctx(1);  // Fortio's TCP and UDP echo, on a thread of their own
-  if (o.tcp_listen != "disabled") start_tcp_echo(echo_ctx, o.tcp_listen);
-  if (o.udp_listen != "disabled") start_udp_echo(echo_ctx, o.udp_listen);
-  spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
-               sh.tls ? " (TLS)" : "",
-               sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
-
+  // Blocked before anything listens or logs "listening": a signal from then on is a clean stop.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  raise_fd_limit();
+  shared_state sh;
+  init_shared(sh, o);
+  tcp::endpoint ep;
+  if (o.listen != "disabled") ep = listen_endpoint(o.listen);  // a bad value fails before anything binds
+  // Every listener is bound before anything is said, so a taken port is the only line.
+  side_servers side(o);  // -redirect-port, -P, -M
+  const bool tcp_echo = o.tcp_listen != "disabled", udp_echo = o.udp_listen != "disabled";
+  if (o.listen == "disabled" && side.empty() && !tcp_echo && !udp_echo) {
+    spdlog::warn("-http-port, -tcp-port and -udp-port disabled, and no -redirect-port, -P or -M: nothing to serve");
+    return 0;
+  }
+  std::vector<std::unique_ptr<server_thread>> threads;
+  if (o.listen != "disabled") threads = make_threads(o, ep);
+  net::io_context echo_ctx(1);  // Fortio's TCP and UDP echo, on a thread of their own
+  if (tcp_echo) start_tcp_echo(echo_ctx, o.tcp_listen);
+  if (udp_echo) start_udp_echo(echo_ctx, o.udp_listen);
+  for (const auto& w : o.start_warnings) spdlog::warn("{}", w);
+  if (!threads.empty())
+    spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
+                 sh.tls ? " (TLS)" : "",
+                 sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
+
   std::vector<std::thread> pool;
   for (auto& t : threads) {
     net::co_spawn(t->ctx, accept_loop(*t, sh), [](std::exception_ptr e) {
@@ -203,11 +212,13 @@ int run_echo_server(const server_options& o) {
     start_tick(*t, o);
     pool.emplace_back([&ctx = t->ctx] { ctx.run(); });
   }
-  pool.emplace_back([&echo_ctx] { echo_ctx.run(); });
+  if (tcp_echo || udp_echo) pool.emplace_back([&echo_ctx] { echo_ctx.run(); });
+  side.start();
   std::atomic<bool> done{false};
   std::thread reporter = start_reporter(sh, o, done);
 
   wait_for_stop_signal(set);
+  side.stop();
   stop_threads(threads, sh, o);
   echo_ctx.stop();
   for (auto& th : pool) th.join();

@@ -62,7 +62,7 @@ net::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor) {
 }  // namespace
 
 unsigned short start_tcp_echo(net::io_context& ctx, const std::string& listen) {
-  const tcp::endpoint ep = listen_endpoint(listen, "tcp-port");
+  const tcp::endpoint ep = listen_endpoint(listen, "-tcp-port");
   auto acceptor = std::make_shared<tcp::acceptor>(ctx);
   error_code ec;
   acceptor->open(ep.protocol(), ec);

@@ -42,7 +42,7 @@ net::awaitable<void> echo_loop(std::shared_ptr<udp::socket> socket) {
 }  // namespace
 
 unsigned short start_udp_echo(net::io_context& ctx, const std::string& listen) {
-  const auto tcp_ep = listen_endpoint(listen, "udp-port");  // same forms; only address and port are used
+  const auto tcp_ep = listen_endpoint(listen, "-udp-port");  // same forms; only address and port are used
   const udp::endpoint ep(tcp_ep.address(), tcp_ep.port());
   auto socket = std::make_shared<udp::socket>(ctx);
   error_code ec;

@@ -34,33 +34,6 @@ std::vector<command_line> corpus() {
   return out;
 }
 
-// Shell words: blanks split, "..." (with \" and \\) and '...' quote.
-std::vector<std::string> shell_words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string word;
-  bool in_word = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == ' ' || c == '\t') {
-      if (in_word) out.push_back(word), word.clear(), in_word = false;
-    } else if (c == '"') {
-      in_word = true;
-      for (++i; i < s.size() && s[i] != '"'; ++i) {
-        if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) ++i;
-        word += s[i];
-      }
-    } else if (c == '\'') {
-      in_word = true;
-      for (++i; i < s.size() && s[i] != '\''; ++i) word += s[i];
-    } else {
-      in_word = true;
-      word += c;
-    }
-  }
-  if (in_word) out.push_back(word);
-  return out;
-}
-
 bool has(const std::vector<std::string>& w, const std::string& flag) {
   for (const auto& a : w)
     if (a == flag || a.rfind(flag + "=", 0) == 0) return true;

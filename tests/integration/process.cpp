@@ -1,5 +1,6 @@
 #include "process.hpp"
 
+#include <algorithm>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -221,9 +221,9 @@ std::unique_ptr<background_process> start_server(int* port, const std::vector<st
   *port = free_port();
   std::vector<std::string> argv{loadgen_binary(), "server", "-http-port",
                                 "127.0.0.1:" + std::to_string(*port)};
-  // The TCP and UDP echo default to 8078: off unless the test asks for them, so that servers of
-  // tests run in parallel never compete for that port.
-  for (const std::string flag : {"-tcp-port", "-udp-port"}) {
+  // Fortio's default side listeners (TCP and UDP echo on 8078, redirect on 8081, gRPC on 8079)
+  // stay off unless the test asks for them, so tests run in parallel never collide on those ports.
+  for (const std::string flag : {"-tcp-port", "-udp-port", "-redirect-port", "-grpc-port"}) {
     if (std::find(extra.begin(), extra.end(), flag) == extra.end()) argv.insert(argv.end(), {flag, "disabled"});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
@@ -286,6 +286,32 @@ std::unique_ptr<background_process> start_nginx(const std::string& dir, const st
   for (const auto& s : sockets)
     if (!wait_for_unix_socket(s)) throw failed(s);
   return p;
+}
+
+std::vector<std::string> shell_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ' ' || c == '\t') {
+      if (in_word) out.push_back(word), word.clear(), in_word = false;
+    } else if (c == '"') {
+      in_word = true;
+      for (++i; i < s.size() && s[i] != '"'; ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) ++i;
+        word += s[i];
+      }
+    } else if (c == '\'') {
+      in_word = true;
+      for (++i; i < s.size() && s[i] != '\''; ++i) word += s[i];
+    } else {
+      in_word = true;
+      word += c;
+    }
+  }
+  if (in_word) out.push_back(word);
+  return out;
 }
 
 int count_lines_starting(const std::string& text, const std::string& prefix) {

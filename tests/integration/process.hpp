@@ -58,12 +58,16 @@ std::string loadgen_binary();
 int free_port();
 
 // Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it accepts
-// connections. Returns the port through *port. The TCP and UDP echo are disabled unless extra
-// names -tcp-port / -udp-port.
+// connections. Returns the port through *port. Fortio's fixed-port side listeners (-tcp-port,
+// -udp-port, -redirect-port, -grpc-port) are disabled unless extra names them.
 std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra = {});
 
 // Blocks until a TCP connect to 127.0.0.1:port succeeds, or limit passes.
 bool wait_for_port(int port, std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+// Splits a command line as a POSIX shell would for the simple cases tests write: blanks separate
+// words, "..." (with \" and \\ escapes) and '...' quote.
+std::vector<std::string> shell_words(const std::string& line);
 
 // Counts lines of text that start with prefix.
 int count_lines_starting(const std::string& text, const std::string& prefix);

@@ -220,5 +220,45 @@ TEST_F(tls_test, proxy_from_environment_and_no_proxy) {
   EXPECT_EQ(direct.exit_code, 0) << direct.err;
 }
 
+// -mtls: loadgen's server asks for a client certificate signed by -cacert and refuses without.
+TEST_F(tls_test, loadgen_server_mtls_requires_a_client_certificate) {
+  int port = 0;
+  auto server = start_server(&port, {"-cert", file("good.pem"), "-key", file("good.key"), "-mtls", "-cacert", file("ca.pem")});
+  const std::string target = "https://localhost:" + std::to_string(port) + "/echo?status=201";
+  const auto ok = run({loadgen_binary(), "curl", "-quiet", "-cacert", file("ca.pem"), "-cert", file("client.pem"), "-key",
+                       file("client.key"), "-payload", "mutual", target});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "mutual");
+  const auto refused = run({loadgen_binary(), "curl", "-quiet", "-cacert", file("ca.pem"), target});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("certificate required"), std::string::npos) << refused.err;
+  const auto no_ca = run({loadgen_binary(), "server", "-tcp-port", "disabled", "-udp-port", "disabled", "-redirect-port", "disabled", "-grpc-port", "disabled", "-cert",
+                          file("good.pem"), "-key", file("good.key"), "-mtls"});
+  EXPECT_EQ(no_ca.exit_code, 2);
+  EXPECT_EQ(no_ca.err, "loadgen server: -mtls needs -cacert (the CA that signs the client certificates)\n");
+}
+
+// -M to an https target: verified with -cacert, refused by name without it, or -k.
+TEST_F(tls_test, multi_server_forwards_to_https_targets) {
+  const auto ask = [](const std::vector<std::string>& extra) {
+    const int port = free_port();
+    std::vector<std::string> argv{loadgen_binary(), "server", "-tcp-port", "disabled", "-udp-port", "disabled", "-http-port", "disabled", "-redirect-port", "disabled",
+                                  "-grpc-port", "disabled", "-M", std::to_string(port) + " " + url(0)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    background_process server(argv);
+    EXPECT_TRUE(wait_for_port(port)) << server.err_so_far();
+    return run({"/usr/bin/curl", "-s", "-i", "--max-time", "10", "http://127.0.0.1:" + std::to_string(port) + "/x"});
+  };
+  const auto verified = ask({"-cacert", file("ca.pem")});
+  EXPECT_EQ(verified.out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << verified.out;
+  EXPECT_EQ(verified.out.substr(verified.out.size() - 7), "tls ok\n") << verified.out;
+  const auto unknown_ca = ask({});
+  EXPECT_EQ(unknown_ca.out.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << unknown_ca.out;
+  EXPECT_NE(unknown_ca.out.find("Error for " + url(0) + "x: certificate verify failed: "), std::string::npos)
+      << unknown_ca.out;
+  const auto insecure = ask({"-k"});
+  EXPECT_EQ(insecure.out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << insecure.out;
+}
+
 }  // namespace
 }  // namespace loadgen::test

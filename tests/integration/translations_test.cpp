@@ -36,26 +36,6 @@ std::vector<translation> translations() {
   return out;
 }
 
-std::vector<std::string> shell_words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string word;
-  bool in_word = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == ' ') {
-      if (in_word) out.push_back(word), word.clear(), in_word = false;
-    } else if (c == '"' || c == '\'') {
-      in_word = true;
-      for (++i; i < s.size() && s[i] != c; ++i) word += s[i];
-    } else {
-      in_word = true;
-      word += c;
-    }
-  }
-  if (in_word) out.push_back(word);
-  return out;
-}
-
 class translations_test : public ::testing::TestWithParam<translation> {
 protected:
   static void SetUpTestSuite() {

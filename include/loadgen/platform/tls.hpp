@@ -21,6 +21,11 @@ std::shared_ptr<boost::asio::ssl::context> make_client_tls(const run_options& op
 // a file cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert, const std::string& key);
 
+// -mtls: the server context asks every client for a certificate and refuses the handshake
+// without one signed by the CA in ca_file (PEM). Throws loadgen::error (exit 1) when the file
+// cannot be loaded.
+void require_client_certificates(boost::asio::ssl::context& ctx, const std::string& ca_file);
+
 // Prepares a new connection's SSL object: SNI and the expected host name (always the URL's host,
 // whatever -H Host: or -resolve say).
 void prepare_client_ssl(SSL* ssl, const run_options& options);

@@ -3,6 +3,7 @@
 // answers like Envoy when more requests arrive than -max-active + -max-pending allow.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "loadgen/core/clock.hpp"
 #include "loadgen/wire/echo_params.hpp"
@@ -21,6 +22,19 @@ struct server_options {
   int threads = 0;                 // -threads; 0 = the CPUs this process may use
   nanos idle_timeout = 30 * ns_per_s;  // -server-idle-timeout
   std::string cert, key;           // -cert/-key: serve TLS
+  // Beside the echo port (side_servers.hpp): Fortio's -redirect-port, -P and -M.
+  std::string redirect_listen = "8081";    // -redirect-port: 303 to https; "disabled" turns it off
+  std::vector<std::string> tcp_proxies;    // -P "local dest-host:dest-port", repeatable
+  std::vector<std::string> multi_servers;  // -M "local url1 url2 ...", repeatable
+  bool multi_serial = false;               // -multi-serial-mode: -M targets one after the other
+  bool multi_mirror_origin = true;         // -multi-mirror-origin: append the request target, copy headers
+  nanos forward_timeout = 3 * ns_per_s;    // -timeout: each -M call (connect, send, whole answer)
+  bool mtls = false;                       // -mtls: require client certificates signed by -cacert
+  std::string ca_cert;                     // -cacert: CA for -mtls, and for -M https targets
+  bool insecure = false;                   // -k: do not verify -M https targets
+  // Said once all listeners are bound (a port in use is then the only line): flags taken for
+  // Fortio's sake that do nothing here.
+  std::vector<std::string> start_warnings;
 };
 
 // Envoy's answer to a request over its circuit-breaker limits (body and header as Envoy sends).
