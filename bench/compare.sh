@@ -9,17 +9,29 @@
 #   BEFORE=/path/to/older/loadgen bash bench/compare.sh  # adds that build as tool "before", in
 #                                              # the same alternation: a regression check
 #   TOOLS="loadgen before" BEFORE=... bash bench/compare.sh   # only these tools (wrk stays the ratio base if run)
+#   PROTO=h2 bash bench/compare.sh             # HTTP/2 (h2c prior knowledge) vs h2load: -c 64 -streams 1
+#                                              # and -c 8 -streams 32 (CONNS items are c:streams)
+#   SCHEME=https PROTO=h2 bash bench/compare.sh  # h2 over TLS (ALPN), the same two shapes
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
 # request, from /usr/bin/time), RSS MB (peak), and the ratio of each to wrk's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
-CONNS=${CONNS:-"64 1000 1"}
+PROTO=${PROTO:-h1}
+if [[ $PROTO == h2 ]]; then
+  CONNS=${CONNS:-"64:1 8:32"}  # connections:streams per connection
+else
+  CONNS=${CONNS:-"64 1000 1"}
+fi
 PORT=${PORT:-18181}
 BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
 BEFORE=${BEFORE:-}
-TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load"}
+if [[ $PROTO == h2 ]]; then
+  TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }h2load"}  # wrk has no HTTP/2: ratios are to h2load
+else
+  TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load"}
+fi
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 
@@ -39,6 +51,12 @@ if [[ $SCHEME == https ]]; then
     -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
   TLS_LISTEN="ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem"
 fi
+H2_LISTEN=""
+CURL_H2=()
+if [[ $PROTO == h2 ]]; then
+  H2_LISTEN="http2"  # h2 by ALPN with ssl, h2c with prior knowledge without
+  [[ $SCHEME == https ]] || CURL_H2=(--http2-prior-knowledge)
+fi
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 worker_rlimit_nofile 65536;
@@ -49,26 +67,38 @@ http {
   access_log off;
   keepalive_requests 1000000000;
   server {
-    listen 127.0.0.1:$PORT backlog=65535 reuseport ${TLS_LISTEN:-};
+    listen 127.0.0.1:$PORT backlog=65535 reuseport ${H2_LISTEN} ${TLS_LISTEN:-};
+    http2_max_concurrent_streams 1000;
     location / { return 200 "hello from nginx\n"; }
   }
 }
 CONF
 taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
-for _ in $(seq 50); do curl -kfs "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do curl -kfs "${CURL_H2[@]}" "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 URL="$SCHEME://127.0.0.1:$PORT/"
 ulimit -n 65536 2>/dev/null || true
 
-# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb"
+# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb". CONNS is c:streams
+# with PROTO=h2 (loadgen -h2 -c c -streams s; h2load -c c -m s).
 run_tool() {
-  local tool=$1 c=$2 out
+  local tool=$1 c=${2%%:*} out
+  local streams=${2#*:}
   local threads=1
-  case $tool in
+  if [[ $PROTO == h2 ]]; then
+    case $tool in
+      loadgen) cmd=("$BIN" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+      before) cmd=("$BEFORE" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+      h2load) cmd=(h2load -t "$threads" -c "$c" -m "$streams" -D "$SECONDS_PER_RUN" "$URL") ;;
+      *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0"; return ;;
+    esac
+  else
+    case $tool in
     loadgen) cmd=("$BIN" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
     before) cmd=("$BEFORE" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
     wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
     h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
-  esac
+    esac
+  fi
   local start end
   start=$(date +%s.%N)
   out=$(/usr/bin/time -f 'TIME %U %S %M' taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1)
@@ -103,7 +133,7 @@ for c in $CONNS; do
     done
   done
   echo
-  echo "## -c $c"
+  if [[ $PROTO == h2 ]]; then echo "## h2 ($SCHEME) -c ${c%%:*} -streams ${c#*:}"; else echo "## -c $c"; fi
   printf '%-8s %10s %12s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "RSS MB" "req/s/wrk" "CPU/wrk" "RSS/wrk"
   base=wrk
   [[ " $TOOLS " == *" wrk "* ]] || base=${TOOLS##* }  # ratios to the last tool when wrk is not run
@@ -122,6 +152,7 @@ for c in $CONNS; do
 done
 
 # Syscalls per request at -c 64 (strace slows both tools alike; the count is what matters).
+[[ $PROTO == h2 ]] && exit 0  # HTTP/1.1 only
 echo
 echo "## syscalls per request, -c 64, 2 s under strace -c -f"
 for tool in loadgen wrk; do

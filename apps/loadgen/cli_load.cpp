@@ -109,6 +109,7 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     validate(o, &assumed);
     select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
+    if (o.streams > 1 && !o.h2) spdlog::warn("-streams {} is for HTTP/2 connections (-h2): ignored", o.streams);
 }
 
 }  // namespace
@@ -151,6 +152,7 @@ int run_load(const std::vector<std::string>& args) {
   output(app.add_option("--profile", f.profile, "Write a CPU and memory summary of the run to <file>.cpu and <file>.mem (text, not pprof)")->type_name("file"));
   own(app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)"));
   own(app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)"));
+  own(app.add_option("--streams", o.streams, "With -h2: concurrent streams per connection, each a call slot (-c 8 -streams 16: 128 slots); never more than the server allows"));
   own(app.add_option("--arrival", f.arrival, "Arrival process in QPS mode: constant (default) or poisson"));
   own(app.add_option("--ramp", f.ramp, "Ramp the rate linearly from 0 to -qps over this duration")->type_name("duration"));
   own(app.add_option("--busy-wait", f.busy_wait, "QPS mode: busy-wait this long before each call is due instead of sleeping (0 under a cgroup CPU limit; 0: sleep only)")->type_name("duration"));

@@ -65,6 +65,7 @@ void add_http_flags(CLI::App& app, http_flags& f) {
   http(app.add_flag("--compression", f.compression, "Ask for gzip (Accept-Encoding: gzip); sizes count the decompressed body, curl prints it"));
   http(app.add_flag("--curl-stdout-headers", f.curl_stdout_headers,
                     "curl (and load -curl): write the status line and headers to stdout, before the body, as Fortio before 1.22"));
+  http(app.add_flag("--h2", f.h2, "HTTP/2: https negotiates h2 by ALPN (HTTP/1.1 when the server does not offer it), http speaks h2c with prior knowledge"));
   http(app.add_flag("--http1.0", f.http10, "Send HTTP/1.0 requests (no Host header unless -H Host: is given)"));
   http(app.add_option("--resolve", f.resolve,
                       "Connect to this IP instead of resolving the URL's host (Host and SNI unchanged); a comma-separated list is the host's addresses")
@@ -144,6 +145,7 @@ void apply_http_flags(const http_flags& f, run_options& o) {
   o.timeout = duration_flag("timeout", f.timeout);
   o.keepalive = f.keepalive;
   o.http10 = f.http10;
+  o.h2 = f.h2;
   o.resolve_ip = f.resolve;
   const auto method = parse_dns_method(f.dns_method);
   if (!method) throw flag_error("invalid value for dns method, should be one of cached-rr, first, rnd or rr");

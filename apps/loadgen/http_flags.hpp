@@ -24,6 +24,7 @@ struct http_flags {
   std::string timeout = "3s";        // -timeout (Go duration)
   bool keepalive = true;             // -keepalive
   bool http10 = false;               // -http1.0
+  bool h2 = false;                   // -h2
   std::string resolve;               // -resolve IP (or a comma-separated list)
   std::string dns_method = "cached-rr";  // -dns-method
   std::string ip_type = "ip4";       // -resolve-ip-type

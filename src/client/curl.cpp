@@ -25,8 +25,9 @@ public:
   void on_head(std::string_view text) override {
     head_.write(text.data(), static_cast<std::streamsize>(text.size()));
     head_.flush();
-    // "HTTP/1.1 302 Found": the status is at 9..11 (the parser has validated the line).
-    const int status = text.size() > 12 ? (text[9] - '0') * 100 + (text[10] - '0') * 10 + (text[11] - '0') : 0;
+    // "HTTP/1.1 302 Found" or "HTTP/2 302": the status follows the first space (validated already).
+    const std::size_t at = text.find(' ') + 1;
+    const int status = text.size() > at + 3 ? (text[at] - '0') * 100 + (text[at + 1] - '0') * 10 + (text[at + 2] - '0') : 0;
     skip_body_ = following_ && is_redirect_status(status);
   }
   void on_body(std::string_view bytes) override {
@@ -48,7 +49,7 @@ fetch_result fetch_origin(const run_options& o, response_observer& observer) {
   session_env env{io, o, where, requests};
   env.observer = &observer;
   env.describe_failures = true;
-  const std::unique_ptr<session> s = make_http1_session(env);
+  const std::unique_ptr<session> s = o.h2 ? make_h2_sessions(1)(env) : make_http1_session(env);
   net::steady_timer deadline(io, std::chrono::nanoseconds(o.timeout));
   deadline.async_wait([&s](boost::system::error_code ec) {
     if (!ec) s->abort();

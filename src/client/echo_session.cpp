@@ -322,4 +322,9 @@ session_factory session_for(const url& target) {
   return make_http1_session;
 }
 
+session_factory session_for(const run_options& options, int streams_per_connection) {
+  if (options.h2 && !options.target.is_echo()) return make_h2_sessions(streams_per_connection);
+  return session_for(options.target);
+}
+
 }  // namespace loadgen

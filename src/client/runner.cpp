@@ -30,7 +30,9 @@ using worker_list = std::vector<std::unique_ptr<worker>>;
 worker_list make_workers(run_context& run) {
   const load_plan& plan = *run.plan;
   std::vector<std::vector<int>> owned(static_cast<std::size_t>(plan.threads));
-  for (int i = 0; i < plan.connections; ++i) owned[static_cast<std::size_t>(i % plan.threads)].push_back(i);
+  // An HTTP/2 connection's stream slots (plan.streams consecutive indexes) stay on one worker.
+  for (int i = 0; i < plan.connections; ++i)
+    owned[static_cast<std::size_t>((i / plan.streams) % plan.threads)].push_back(i);
   worker_list workers;
   for (auto& indexes : owned) workers.push_back(std::make_unique<worker>(run, std::move(indexes)));
   return workers;
@@ -125,7 +127,7 @@ run_result run_load(const run_options& o, const load_plan& plan, const run_hooks
   run.plan = &plan;
   run.where = make_route(o);
   if (!o.target.is_echo()) run.requests = make_request_set(o);  // echo sessions send the payload alone
-  run.make_session = hooks.make_session ? hooks.make_session : session_for(o.target);
+  run.make_session = hooks.make_session ? hooks.make_session : session_for(o, plan.streams);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
   if (const std::uint64_t fds = raise_fd_limit(); fds < static_cast<std::uint64_t>(plan.connections) + 64)
     spdlog::warn("{} connections but only {} file descriptors allowed (ulimit -n): some connects will fail",

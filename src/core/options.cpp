@@ -155,6 +155,8 @@ void validate(run_options& o, bool* assumed_scheme) {
   if (o.ramp > 0 && o.max_speed()) throw flag_error("-ramp needs a target rate: set -qps above 0");
   if (o.user_agent.empty()) o.user_agent = "loadgen/" + std::string(LOADGEN_VERSION);
   if (o.abort_on < -1 || o.abort_on > 999) throw flag_error("-abort-on must be an HTTP status, or -1 for transport errors");
+  if (o.streams < 1 || o.streams > 10000) throw flag_error("-streams must be between 1 and 10000");
+  if (o.h2 && o.http10) throw flag_error("-h2 and -http1.0 cannot be used together");
   if (o.target.is_echo()) validate_echo(o);
 }
 

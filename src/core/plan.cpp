@@ -55,7 +55,8 @@ nanos window_of(const run_options& o, const load_plan& p) {
 load_plan make_plan(const run_options& o, int affinity_cpus, std::optional<double> cgroup_limit,
                     bool busy_wait_explicit) {
   load_plan p;
-  p.connections = std::max(1, o.connections);
+  p.streams = o.h2 ? std::max(1, o.streams) : 1;
+  p.connections = std::max(1, o.connections) * p.streams;
   if (!o.max_speed()) plan_paced(o, p);
   if (o.count_mode()) {
     p.calls_per_connection = split_calls(o.calls, p.connections);
@@ -63,7 +64,8 @@ load_plan make_plan(const run_options& o, int affinity_cpus, std::optional<doubl
   }
   p.qps_per_connection = o.max_speed() ? 0 : o.qps / p.connections;
   p.cpus = threads_for(affinity_cpus, cgroup_limit);
-  p.threads = std::max(1, std::min(o.threads > 0 ? o.threads : p.cpus, p.connections));
+  const int groups = (p.connections + p.streams - 1) / p.streams;  // the streams of a connection share its worker
+  p.threads = std::max(1, std::min(o.threads > 0 ? o.threads : p.cpus, groups));
   p.busy_wait = busy_wait_explicit || !cgroup_limit ? o.busy_wait : 0;
   p.window = window_of(o, p);
   return p;

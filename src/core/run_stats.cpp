@@ -115,6 +115,7 @@ void run_stats::merge(const run_stats& o) {
   skipped += o.skipped;
   bytes_sent += o.bytes_sent;
   bytes_received += o.bytes_received;
+  protocol.merge(o.protocol);
   for (const auto& [code, h] : o.latency_by_status) status_histogram(code).merge(h);
   std::sort(latency_by_status.begin(), latency_by_status.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });

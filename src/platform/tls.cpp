@@ -42,8 +42,11 @@ std::shared_ptr<ssl::context> make_client_tls(const run_options& o) {
     if (o.cert.empty() || o.key.empty()) throw run_error("mutual TLS needs both -cert and -key");
     load_identity(*ctx, o.cert, o.key);
   }
+  // -h2 offers h2 first and HTTP/1.1 as the fallback; the session checks what the server chose.
+  static const unsigned char alpn_h2[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
   static const unsigned char alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-  SSL_CTX_set_alpn_protos(ctx->native_handle(), alpn, sizeof alpn);
+  if (o.h2) SSL_CTX_set_alpn_protos(ctx->native_handle(), alpn_h2, sizeof alpn_h2);
+  else SSL_CTX_set_alpn_protos(ctx->native_handle(), alpn, sizeof alpn);
   SSL_CTX_set_session_cache_mode(ctx->native_handle(), SSL_SESS_CACHE_CLIENT);
   return ctx;
 }

@@ -219,7 +219,7 @@ void write_http_options(json_writer& w, const run_options& o) {
   w.field("Compression", false);
   w.field("DisableFastClient", false);
   w.field("HTTP10", o.http10);
-  w.field("H2", false);
+  w.field("H2", o.h2);
   w.field("DisableKeepAlive", !o.keepalive);
   w.field("AllowHalfClose", false);
   w.field("FollowRedirects", o.follow_redirects);
@@ -289,6 +289,17 @@ void write_loadgen_fields(json_writer& w, const run_options& o, const run_result
   w.field("WaitedForConnection", s.waited_for_connection);
   write_counts(w, "TransportErrors", transport_counts(s));
   w.field("EnvoyOverloaded", s.envoy_overloaded);
+  if (o.h2 && !o.target.is_echo()) {  // -h2 only: what the connections spoke (the text's "Protocol :" line)
+    w.key("Protocol");
+    w.begin_object();
+    w.field("Name", "h2");
+    w.field("Connections", s.protocol.h2_connections);
+    w.field("StreamsMax", s.protocol.streams_max);
+    w.field("ServerMaxConcurrentStreams", s.protocol.server_cap);
+    w.field("HTTP11Fallbacks", s.protocol.http1_fallbacks);
+    w.field("GoawayRetries", s.protocol.goaway_retries);
+    w.end_object();
+  }
   write_latency(w, "UpstreamServiceTimeHistogram", s.upstream_service_time, o);
   write_latency_by_code(w, o, s);
   w.field("Skipped", s.skipped);

@@ -137,7 +137,9 @@ std::string socket_lines(const run_options& o, const run_result& r) {
   } else if (shows(o, log_level::warning)) {
     out += counter_line("Connection time (s)", export_fortio(r.stats.connect, 1e-9, o.resolution, o.offset, {}));
   }
-  out += fmt::format("Sockets used: {} (for perfect keepalive, would be {})\n", sockets, r.connections);
+  // -h2: the slots of a connection's streams share its socket.
+  const int perfect = o.h2 && o.streams > 1 ? (r.connections + o.streams - 1) / o.streams : r.connections;
+  out += fmt::format("Sockets used: {} (for perfect keepalive, would be {})\n", sockets, perfect);
   out += fmt::format("Uniform: {}, Jitter: {}, Catchup allowed: {}\n", o.uniform, o.jitter, !o.nocatchup);
   out += "IP addresses distribution:\n";
   std::vector<std::pair<std::string, std::int64_t>> by_count(ips.begin(), ips.end());
@@ -181,6 +183,25 @@ std::string transport_error_line(const run_stats& s) {
   return out;
 }
 
+// -h2: what the connections spoke. "Protocol : h2 8 connections, 16 streams max", then what
+// changed it: the server's SETTINGS_MAX_CONCURRENT_STREAMS below -streams, HTTP/1.1 fallbacks
+// (https servers that did not offer h2 in ALPN), calls made again after a GOAWAY. "" without -h2.
+std::string protocol_line(const run_options& o, const run_stats& s) {
+  if (!o.h2 || o.target.is_echo()) return {};
+  const protocol_stats& p = s.protocol;
+  std::string out = "Protocol : ";
+  if (p.h2_connections > 0 || p.http1_fallbacks == 0) {
+    out += fmt::format("h2 {} connections, {} streams max", p.h2_connections, p.streams_max);
+    if (p.server_cap > 0)
+      out += fmt::format(" (-streams {} capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS {})", o.streams, p.server_cap);
+    if (p.http1_fallbacks > 0) out += "; ";
+  }
+  if (p.http1_fallbacks > 0)
+    out += fmt::format("http/1.1 {} connections (the server did not offer h2 in ALPN)", p.http1_fallbacks);
+  if (p.goaway_retries > 0) out += fmt::format("; {} calls retried on a new connection after GOAWAY", p.goaway_retries);
+  return out + "\n";
+}
+
 // Responses that carried x-envoy-overloaded, one line per status: the 503 line first (Envoy's
 // circuit-breaker overflow), then any other status that carried the header, in status order.
 std::string envoy_overflow_lines(const run_stats& s) {
@@ -210,7 +231,7 @@ std::string envoy_overflow_lines(const run_stats& s) {
 std::string insight_lines(const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
   // An echo run's failures are already named one per line by echo_lines().
-  const std::string transport = o.target.is_echo() ? std::string() : transport_error_line(s);
+  const std::string transport = protocol_line(o, s) + (o.target.is_echo() ? std::string() : transport_error_line(s));
   if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(s);
 
   std::string out = "Service time (from send) : " + summary(s.service) + "\n";

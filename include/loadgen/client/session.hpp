@@ -78,7 +78,18 @@ std::unique_ptr<session> make_http1_session(const session_env& env);
 std::unique_ptr<session> make_tcp_echo_session(const session_env& env);
 std::unique_ptr<session> make_udp_echo_session(const session_env& env);
 
+// HTTP/2 (-h2) on libnghttp2: each session is one stream slot; the slots whose env.index share
+// index / streams_per_connection share one HTTP/2 connection (h2 over TLS by ALPN, or h2c with
+// prior knowledge for http://), at most streams_per_connection streams at once and never above
+// the server's SETTINGS_MAX_CONCURRENT_STREAMS (a slot waits for a free stream). When an https
+// server does not offer h2 in ALPN, each slot speaks HTTP/1.1 on its own connection instead.
+// The factory is called on one thread (the runner's, while it builds the workers); the sessions
+// of one connection must then live on one io_context.
+session_factory make_h2_sessions(int streams_per_connection);
+
 // The session a target's scheme asks for: tcp:// and udp:// echo, else HTTP/1.1.
 session_factory session_for(const url& target);
+// The same, with -h2 for http:// and https:// targets.
+session_factory session_for(const run_options& options, int streams_per_connection);
 
 }  // namespace loadgen

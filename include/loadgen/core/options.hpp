@@ -63,6 +63,8 @@ struct run_options {
   log_level level = log_level::info;
   bool uniform = false, jitter = false, nocatchup = false;
   bool http10 = false;
+  bool h2 = false;                // -h2: HTTP/2 (https: ALPN h2, falling back to HTTP/1.1; http: h2c prior knowledge)
+  int streams = 1;                // -streams: concurrent HTTP/2 streams per connection, each a call slot (-h2 only)
   std::string resolve_ip;         // -resolve: connect here, keep the URL host for Host; a comma-
                                   // separated list is the host's addresses (-dns-method picks)
   dns_method dns = dns_method::cached_rr;  // -dns-method

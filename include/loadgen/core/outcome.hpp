@@ -26,6 +26,13 @@ enum class transport_error : std::uint8_t {
   tls,              // TLS handshake or record failure
   proxy,            // the proxy refused the CONNECT tunnel (or answered nonsense)
   internal,         // loadgen itself failed during the call (an exception, e.g. out of memory)
+  // HTTP/2 (-h2): the stream or connection ended without a complete response.
+  h2_refused_stream,  // RST_STREAM REFUSED_STREAM: the server did not process the stream
+  h2_cancel,          // RST_STREAM CANCEL from the server
+  h2_reset,           // RST_STREAM with any other code (PROTOCOL_ERROR, INTERNAL_ERROR, ...)
+  h2_goaway,          // GOAWAY (or the connection's end) took a stream the server had accepted
+  h2_protocol,        // the server's bytes are not valid HTTP/2 (garbage after the preface, bad frames)
+  h2_no_settings,     // the server never sent its SETTINGS within -timeout
   count_            // number of kinds; not a kind
 };
 
@@ -35,7 +42,8 @@ inline constexpr std::size_t transport_error_kinds = static_cast<std::size_t>(tr
 constexpr std::string_view describe(transport_error e) noexcept {
   constexpr std::array<std::string_view, transport_error_kinds> names{
       "ok", "dns", "refused", "connect timeout", "connect failed", "write failed",
-      "reset", "closed early", "timeout", "bad response", "tls", "proxy", "internal error"};
+      "reset", "closed early", "timeout", "bad response", "tls", "proxy", "internal error",
+      "RST_STREAM REFUSED_STREAM", "RST_STREAM CANCEL", "RST_STREAM", "GOAWAY", "h2 protocol error", "h2 no SETTINGS"};
   return names[static_cast<std::size_t>(e)];
 }
 
@@ -43,7 +51,8 @@ constexpr std::string_view describe(transport_error e) noexcept {
 constexpr std::string_view json_key(transport_error e) noexcept {
   constexpr std::array<std::string_view, transport_error_kinds> names{
       "ok", "dns", "refused", "connect_timeout", "connect_failed", "write_failed",
-      "reset", "closed_early", "timeout", "bad_response", "tls", "proxy", "internal"};
+      "reset", "closed_early", "timeout", "bad_response", "tls", "proxy", "internal",
+      "h2_refused_stream", "h2_cancel", "h2_reset", "h2_goaway", "h2_protocol", "h2_no_settings"};
   return names[static_cast<std::size_t>(e)];
 }
 

@@ -23,6 +23,9 @@ namespace loadgen {
 struct load_plan {
   int connections = 0;     // effective connection slots (Fortio's "threads")
   int threads = 0;         // worker threads, never more than connections
+  // -h2 -streams N: slots i*N .. i*N+N-1 are the streams of one HTTP/2 connection (connections
+  // above is then -c * N call slots, and they stay on one worker). 1 otherwise.
+  int streams = 1;
   int cpus = 0;            // CPUs the process may use (affinity capped by the cgroup limit)
   std::vector<std::int64_t> calls_per_connection;  // -n mode; empty otherwise
   std::int64_t planned_per_connection = 0;         // -t with a constant paced rate: the cap; 0 = none

@@ -37,6 +37,22 @@ struct connection_stats {
   std::map<std::string, std::int64_t> ips;  // "ip:port" -> connects
 };
 
+// -h2: what the run's connections spoke, for the report's "Protocol :" line and the JSON.
+struct protocol_stats {
+  std::int64_t h2_connections = 0;     // connections that spoke HTTP/2 (ALPN h2, or h2c)
+  std::int64_t http1_fallbacks = 0;    // https connections whose server did not offer h2 (then HTTP/1.1)
+  std::int64_t goaway_retries = 0;     // calls above a GOAWAY's last-stream-id, made again on a new connection
+  std::int64_t streams_max = 0;        // the most concurrent streams a connection was allowed (min of -streams, server cap)
+  std::int64_t server_cap = 0;         // the lowest SETTINGS_MAX_CONCURRENT_STREAMS below -streams; 0: never capped
+  void merge(const protocol_stats& o) noexcept {
+    h2_connections += o.h2_connections;
+    http1_fallbacks += o.http1_fallbacks;
+    goaway_retries += o.goaway_retries;
+    if (o.streams_max > streams_max) streams_max = o.streams_max;
+    if (o.server_cap != 0 && (server_cap == 0 || o.server_cap < server_cap)) server_cap = o.server_cap;
+  }
+};
+
 // What one finished call looks like to the statistics.
 struct call_record {
   int status = status_transport_error;           // HTTP status, or -1
@@ -116,6 +132,7 @@ public:
   std::int64_t bytes_sent = 0, bytes_received = 0;  // echo runs only (record_bytes)
   std::vector<std::pair<int, histogram>> latency_by_status;  // few entries; linear search
   std::vector<connection_stats> connections;                 // sorted by index after merge
+  protocol_stats protocol;                                   // -h2 only
 
 private:
   histogram& status_histogram(int status);

@@ -13,7 +13,7 @@
 namespace loadgen {
 
 // A client context: TLS 1.2+, the system trust store (or -cacert), server certificates verified
-// unless -k, the client certificate and key of -cert/-key, ALPN "http/1.1", and a session cache so
+// unless -k, the client certificate and key of -cert/-key, ALPN "http/1.1" ("h2","http/1.1" with -h2), and a session cache so
 // reconnects resume. Throws loadgen::error (exit 1) when a file cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const run_options& options);
 

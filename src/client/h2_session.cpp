@@ -1,0 +1,861 @@
+// HTTP/2 (-h2) in the one client engine: Asio does the I/O, libnghttp2 the framing, HPACK and
+// flow control (nghttp2_session_mem_recv / nghttp2_session_mem_send on our own buffers).
+//
+// Shape: the call slots of one HTTP/2 connection (index / streams) share an h2_group. The group
+// owns the connection in use (h2_connection); each slot is an h2_stream_session that queues its
+// call on that connection and waits for it to end. The connection submits queued calls as
+// streams while fewer than min(-streams, the server's SETTINGS_MAX_CONCURRENT_STREAMS) are open,
+// reads while it has something to wait for, and wakes each slot when its stream ends. A GOAWAY
+// (or a lost connection) detaches the connection from the group: the streams the server did not
+// process are made again on the group's next connection, the others fail with a named error.
+//
+// Everything here runs on one worker's io_context thread; nothing is locked.
+#include <nghttp2/nghttp2.h>
+
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "loadgen/client/session.hpp"
+#include "loadgen/platform/tls.hpp"
+#include "loadgen/wire/gunzip_observer.hpp"
+#include "loadgen/wire/h2_rules.hpp"
+#include "route.hpp"
+
+namespace loadgen {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+constexpr std::size_t read_buffer_size = 64 * 1024;
+constexpr std::size_t write_batch = 64 * 1024;        // frames gathered per socket write
+constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WINDOW_SIZE (1 MiB per stream)
+constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window (16 MiB)
+
+class h2_group;
+class h2_connection;
+
+// How a call on a connection ended, for the slot.
+enum class call_end : std::uint8_t {
+  done,      // rec holds the outcome (a response, or a transport error)
+  retry,     // the server did not process the stream (GOAWAY): make the call again, counted
+  requeue,   // never sent (its connection went away first): make it on the next connection
+  fallback,  // the https server chose HTTP/1.1 in ALPN: the slot speaks HTTP/1.1 from now on
+  abandoned  // the run stopped while the call waited for a stream: not a call
+};
+
+// What a slot gives the connection for one call, and what it gets back.
+struct h2_call {
+  call_record* rec = nullptr;
+  const h2_request* request = nullptr;
+  std::size_t body_sent = 0;
+  std::int32_t stream_id = -1;
+  bool started = false;        // a final (non-1xx) HEADERS block arrived
+  int block_status = 0;        // :status of the header block being decoded
+  std::int64_t block_bytes = 0;
+  std::int64_t header_bytes = 0, body_bytes = 0;
+  bool overloaded = false;
+  std::int64_t upstream_ms = -1;
+  std::string head_text;  // curl only: "HTTP/2 200\r\nname: value\r\n...\r\n"
+  std::string location;
+};
+
+class h2_stream_session;
+
+// One HTTP/2 connection of a group: socket (TLS or plain), nghttp2 client session, queued and
+// active calls. Shared by the group (while current) and by its own pending I/O handlers.
+class h2_connection : public std::enable_shared_from_this<h2_connection> {
+public:
+  enum class state : std::uint8_t { connecting, waiting_settings, open, draining, closed };
+
+  h2_connection(h2_group& group, const session_env& env);
+  ~h2_connection();
+  h2_connection(const h2_connection&) = delete;
+  h2_connection& operator=(const h2_connection&) = delete;
+
+  void start();  // connect, TLS, preface: on its own coroutine
+  state current() const noexcept { return state_; }
+  bool accepts_calls() const noexcept { return state_ != state::draining && state_ != state::closed; }
+
+  void enqueue(h2_stream_session& s);
+  // The slot's deadline passed (abort) or the run stops (stop: only a call still queued on an
+  // open connection is given up). Returns true when the slot was handled (woken).
+  void abort(h2_stream_session& s);
+  bool stop(h2_stream_session& s);
+  void close() noexcept;
+
+private:
+  using socket_type = net::generic::stream_protocol::socket;
+  net::awaitable<void> establish();
+  net::awaitable<bool> open_tunnel();
+  bool start_h2();
+  void pump();
+  void flush();
+  void read_more();
+  void on_read(const error_code& ec, std::size_t n);
+  // The connection ended (EOF, error, protocol error, close): every call on it ends.
+  void lose(transport_error active_kind, transport_error queued_kind, const std::string& why);
+  void finish(h2_stream_session& s, call_end how);
+  void fail_call(h2_stream_session& s, transport_error kind, const std::string& why);
+  void remove_active(h2_stream_session& s) noexcept;
+  socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
+  bool wants_read() const noexcept;
+
+  static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
+  static int on_header(nghttp2_session*, const nghttp2_frame*, const uint8_t*, size_t, const uint8_t*, size_t, uint8_t, void*);
+  static int on_frame_recv(nghttp2_session*, const nghttp2_frame*, void*);
+  static int on_data_chunk(nghttp2_session*, uint8_t, int32_t, const uint8_t*, size_t, void*);
+  static int on_stream_close(nghttp2_session*, int32_t, uint32_t, void*);
+  static int on_frame_send(nghttp2_session*, const nghttp2_frame*, void*);
+  static ssize_t read_body(nghttp2_session*, int32_t, uint8_t*, size_t, uint32_t*, nghttp2_data_source*, void*);
+
+  h2_group& group_;
+  session_env env_;
+  socket_type socket_;
+  std::optional<net::ssl::stream<socket_type>> tls_;
+  std::unique_ptr<address_book::entry> fresh_address_;
+  nghttp2_session* h2_ = nullptr;
+  state state_ = state::connecting;
+  std::deque<h2_stream_session*> queued_;   // waiting for the connection or for a free stream
+  std::vector<h2_stream_session*> active_;  // with a stream open
+  std::int64_t limit_ = 1;                  // streams allowed at once (min of -streams, server's cap)
+  bool goaway_ = false;
+  std::int32_t last_stream_id_ = 0;
+  bool protocol_error_ = false;  // we sent GOAWAY with an error: the server's bytes were bad
+  bool reading_ = false, writing_ = false, in_recv_ = false;
+  std::vector<char> in_;
+  std::string out_;
+  std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
+};
+
+// The slots of one HTTP/2 connection.
+class h2_group {
+public:
+  h2_group(const session_env& env, int streams) : env_(env), streams_(streams) {
+    env_.observer = nullptr;  // the connection's env: observers and failure text are per slot
+    env_.describe_failures = env.describe_failures;
+  }
+  ~h2_group() {
+    for (auto& c : connections_)
+      if (auto p = c.lock()) p->close();
+  }
+  h2_group(const h2_group&) = delete;
+  h2_group& operator=(const h2_group&) = delete;
+
+  // The connection new calls go on: the current one, or a new one (connecting) after a GOAWAY,
+  // a loss, or at first.
+  std::shared_ptr<h2_connection> connection() {
+    if (current_ && current_->accepts_calls()) return current_;
+    connections_.erase(std::remove_if(connections_.begin(), connections_.end(), [](const auto& w) { return w.expired(); }),
+                       connections_.end());
+    current_ = std::make_shared<h2_connection>(*this, env_);
+    connections_.push_back(current_);
+    current_->start();
+    return current_;
+  }
+  void detach(const h2_connection* c) noexcept {
+    if (current_.get() == c) current_.reset();
+  }
+  void join() noexcept { ++members_; }
+  // A slot closed (end of run): the last one closes every connection of the group.
+  void leave() noexcept {
+    if (--members_ > 0) return;
+    for (auto& c : connections_)
+      if (auto p = c.lock()) p->close();
+    current_.reset();
+  }
+  int streams() const noexcept { return streams_; }
+  bool fallback = false;  // the server chose HTTP/1.1 in ALPN: every slot speaks it
+
+  // The request for a call: prepared once per distinct request (no {uuid}), else per call.
+  const std::vector<h2_request>& prepared() {
+    if (!prepared_) {
+      prepared_.emplace();
+      const std::string_view scheme = env_.options.target.scheme;
+      for (const auto& bytes : env_.requests.bytes) {
+        auto r = h2_request_from_http1(bytes, scheme);
+        prepared_->push_back(r ? std::move(*r) : h2_request{});
+      }
+    }
+    return *prepared_;
+  }
+
+private:
+  session_env env_;
+  int streams_;
+  int members_ = 0;
+  std::shared_ptr<h2_connection> current_;
+  std::vector<std::weak_ptr<h2_connection>> connections_;  // current and draining ones
+  std::optional<std::vector<h2_request>> prepared_;
+};
+
+// One call slot: its calls go on its group's connection as streams.
+class h2_stream_session final : public session {
+public:
+  h2_stream_session(const session_env& env, std::shared_ptr<h2_group> group)
+      : env_(env),
+        own_rng_(env.rng ? nullptr : std::make_unique<std::mt19937_64>(std::random_device{}())),
+        rng_(env.rng ? *env.rng : *own_rng_),
+        group_(std::move(group)),
+        signal_(env.io),
+        next_request_(static_cast<std::size_t>(env.index)) {
+    // -compression: gzip bodies are inflated and counted at their decompressed size, as on HTTP/1.1.
+    if (env.options.compression) gunzip_ = std::make_unique<gunzip_observer>(env.observer);
+    observer_ = gunzip_ ? gunzip_.get() : env.observer;
+    group_->join();
+  }
+  ~h2_stream_session() override { close(); }
+
+  net::awaitable<bool> call(call_record& rec) override;
+  void abort() noexcept override;
+  void stop() noexcept override;
+  void close() noexcept override {
+    if (http1_) http1_->close();
+    if (!closed_) {
+      closed_ = true;
+      group_->leave();
+    }
+  }
+  const std::string& failure() const noexcept override { return http1_ && group_->fallback ? http1_->failure() : failure_; }
+  const std::string& location() const noexcept override { return http1_ && group_->fallback ? http1_->location() : location_; }
+
+  // Used by h2_connection.
+  h2_call call_;
+  std::string failure_, location_;
+  void wake(call_end how) noexcept {
+    end_ = how;
+    signalled_ = true;
+    signal_.cancel();
+  }
+  const session_env& env() const noexcept { return env_; }
+  response_observer* observer() const noexcept { return observer_; }  // curl's printer and/or -compression
+  std::int64_t body_bytes(std::int64_t on_the_wire) const noexcept {
+    return gunzip_ && gunzip_->gzip() ? gunzip_->body_bytes() : on_the_wire;
+  }
+
+private:
+  const h2_request* next_request();
+  net::awaitable<call_end> attempt(call_record& rec);
+
+  session_env env_;
+  std::unique_ptr<std::mt19937_64> own_rng_;
+  std::mt19937_64& rng_;
+  std::shared_ptr<h2_group> group_;
+  std::shared_ptr<h2_connection> conn_;  // the connection of the call in flight
+  net::steady_timer signal_;
+  bool signalled_ = false;
+  call_end end_ = call_end::done;
+  bool closed_ = false;
+  bool stopping_ = false;
+  std::size_t next_request_;
+  std::string rendered_;
+  std::optional<h2_request> own_request_;  // {uuid}: this call's request
+  std::unique_ptr<session> http1_;         // after an ALPN fallback
+  std::unique_ptr<gunzip_observer> gunzip_;
+  response_observer* observer_ = nullptr;
+};
+
+// ---- h2_connection ----------------------------------------------------------------------------
+
+h2_connection::h2_connection(h2_group& group, const session_env& env)
+    : group_(group), env_(env), socket_(env.io), in_(read_buffer_size) {
+  limit_ = group.streams();
+}
+
+h2_connection::~h2_connection() {
+  if (h2_) nghttp2_session_del(h2_);
+}
+
+void h2_connection::start() {
+  net::co_spawn(env_.io, [self = shared_from_this()]() -> net::awaitable<void> { co_await self->establish(); },
+                net::detached);
+}
+
+net::awaitable<void> h2_connection::establish() {
+  const route& where = env_.where;
+  const nanos began = steady_clock::now();
+  if (where.tls) tls_.emplace(env_.io, *where.tls);
+  std::mt19937_64 own_rng(std::random_device{}());
+  const address_book::entry* address = co_await next_address(where, env_.rng ? *env_.rng : own_rng, fresh_address_);
+  if (state_ == state::closed) co_return;
+  socket_type& socket = lowest();
+  error_code ec;
+  socket.open(address->where.protocol(), ec);
+  if (!ec) std::tie(ec) = co_await socket.async_connect(address->where, use_tuple);
+  if (env_.stats) env_.stats->record_connect(env_.index, address->text, steady_clock::now() - began);
+  if (state_ == state::closed) co_return;
+  if (ec) {
+    const transport_error kind = ec == net::error::connection_refused ? transport_error::refused : transport_error::connect_failed;
+    lose(kind, kind, "cannot connect to " + where.peer_text + ": " + ec.message());
+    co_return;
+  }
+  if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
+  if (!where.tunnel_request.empty()) {
+    const bool tunnelled = co_await open_tunnel();
+    if (!tunnelled) co_return;
+  }
+  if (tls_) {
+    SSL* ssl = tls_->native_handle();
+    prepare_client_ssl(ssl, env_.options);
+    const nanos hs_began = steady_clock::now();
+    auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
+    if (state_ == state::closed) co_return;
+    if (hec) {
+      const std::string detail = describe_tls_failure(ssl, hec);
+      if (env_.stats) env_.stats->note_failure(detail);
+      lose(transport_error::tls, transport_error::tls, "TLS with " + where.peer_text + ": " + detail);
+      co_return;
+    }
+    if (env_.stats) env_.stats->record_handshake(steady_clock::now() - hs_began, SSL_session_reused(ssl) == 1);
+    const unsigned char* proto = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(ssl, &proto, &length);
+    const bool h2 = proto && std::string_view(reinterpret_cast<const char*>(proto), length) == "h2";
+    if (!h2) {
+      // The server did not offer h2: each slot goes on with HTTP/1.1 on a connection of its own.
+      group_.fallback = true;
+      SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+      state_ = state::closed;
+      group_.detach(this);
+      error_code ignored;
+      lowest().close(ignored);
+      auto queued = std::move(queued_);
+      queued_.clear();
+      for (auto* s : queued) finish(*s, call_end::fallback);
+      co_return;
+    }
+  }
+  if (!start_h2()) {
+    lose(transport_error::internal, transport_error::internal, "cannot start an HTTP/2 session");
+    co_return;
+  }
+  state_ = state::waiting_settings;
+  flush();
+  read_more();
+}
+
+net::awaitable<bool> h2_connection::open_tunnel() {
+  socket_type& socket = lowest();
+  auto [wec, written] = co_await net::async_write(socket, net::buffer(env_.where.tunnel_request), use_tuple);
+  response_parser parser;
+  parser.reset(true);
+  while (!wec && !parser.done() && !parser.failed()) {
+    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(in_), use_tuple);
+    if (rec_ec) {
+      parser.on_eof();
+      break;
+    }
+    parser.feed(in_.data(), n);
+  }
+  if (state_ == state::closed) co_return false;
+  if (wec || !parser.done() || parser.status() != 200) {
+    if (parser.done() && env_.stats) env_.stats->note_failure("proxy answered CONNECT with " + std::to_string(parser.status()));
+    lose(transport_error::proxy, transport_error::proxy, env_.where.peer_text + " refused the tunnel");
+    co_return false;
+  }
+  co_return true;
+}
+
+bool h2_connection::start_h2() {
+  nghttp2_session_callbacks* cb = nullptr;
+  if (nghttp2_session_callbacks_new(&cb) != 0) return false;
+  nghttp2_session_callbacks_set_on_begin_headers_callback(cb, on_begin_headers);
+  nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
+  nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+  nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_send);
+  const int rv = nghttp2_session_client_new(&h2_, cb, this);
+  nghttp2_session_callbacks_del(cb);
+  if (rv != 0) return false;
+  const nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
+                                             {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, stream_window}};
+  nghttp2_submit_settings(h2_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
+  nghttp2_session_set_local_window_size(h2_, NGHTTP2_FLAG_NONE, 0, connection_window);
+  return true;
+}
+
+bool h2_connection::wants_read() const noexcept {
+  return state_ == state::waiting_settings || !active_.empty() || (state_ == state::open && !queued_.empty());
+}
+
+void h2_connection::read_more() {
+  if (reading_ || !h2_ || state_ == state::closed || !wants_read()) return;
+  reading_ = true;
+  auto on_read = [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); };
+  if (tls_) tls_->async_read_some(net::buffer(in_), std::move(on_read));
+  else socket_.async_read_some(net::buffer(in_), std::move(on_read));
+}
+
+void h2_connection::on_read(const error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (state_ == state::closed) return;
+  if (ec) {
+    const bool eof = ec == net::error::eof || ec == net::ssl::error::stream_truncated;
+    const transport_error kind = goaway_ ? transport_error::h2_goaway : eof ? transport_error::closed : transport_error::reset;
+    lose(kind, state_ == state::waiting_settings ? kind : transport_error::none,
+         "connection to " + env_.where.peer_text + (eof ? " closed" : ": " + ec.message()));
+    return;
+  }
+  in_recv_ = true;
+  const auto rv = nghttp2_session_mem_recv(h2_, reinterpret_cast<const uint8_t*>(in_.data()), n);
+  in_recv_ = false;
+  if (rv < 0) {
+    lose(transport_error::h2_protocol, transport_error::h2_protocol,
+         "bad HTTP/2 from " + env_.where.peer_text + ": " + nghttp2_strerror(static_cast<int>(rv)));
+    return;
+  }
+  pump();
+  flush();
+  if (state_ == state::closed) return;
+  if (state_ == state::draining && active_.empty() && !writing_) {
+    // After a GOAWAY, once its last streams are answered, the connection has nothing more to give.
+    lose(transport_error::h2_goaway, transport_error::none, "GOAWAY from " + env_.where.peer_text);
+    return;
+  }
+  read_more();
+}
+
+void h2_connection::flush() {
+  if (writing_ || !h2_ || state_ == state::closed || state_ == state::connecting) return;
+  out_.clear();
+  while (out_.size() < write_batch) {
+    const uint8_t* data = nullptr;
+    const auto n = nghttp2_session_mem_send(h2_, &data);
+    if (n < 0) {
+      lose(transport_error::h2_protocol, transport_error::h2_protocol, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n)));
+      return;
+    }
+    if (n == 0) break;
+    out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+  }
+  if (out_.empty()) {
+    // nghttp2 is done with this connection (it sent GOAWAY after bad bytes, or both sides did).
+    if (!nghttp2_session_want_read(h2_) && !nghttp2_session_want_write(h2_)) {
+      const transport_error kind = protocol_error_ ? transport_error::h2_protocol : goaway_ ? transport_error::h2_goaway : transport_error::closed;
+      lose(kind, kind, protocol_error_ ? "bad HTTP/2 from " + env_.where.peer_text : "HTTP/2 session ended");
+    }
+    return;
+  }
+  writing_ = true;
+  auto on_write = [self = shared_from_this()](const error_code& ec, std::size_t) {
+    self->writing_ = false;
+    if (self->state_ == state::closed) return;
+    if (ec) {
+      self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + ec.message());
+      return;
+    }
+    self->flush();
+    self->read_more();
+  };
+  if (tls_) net::async_write(*tls_, net::buffer(out_), std::move(on_write));
+  else net::async_write(socket_, net::buffer(out_), std::move(on_write));
+}
+
+void h2_connection::enqueue(h2_stream_session& s) {
+  queued_.push_back(&s);
+  if (state_ == state::open) {
+    pump();
+    flush();
+    read_more();
+  }
+}
+
+// Submits queued calls while streams are free. Only on an open connection (the server's
+// SETTINGS, and with it its stream cap, has arrived).
+void h2_connection::pump() {
+  if (state_ != state::open || in_recv_) return;
+  while (!queued_.empty() && static_cast<std::int64_t>(active_.size()) < limit_) {
+    h2_stream_session& s = *queued_.front();
+    queued_.pop_front();
+    h2_call& c = s.call_;
+    std::vector<nghttp2_nv>& nv = nv_;  // reused: no allocation per call once grown
+    nv.clear();
+    for (const auto& [name, value] : c.request->headers) {
+      nv.push_back(nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
+                              reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
+                              NGHTTP2_NV_FLAG_NONE});
+    }
+    nghttp2_data_provider body{};
+    body.read_callback = read_body;
+    const bool has_body = !c.request->body.empty();
+    const std::int32_t id = nghttp2_submit_request(h2_, nullptr, nv.data(), nv.size(), has_body ? &body : nullptr, &s);
+    if (c.rec->sent == 0) c.rec->sent = steady_clock::now();
+    if (id < 0) {
+      if (id == NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE) {  // stream ids ran out: a new connection
+        queued_.push_front(&s);
+        state_ = state::draining;
+        group_.detach(this);
+        auto queued = std::move(queued_);
+        queued_.clear();
+        for (auto* q : queued) finish(*q, call_end::requeue);
+        return;
+      }
+      fail_call(s, transport_error::internal, std::string("cannot submit the request: ") + nghttp2_strerror(id));
+      continue;
+    }
+    c.stream_id = id;
+    active_.push_back(&s);
+  }
+}
+
+void h2_connection::remove_active(h2_stream_session& s) noexcept {
+  active_.erase(std::remove(active_.begin(), active_.end(), &s), active_.end());
+}
+
+void h2_connection::finish(h2_stream_session& s, call_end how) { s.wake(how); }
+
+void h2_connection::fail_call(h2_stream_session& s, transport_error kind, const std::string& why) {
+  call_record& rec = *s.call_.rec;
+  rec.status = status_transport_error;
+  rec.error = kind;
+  if (s.env().describe_failures) s.failure_ = why;
+  finish(s, call_end::done);
+}
+
+void h2_connection::abort(h2_stream_session& s) {
+  h2_call& c = s.call_;
+  if (auto it = std::find(queued_.begin(), queued_.end(), &s); it != queued_.end()) {
+    if (state_ == state::connecting || state_ == state::waiting_settings) {
+      // The connection itself did not come up within the call's -timeout: give it up, and with
+      // it every call waiting for it.
+      const transport_error kind = state_ == state::connecting ? transport_error::connect_timeout : transport_error::h2_no_settings;
+      lose(kind, kind,
+           state_ == state::connecting ? "cannot connect to " + env_.where.peer_text + ": no answer within the -timeout"
+                                       : env_.where.peer_text + " sent no HTTP/2 SETTINGS within the -timeout");
+      return;
+    }
+    queued_.erase(it);
+    fail_call(s, transport_error::timeout, "no free stream within the -timeout");
+    return;
+  }
+  if (std::find(active_.begin(), active_.end(), &s) != active_.end()) {
+    // Tell the server to drop the stream (RST_STREAM CANCEL); its late frames find no call.
+    nghttp2_session_set_stream_user_data(h2_, c.stream_id, nullptr);
+    nghttp2_submit_rst_stream(h2_, NGHTTP2_FLAG_NONE, c.stream_id, NGHTTP2_CANCEL);
+    remove_active(s);
+    fail_call(s, transport_error::timeout, "no complete response from " + env_.where.peer_text + " within the -timeout");
+    pump();
+    flush();
+  }
+}
+
+bool h2_connection::stop(h2_stream_session& s) {
+  if (state_ != state::open) return false;  // the connect in flight goes on
+  const auto it = std::find(queued_.begin(), queued_.end(), &s);
+  if (it == queued_.end()) return false;
+  queued_.erase(it);
+  finish(s, call_end::abandoned);
+  return true;
+}
+
+void h2_connection::lose(transport_error active_kind, transport_error queued_kind, const std::string& why) {
+  if (state_ == state::closed) return;
+  const bool before_settings = state_ == state::connecting || state_ == state::waiting_settings;
+  state_ = state::closed;
+  group_.detach(this);
+  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  error_code ignored;
+  lowest().close(ignored);
+  auto active = std::move(active_);
+  active_.clear();
+  auto queued = std::move(queued_);
+  queued_.clear();
+  for (auto* s : active) {
+    const h2_fate fate = h2_stream_fate(s->call_.stream_id, goaway_, last_stream_id_, s->call_.started);
+    if (fate == h2_fate::retry) finish(*s, call_end::retry);
+    else fail_call(*s, active_kind == transport_error::none ? transport_error::reset : active_kind, why);
+  }
+  for (auto* s : queued) {
+    // Calls that were waiting for this connection to come up fail with it; calls only waiting
+    // for a free stream go on the next connection.
+    if (before_settings && queued_kind != transport_error::none) fail_call(*s, queued_kind, why);
+    else finish(*s, call_end::requeue);
+  }
+}
+
+void h2_connection::close() noexcept {
+  if (state_ == state::closed) return;
+  if (h2_ && state_ != state::connecting) {
+    nghttp2_session_terminate_session(h2_, NGHTTP2_NO_ERROR);
+  }
+  state_ = state::closed;
+  group_.detach(this);
+  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  error_code ignored;
+  lowest().close(ignored);
+  auto active = std::move(active_);
+  active_.clear();
+  auto queued = std::move(queued_);
+  queued_.clear();
+  for (auto* s : active) fail_call(*s, transport_error::closed, "connection closed");
+  for (auto* s : queued) finish(*s, call_end::abandoned);
+}
+
+// ---- nghttp2 callbacks (during nghttp2_session_mem_recv/mem_send, on this thread) -----------
+
+int h2_connection::on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void*) {
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
+  if (!s) return 0;
+  s->call_.block_status = 0;
+  s->call_.block_bytes = 0;
+  return 0;
+}
+
+int h2_connection::on_header(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name, size_t namelen,
+                             const uint8_t* value, size_t valuelen, uint8_t, void*) {
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
+  if (!s) return 0;
+  h2_call& c = s->call_;
+  const std::string_view n(reinterpret_cast<const char*>(name), namelen);
+  const std::string_view v(reinterpret_cast<const char*>(value), valuelen);
+  c.block_bytes += h2_header_bytes(namelen, valuelen);
+  if (n == ":status") {
+    int status = 0;
+    std::from_chars(v.data(), v.data() + v.size(), status);
+    c.block_status = status;
+    if (s->observer() && status >= 200) c.head_text = "HTTP/2 " + std::string(v) + "\r\n";
+    return 0;
+  }
+  if (c.block_status >= 200 || c.started) {  // a final response's headers (or its trailers)
+    if (n == "x-envoy-overloaded") c.overloaded = true;
+    else if (n == "x-envoy-upstream-service-time") {
+      std::int64_t ms = -1;
+      if (std::from_chars(v.data(), v.data() + v.size(), ms).ec == std::errc()) c.upstream_ms = ms;
+    } else if (n == "location") c.location = v;
+    if (s->observer()) c.head_text.append(n).append(": ").append(v).append("\r\n");
+  }
+  return 0;
+}
+
+int h2_connection::on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
+  auto* self = static_cast<h2_connection*>(user);
+  switch (frame->hd.type) {
+    case NGHTTP2_SETTINGS: {
+      if (frame->hd.flags & NGHTTP2_FLAG_ACK) break;
+      const std::uint32_t server_max = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+      const std::int64_t wanted = self->group_.streams();
+      self->limit_ = std::max<std::int64_t>(1, h2_stream_limit(wanted, server_max));
+      if (self->env_.stats) {
+        protocol_stats& p = self->env_.stats->protocol;
+        p.streams_max = std::max(p.streams_max, self->limit_);
+        if (self->limit_ < wanted && (p.server_cap == 0 || static_cast<std::int64_t>(server_max) < p.server_cap))
+          p.server_cap = server_max;
+      }
+      if (self->state_ == state::waiting_settings) {
+        self->state_ = state::open;
+        if (self->env_.stats) ++self->env_.stats->protocol.h2_connections;  // counted once it speaks h2
+      }
+      break;
+    }
+    case NGHTTP2_GOAWAY:
+      self->goaway_ = true;
+      self->last_stream_id_ = frame->goaway.last_stream_id;
+      if (self->state_ == state::open || self->state_ == state::waiting_settings) {
+        self->state_ = state::draining;
+        self->group_.detach(self);
+        // Calls not yet submitted go on the group's next connection.
+        auto queued = std::move(self->queued_);
+        self->queued_.clear();
+        for (auto* s : queued) self->finish(*s, call_end::requeue);
+      }
+      break;
+    case NGHTTP2_HEADERS: {
+      auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
+      if (!s) break;  // called once per whole header block (CONTINUATIONs included)
+      h2_call& c = s->call_;
+      if (c.block_status >= 100 && c.block_status < 200) break;  // an interim response: not the answer
+      c.header_bytes += c.block_bytes;
+      if (!c.started && c.block_status >= 200) {
+        c.started = true;
+        c.rec->status = c.block_status;
+        if (auto* observer = s->observer()) {
+          c.head_text += "\r\n";
+          observer->on_head(c.head_text);
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return 0;
+}
+
+int h2_connection::on_data_chunk(nghttp2_session* session, uint8_t, int32_t stream_id, const uint8_t* data, size_t len, void*) {
+  auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, stream_id));
+  if (!s) return 0;
+  s->call_.body_bytes += static_cast<std::int64_t>(len);
+  if (auto* observer = s->observer()) observer->on_body(std::string_view(reinterpret_cast<const char*>(data), len));
+  return 0;
+}
+
+int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, uint32_t code, void* user) {
+  auto* self = static_cast<h2_connection*>(user);
+  auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, stream_id));
+  if (!s) return 0;  // a stream we gave up (RST_STREAM CANCEL on timeout)
+  self->remove_active(*s);
+  h2_call& c = s->call_;
+  call_record& rec = *c.rec;
+  if (code == NGHTTP2_NO_ERROR && c.started) {
+    rec.error = transport_error::none;
+    rec.header_bytes = c.header_bytes;
+    rec.total_bytes = c.header_bytes + s->body_bytes(c.body_bytes);
+    rec.envoy_overloaded = c.overloaded;
+    rec.upstream_service_time_ms = c.upstream_ms;
+    if (is_redirect_status(rec.status)) s->location_ = c.location;
+    self->finish(*s, call_end::done);
+    return 0;
+  }
+  if (h2_stream_fate(stream_id, self->goaway_, self->last_stream_id_, c.started) == h2_fate::retry) {
+    self->finish(*s, call_end::retry);
+    return 0;
+  }
+  self->fail_call(*s, h2_stream_error(code, self->goaway_), "stream closed by " + self->env_.where.peer_text + ": " + h2_error_name(code));
+  return 0;
+}
+
+int h2_connection::on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR)
+    static_cast<h2_connection*>(user)->protocol_error_ = true;
+  return 0;
+}
+
+ssize_t h2_connection::read_body(nghttp2_session* session, int32_t stream_id, uint8_t* buf, size_t length, uint32_t* flags,
+                                 nghttp2_data_source*, void*) {
+  auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, stream_id));
+  if (!s) {
+    *flags |= NGHTTP2_DATA_FLAG_EOF;
+    return 0;
+  }
+  h2_call& c = s->call_;
+  const std::string& body = c.request->body;
+  const std::size_t n = std::min(length, body.size() - c.body_sent);
+  std::copy_n(body.data() + c.body_sent, n, buf);
+  c.body_sent += n;
+  if (c.body_sent == body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+  return static_cast<ssize_t>(n);
+}
+
+// ---- h2_stream_session ------------------------------------------------------------------------
+
+const h2_request* h2_stream_session::next_request() {
+  const auto& all = group_->prepared();
+  const std::size_t i = all.size() == 1 ? 0 : next_request_++ % all.size();
+  if (!env_.requests.per_call_uuid) return &all[i];
+  render_request(env_.requests.bytes[i], rng_, rendered_);
+  own_request_ = h2_request_from_http1(rendered_, env_.options.target.scheme);
+  return own_request_ ? &*own_request_ : &all[i];
+}
+
+net::awaitable<call_end> h2_stream_session::attempt(call_record& rec) {
+  conn_ = group_->connection();
+  if (conn_->current() != h2_connection::state::open && rec.sent == 0) rec.sent = steady_clock::now();  // a connect for this call
+  signalled_ = false;
+  conn_->enqueue(*this);
+  signal_.expires_at(net::steady_timer::time_point::max());
+  while (!signalled_) co_await signal_.async_wait(use_tuple);
+  conn_.reset();
+  co_return end_;
+}
+
+net::awaitable<bool> h2_stream_session::call(call_record& rec) {
+  failure_.clear();
+  location_.clear();
+  rec.error = transport_error::none;
+  if (group_->fallback) {
+    if (!http1_) {
+      http1_ = make_http1_session(env_);
+      if (env_.stats) ++env_.stats->protocol.http1_fallbacks;
+    }
+    co_return co_await http1_->call(rec);
+  }
+  const h2_request* request = next_request();
+  for (;;) {
+    call_ = h2_call{};
+    call_.rec = &rec;
+    call_.request = request;
+    rec.status = status_transport_error;
+    rec.error = transport_error::none;
+    if (stopping_) co_return false;
+    const call_end how = co_await attempt(rec);
+    switch (how) {
+      case call_end::done:
+        rec.done = steady_clock::now();
+        co_return true;
+      case call_end::abandoned:
+        co_return false;
+      case call_end::retry:
+        if (env_.stats) ++env_.stats->protocol.goaway_retries;
+        continue;
+      case call_end::requeue:
+        continue;
+      case call_end::fallback: {
+        if (!http1_) {
+          http1_ = make_http1_session(env_);
+          if (env_.stats) ++env_.stats->protocol.http1_fallbacks;
+        }
+        const bool made = co_await http1_->call(rec);
+        co_return made;
+      }
+    }
+  }
+}
+
+void h2_stream_session::abort() noexcept {
+  if (http1_ && group_->fallback) {
+    http1_->abort();
+    return;
+  }
+  if (conn_ && !signalled_) conn_->abort(*this);
+}
+
+void h2_stream_session::stop() noexcept {
+  stopping_ = true;
+  if (http1_) http1_->stop();
+  if (conn_ && !signalled_) conn_->stop(*this);
+}
+
+}  // namespace
+
+session_factory make_h2_sessions(int streams_per_connection) {
+  struct registry {
+    std::mutex mutex;
+    std::map<std::pair<const void*, int>, std::weak_ptr<h2_group>> groups;  // (io_context, group) -> group
+  };
+  auto shared = std::make_shared<registry>();
+  const int streams = std::max(1, streams_per_connection);
+  return [shared, streams](const session_env& env) -> std::unique_ptr<session> {
+    std::shared_ptr<h2_group> group;
+    {
+      std::lock_guard lock(shared->mutex);
+      auto& slot = shared->groups[{&env.io, env.index / streams}];
+      group = slot.lock();
+      if (!group) {
+        group = std::make_shared<h2_group>(env, streams);
+        slot = group;
+      }
+    }
+    return std::make_unique<h2_stream_session>(env, std::move(group));
+  };
+}
+
+}  // namespace loadgen
