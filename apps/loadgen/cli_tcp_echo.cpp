@@ -22,7 +22,7 @@ int run_one_echo(const std::vector<std::string>& args, const std::string& proto)
   std::string port = "8078", positional, level;
   bool quiet = false, udp_async = false;
   app.add_option("--" + proto + "-port", port,
-                 proto + " echo port: port, :port or host:port (default 8078)")
+                 proto + " echo port: port, :port or host:port")
       ->group("Server");
   if (proto == "udp")
     app.add_flag("--udp-async", udp_async, "Accepted for Fortio compatibility; replies are sent in order")->group("Server");

@@ -24,8 +24,8 @@ void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_fla
   const auto opt = [&](const char* name, auto& var, const char* help) { app.add_option(name, var, help)->group("Server"); };
   const auto flag = [&](const char* name, bool& var, const char* help) { app.add_flag(name, var, help)->group("Server"); };
   opt("--redirect-port", o.redirect_listen,
-      "Answer every request with a 303 to the same URL on https: port, host:port or disabled (default 8081)");
-  opt("--grpc-port", f.grpc_port, "gRPC ping/health port as Fortio's (default \"8079\"); not built yet: use disabled");
+      "Answer every request with a 303 to the same URL on https: port, host:port or disabled");
+  opt("--grpc-port", f.grpc_port, "gRPC ping/health port as Fortio's; not built yet: use disabled");
   opt("--P", o.tcp_proxies, "TCP proxy \"local-port dest-host:dest-port\" (repeatable), e.g. -P \"8888 www.example.com:80\"");
   opt("--M", o.multi_servers, "HTTP multi-server \"local-port dest-url1 dest-url2 ...\" (repeatable): each request goes to every URL");
   flag("--multi-serial-mode", o.multi_serial, "-M: call the targets one after the other instead of all at once");
