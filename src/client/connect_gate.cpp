@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace loadgen {
 
 bool connect_gate::try_enter(waiter& w) {
@@ -34,6 +37,20 @@ void connect_gate::withdraw(waiter& w) {
   }
   const auto it = std::find(queue_.begin(), queue_.end(), &w);
   if (it != queue_.end()) queue_.erase(it);
+}
+
+boost::asio::awaitable<gate_result> wait_for_slot(connect_gate* gate, connect_gate::waiter& w,
+                                                  boost::asio::steady_timer& timer, bool& waiting,
+                                                  const bool& timed_out, const bool& stopping) {
+  if (!gate || gate->try_enter(w)) co_return gate_result::entered;
+  // Our own queueing, bounded like the rest of the call by its deadline (abort()) and by a stop.
+  waiting = true;
+  timer.expires_at(boost::asio::steady_timer::time_point::max());
+  while (!w.granted && !timed_out && !stopping) co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  waiting = false;
+  if (w.granted && !timed_out && !stopping) co_return gate_result::entered;
+  gate->withdraw(w);
+  co_return timed_out ? gate_result::timed_out : gate_result::stopped;
 }
 
 }  // namespace loadgen

@@ -4,6 +4,7 @@
 // on its own timer; grant() cancels that timer. A waiter that gives up (deadline, stop) withdraws.
 #include <deque>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace loadgen {
@@ -33,5 +34,15 @@ private:
   int in_flight_ = 0;
   std::deque<waiter*> queue_;
 };
+
+enum class gate_result { entered, timed_out, stopped };
+
+// A session's wait for a connect slot (gate null: no limit, enter at once). It sleeps on timer,
+// with waiting true meanwhile, until the slot is granted or the session's abort() or stop() set
+// timed_out or stopping (they cancel timer when waiting is true). A wait that ends without the
+// slot withdraws from the gate. The flags belong to the session, which outlives the wait.
+boost::asio::awaitable<gate_result> wait_for_slot(connect_gate* gate, connect_gate::waiter& w,
+                                                  boost::asio::steady_timer& timer, bool& waiting,
+                                                  const bool& timed_out, const bool& stopping);
 
 }  // namespace loadgen

@@ -134,8 +134,6 @@ public:
   }
 
 private:
-  enum class gate_result { entered, timed_out, stopped };
-  net::awaitable<gate_result> enter_gate();
   // Opens the connection (after a slot of the gate); a failed connect fails rec. false:
   // abandoned, the run stopped while it waited for a slot.
   net::awaitable<bool> connect(call_record& rec);
@@ -150,19 +148,9 @@ private:
   bool stopping_ = false;
 };
 
-net::awaitable<tcp_echo_session::gate_result> tcp_echo_session::enter_gate() {
-  if (!env_.gate || env_.gate->try_enter(gate_waiter_)) co_return gate_result::entered;
-  waiting_for_gate_ = true;
-  gate_timer_.expires_at(net::steady_timer::time_point::max());
-  while (!gate_waiter_.granted && !timed_out_ && !stopping_) co_await gate_timer_.async_wait(use_tuple);
-  waiting_for_gate_ = false;
-  if (gate_waiter_.granted && !timed_out_ && !stopping_) co_return gate_result::entered;
-  env_.gate->withdraw(gate_waiter_);
-  co_return timed_out_ ? gate_result::timed_out : gate_result::stopped;
-}
-
 net::awaitable<bool> tcp_echo_session::connect(call_record& rec) {
-  const gate_result entry = co_await enter_gate();
+  const gate_result entry =
+      co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, timed_out_, stopping_);
   if (entry == gate_result::stopped) co_return false;
   mark_sent(rec);  // the wait for a connect slot is dispatch lag, not service time
   if (entry == gate_result::timed_out) {

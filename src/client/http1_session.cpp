@@ -83,20 +83,9 @@ std::int64_t http1_session::draw_reuse_limit() {
   return std::uniform_int_distribution<std::int64_t>(o.reuse_min, o.reuse_max)(rng_);
 }
 
-net::awaitable<http1_session::gate_result> http1_session::enter_gate() {
-  if (!env_.gate || env_.gate->try_enter(gate_waiter_)) co_return gate_result::entered;
-  // Our own queueing, bounded like the rest of the call by its deadline (abort()) and by a stop.
-  waiting_for_gate_ = true;
-  gate_timer_.expires_at(net::steady_timer::time_point::max());
-  while (!gate_waiter_.granted && !timed_out_ && !stopping_) co_await gate_timer_.async_wait(use_tuple);
-  waiting_for_gate_ = false;
-  if (gate_waiter_.granted && !timed_out_ && !stopping_) co_return gate_result::entered;
-  env_.gate->withdraw(gate_waiter_);
-  co_return timed_out_ ? gate_result::timed_out : gate_result::stopped;
-}
-
 net::awaitable<bool> http1_session::connect(call_record& rec) {
-  const gate_result entry = co_await enter_gate();
+  const gate_result entry =
+      co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, timed_out_, stopping_);
   if (entry == gate_result::stopped) co_return false;
   if (entry == gate_result::timed_out) {
     if (rec.sent == 0) rec.sent = steady_clock::now();

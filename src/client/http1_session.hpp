@@ -37,9 +37,7 @@ public:
 
 private:
   using socket_type = boost::asio::generic::stream_protocol::socket;
-  enum class gate_result { entered, timed_out, stopped };
 
-  boost::asio::awaitable<gate_result> enter_gate();
   // Connect (after a slot of the gate), tunnel, TLS. Sets rec.sent when the connect starts.
   // false: abandoned (stopped while waiting for a slot). A failed connect is true with rec failed.
   boost::asio::awaitable<bool> connect(call_record& rec);
