@@ -104,8 +104,11 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
   if (rec.sent == 0) rec.sent = began;  // the wait for a connect slot is dispatch lag, not service time
   if (where.tls) tls_.emplace(env_.io, *where.tls);  // a fresh SSL object per connection
   if (!address_ || !env_.options.no_reresolve) {
-    const address_book::entry* chosen = co_await next_address(where, rng_, fresh_address_);
-    address_ = chosen;
+    address_ = only_address(where);
+    if (!address_) {
+      const address_book::entry* chosen = co_await next_address(where, rng_, fresh_address_);
+      address_ = chosen;
+    }
   }
   socket_type& socket = lowest();
   error_code ec;

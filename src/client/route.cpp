@@ -114,8 +114,8 @@ route make_route(const run_options& o) {
 
 net::awaitable<const address_book::entry*> next_address(const route& where, std::mt19937_64& rng,
                                                         std::unique_ptr<address_book::entry>& scratch) {
+  if (const address_book::entry* only = only_address(where)) co_return only;
   address_book* book = where.addresses.get();
-  if (book->answers.size() == 1 && book->host.empty()) co_return &book->answers.front();  // the common case
   const std::uint64_t turn = book->turn.fetch_add(1, std::memory_order_relaxed);
   if (!book->host.empty()) {
     tcp::resolver resolver(co_await net::this_coro::executor);

@@ -50,6 +50,14 @@ struct route {
 // be loaded.
 route make_route(const run_options& options);
 
+// The address when there is no choice to make (one answer, no name to resolve again), else null.
+// The common case, taken without starting a coroutine (a frame allocation per connect, which is
+// per call with -keepalive=false).
+inline const address_book::entry* only_address(const route& where) noexcept {
+  const address_book& book = *where.addresses;
+  return book.answers.size() == 1 && book.host.empty() ? &book.answers.front() : nullptr;
+}
+
 // The address a new connection uses, by -dns-method: the next in turn from the start's answers
 // (cached-rr), or from a fresh resolution (rr, first, rnd; asynchronous, so the worker's other
 // connections go on). A fresh resolution that fails or finds nothing falls back to the start's
