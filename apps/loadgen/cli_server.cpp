@@ -38,6 +38,9 @@ int run_server(const std::vector<std::string>& args) {
   app.add_option("--server-idle-timeout", idle, "Close keep-alive connections idle this long")->type_name("duration")->group("Server");
   app.add_option("--cert", o.cert, "TLS certificate (PEM): serve https")->group("Server");
   app.add_option("--key", o.key, "TLS private key (PEM)")->group("Server");
+  app.add_option("--h2-max-streams", o.h2_max_streams,
+                 "HTTP/2 streams a client may have open at once per connection (SETTINGS_MAX_CONCURRENT_STREAMS)")
+      ->group("Server");
   fortio_server_flags fortio;
   add_fortio_server_flags(app, o, fortio);
   add_logging_flags(app, level, quiet);
@@ -55,6 +58,7 @@ int run_server(const std::vector<std::string>& args) {
     if (o.max_active < 0 || o.max_pending < 0) throw flag_error("-max-active and -max-pending must not be negative");
     if (o.max_pending > 0 && o.max_active == 0) throw flag_error("-max-pending needs -max-active");
     if (o.threads < 0) throw flag_error("-threads must be 0 (auto) or more");
+    if (o.h2_max_streams < 1) throw flag_error("-h2-max-streams must be at least 1");
     apply_fortio_server_flags(app, o, fortio);
     return run_echo_server(o);
   } catch (const loadgen::error& e) {

@@ -52,9 +52,25 @@ std::shared_ptr<ssl::context> make_client_tls(const run_options& o) {
 }
 
 
+namespace {
+
+// ALPN for the echo server: h2 when the client offers it, else http/1.1; a client that offers
+// neither gets no ALPN answer and speaks HTTP/1.1 (RFC 7301 lets the server decline).
+int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned int inlen, void*) {
+  static const unsigned char ours[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  unsigned char* chosen = nullptr;
+  if (SSL_select_next_proto(&chosen, outlen, ours, sizeof ours, in, inlen) != OPENSSL_NPN_NEGOTIATED)
+    return SSL_TLSEXT_ERR_NOACK;
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
 std::shared_ptr<ssl::context> make_server_tls(const std::string& cert, const std::string& key) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   load_identity(*ctx, cert, key);
+  SSL_CTX_set_alpn_select_cb(ctx->native_handle(), select_alpn, nullptr);
   return ctx;
 }
 

@@ -1,4 +1,5 @@
 #include "connection.hpp"
+#include "h2_serve.hpp"
 #include "listen.hpp"
 
 #include <exception>
@@ -13,6 +14,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <spdlog/spdlog.h>
+
+#include "loadgen/wire/h2_server_rules.hpp"
 
 namespace loadgen {
 
@@ -62,6 +65,32 @@ net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const ec
   co_return true;
 }
 
+std::string_view unread(const boost::beast::flat_buffer& buffer) {
+  return {static_cast<const char*>(buffer.data().data()), buffer.data().size()};
+}
+
+// A plain connection's first bytes: true when they are HTTP/2's client preface (h2c with prior
+// knowledge), false for HTTP/1.1 (or a closed connection). What was read stays in buffer.
+net::awaitable<bool> starts_with_h2_preface(tcp::socket& socket, boost::beast::flat_buffer& buffer) {
+  for (;;) {
+    auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
+    if (ec) co_return false;
+    buffer.commit(n);
+    const h2_preface_match m = match_h2_preface(unread(buffer));
+    if (m != h2_preface_match::undecided) co_return m == h2_preface_match::h2;
+  }
+}
+
+// An HTTP/1.1 request asking to switch to h2c (RFC 7540 §3.2): its decoded HTTP2-Settings.
+std::optional<std::string> h2c_settings(const echo_request& req) {
+  const auto upgrade = req.find(http::field::upgrade);
+  if (upgrade == req.end()) return std::nullopt;
+  const auto settings = req.find("HTTP2-Settings");
+  std::optional<std::string_view> payload;
+  if (settings != req.end()) payload = std::string_view(settings->value().data(), settings->value().size());
+  return h2c_upgrade_settings(std::string_view(upgrade->value().data(), upgrade->value().size()), payload);
+}
+
 template <class Stream>
 net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_state& sh, connection_state& state,
                                     const std::string& peer) {
@@ -69,6 +98,15 @@ net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_sta
   boost::beast::flat_buffer buffer;
   std::string out;
   std::uniform_real_distribution<double> percent(0, 100);
+  constexpr bool plain = std::is_same_v<Stream, tcp::socket>;
+  if constexpr (plain) {
+    const bool h2 = co_await starts_with_h2_preface(stream, buffer);
+    if (h2) {
+      co_await serve_h2(stream, unread(buffer), nullptr, t, sh, state, peer);
+      co_return;
+    }
+    if (buffer.size() == 0) co_return;  // closed before a byte
+  }
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(static_cast<std::uint64_t>(o.limits.max_size));
@@ -85,6 +123,17 @@ net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_sta
     }
     if (rec) break;
     const echo_request& req = parser.get();
+    if constexpr (plain) {
+      if (auto settings = h2c_settings(req)) {
+        static constexpr std::string_view switching =
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+        auto [uec, uwritten] = co_await net::async_write(stream, net::buffer(switching), use_tuple);
+        if (uec) break;
+        h2c_upgrade upgrade{parser.release(), std::move(*settings)};
+        co_await serve_h2(stream, unread(buffer), &upgrade, t, sh, state, peer);
+        break;
+      }
+    }
     bool keep_alive = req.keep_alive() && !t.stopping;
     echo_decision d = decide_echo(req, o, [&] { return percent(t.rng); });
     ++t.served;
@@ -115,11 +164,17 @@ net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
   socket.set_option(tcp::no_delay(true), ec);
   std::string peer;
   if (auto ep = socket.remote_endpoint(ec); !ec) peer = peer_text(ep);  // as Go: IPv4 unmapped, [v6]:port
+  bool h2 = false;
   if constexpr (!std::is_same_v<Stream, tcp::socket>) {
     auto [hec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
     if (hec) co_return;
+    const unsigned char* proto = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(stream.native_handle(), &proto, &length);
+    h2 = proto && std::string_view(reinterpret_cast<const char*>(proto), length) == "h2";
   }
-  co_await serve_requests(stream, t, sh, state, peer);
+  if (h2) co_await serve_h2(stream, {}, nullptr, t, sh, state, peer);
+  else co_await serve_requests(stream, t, sh, state, peer);
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
 }

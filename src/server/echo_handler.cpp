@@ -74,19 +74,53 @@ void append_response(std::string& out, int status, std::string_view date, std::s
   out.append(body);
 }
 
+echo_body bad_request_answer(const std::string& message) {
+  echo_body b;
+  b.status = 400;
+  b.content_type = "text/plain";
+  b.owned = message + "\n";
+  b.is_owned = true;
+  return b;
+}
+
+echo_body overflow_answer() {
+  static const std::vector<std::pair<std::string, std::string>> overloaded{{"x-envoy-overloaded", "true"}};
+  echo_body b;
+  b.status = 503;
+  b.content_type = "text/plain";
+  b.borrowed = envoy_overflow_body;
+  b.headers = &overloaded;
+  return b;
+}
+
+echo_body too_large_answer(bool body_too_large) {
+  echo_body b;
+  b.status = body_too_large ? 413 : 431;
+  b.content_type = "text/plain";
+  b.borrowed = body_too_large ? "request body too large\n" : "request header too large\n";
+  return b;
+}
+
+namespace {
+
+void append_answer(std::string& out, const echo_body& b, std::string_view date, bool keep_alive) {
+  echo_plan plan;
+  if (b.headers) plan.headers = *b.headers;
+  append_response(out, b.status, date, b.content_type, b.body(), plan, keep_alive, b.gzipped);
+}
+
+}  // namespace
+
 void append_bad_request(std::string& out, const std::string& message, std::string_view date, bool keep_alive) {
-  append_response(out, 400, date, "text/plain", message + "\n", {}, keep_alive, false);
+  append_answer(out, bad_request_answer(message), date, keep_alive);
 }
 
 void append_overflow(std::string& out, std::string_view date, bool keep_alive) {
-  echo_plan overflow;
-  overflow.headers = {{"x-envoy-overloaded", "true"}};
-  append_response(out, 503, date, "text/plain", envoy_overflow_body, overflow, keep_alive, false);
+  append_answer(out, overflow_answer(), date, keep_alive);
 }
 
 void append_too_large(std::string& out, bool body_too_large, std::string_view date) {
-  append_response(out, body_too_large ? 413 : 431, date, "text/plain",
-                  body_too_large ? "request body too large\n" : "request header too large\n", {}, false, false);
+  append_answer(out, too_large_answer(body_too_large), date, false);
 }
 
 echo_decision decide_echo(const echo_request& req, const server_options& o, const percent_draw& draw) {
@@ -105,29 +139,35 @@ echo_decision decide_echo(const echo_request& req, const server_options& o, cons
   return d;
 }
 
-void append_echo_response(std::string& out, const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
-                          bool keep_alive) {
-  std::string_view body;
-  std::string content_type;
-  std::string page;
+echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, const echo_env& env) {
+  echo_body b;
   if (debug) {
-    page = debug_page(req, env);
-    body = page;
-    content_type = "text/plain; charset=UTF-8";
+    b.owned = debug_page(req, env);
+    b.is_owned = true;
+    b.content_type = "text/plain; charset=UTF-8";
     plan.status = 200;
   } else if (plan.size >= 0) {
-    body = env.random_bytes.substr(0, static_cast<std::size_t>(plan.size));
-    content_type = "application/octet-stream";
+    b.borrowed = env.random_bytes.substr(0, static_cast<std::size_t>(plan.size));
+    b.content_type = "application/octet-stream";
   } else {
-    body = req.body();
-    if (auto it = req.find(http::field::content_type); it != req.end()) content_type = std::string(it->value());
+    b.borrowed = std::string_view(req.body());
+    if (auto it = req.find(http::field::content_type); it != req.end())
+      b.content_type = std::string_view(it->value().data(), it->value().size());
   }
-  std::string compressed;
   if (plan.gzip) {
-    compressed = gzip(body);
-    body = compressed;
+    b.owned = gzip(b.body());
+    b.is_owned = true;
+    b.gzipped = true;
   }
-  append_response(out, plan.status, env.date, content_type, body, plan, keep_alive, plan.gzip);
+  b.status = plan.status;
+  b.headers = &plan.headers;
+  return b;
+}
+
+void append_echo_response(std::string& out, const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
+                          bool keep_alive) {
+  const echo_body b = make_echo_body(req, plan, debug, env);
+  append_response(out, b.status, env.date, b.content_type, b.body(), plan, keep_alive, b.gzipped);
 }
 
 echo_answer answer_echo(const echo_request& req, const echo_env& env, bool keep_alive, const percent_draw& draw) {

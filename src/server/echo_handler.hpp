@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -36,13 +38,34 @@ struct echo_decision {
 };
 echo_decision decide_echo(const echo_request& req, const server_options& options, const percent_draw& draw);
 
-// Appends the answer to a request that has a plan (after any breaker wait and delay). The debug
-// page, size=N random bytes, or the request's body and Content-Type echoed; gzip if planned.
+// An answer's status and body before it is framed: as HTTP/1.1 bytes (append_echo_response) or
+// as HTTP/2 frames (h2_serve); the plan's header= ones go with it.
+struct echo_body {
+  int status = 200;
+  std::string_view content_type;  // a literal, or a view of the request's Content-Type
+  bool gzipped = false;
+  std::string owned;              // the debug page or the gzipped body, when made here
+  std::string_view borrowed;      // else a view of the request's body or of env.random_bytes
+  bool is_owned = false;
+  // Extra answer headers: the plan's header= ones, or Envoy's x-envoy-overloaded; may be null.
+  const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+  std::string_view body() const noexcept { return is_owned ? std::string_view(owned) : borrowed; }
+};
+// The answer to a request that has a plan (after any breaker wait and delay). The debug page,
+// size=N random bytes, or the request's body and Content-Type echoed; gzip if planned. Views
+// req and env, which must outlive it.
+echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, const echo_env& env);
+// make_echo_body framed as HTTP/1.1.
 void append_echo_response(std::string& out, const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
                           bool keep_alive);
 // Appends a whole response (head and body) to out.
 void append_response(std::string& out, int status, std::string_view date, std::string_view content_type,
                      std::string_view body, const echo_plan& plan, bool keep_alive, bool gzipped);
+// The server's own answers, unframed: the 400 for a bad query, Envoy's 503 when the circuit
+// breaker sheds a request (with x-envoy-overloaded: true), 413 (body_too_large) or 431.
+echo_body bad_request_answer(const std::string& message);
+echo_body overflow_answer();
+echo_body too_large_answer(bool body_too_large);
 // The 400 for a bad query.
 void append_bad_request(std::string& out, const std::string& message, std::string_view date, bool keep_alive);
 // Envoy's 503 when the circuit breaker sheds a request.

@@ -17,7 +17,8 @@ namespace loadgen {
 // reconnects resume. Throws loadgen::error (exit 1) when a file cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls(const run_options& options);
 
-// A server context with this certificate chain and key (PEM). Throws loadgen::error (exit 1) when
+// A server context with this certificate chain and key (PEM), answering ALPN with "h2" when the
+// client offers it, else "http/1.1" (the echo server speaks both on one port). Throws loadgen::error (exit 1) when
 // a file cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_server_tls(const std::string& cert, const std::string& key);
 

@@ -22,6 +22,7 @@ struct server_options {
   int threads = 0;                 // -threads; 0 = the CPUs this process may use
   nanos idle_timeout = 30 * ns_per_s;  // -server-idle-timeout
   std::string cert, key;           // -cert/-key: serve TLS
+  int h2_max_streams = 100;        // -h2-max-streams: HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection
   // Beside the echo port (side_servers.hpp): Fortio's -redirect-port, -P and -M.
   std::string redirect_listen = "8081";    // -redirect-port: 303 to https; "disabled" turns it off
   std::vector<std::string> tcp_proxies;    // -P "local dest-host:dest-port", repeatable

@@ -1,0 +1,449 @@
+// The echo server's HTTP/2 connection: a reader (socket -> nghttp2_session_mem_recv), a writer
+// (nghttp2_session_mem_send -> socket, woken when there is something to send), and one answer
+// coroutine per request stream (breaker, delay, answer). All on the connection's thread; nothing
+// is locked. The serve coroutine returns only when the reader, the writer and every answer have
+// ended, so nothing outlives the socket and the connection entry it was given.
+#include "h2_serve.hpp"
+
+#include <nghttp2/nghttp2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <random>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "loadgen/wire/forward_specs.hpp"
+#include "loadgen/wire/h2_server_rules.hpp"
+
+namespace loadgen {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+constexpr std::size_t read_buffer_size = 16 * 1024;
+constexpr std::size_t write_batch = 64 * 1024;        // frames gathered per socket write
+constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WINDOW_SIZE: request bodies
+constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window
+constexpr std::int64_t header_limit = 64 * 1024;      // as the HTTP/1.1 path: beyond it, 431
+
+// One request stream, from its HEADERS to the end of its answer.
+struct h2_stream {
+  echo_request req;
+  std::int64_t header_bytes = 0;
+  bool header_too_large = false, body_too_large = false;
+  bool head = false;
+  bool closed = false;    // the stream is gone (client reset, or answered and sent)
+  echo_body answer;       // once submitted: the body nghttp2 reads from
+  std::size_t sent = 0;   // of answer.body()
+};
+
+template <class Stream>
+tcp::socket& lowest(Stream& s) {
+  if constexpr (std::is_same_v<Stream, tcp::socket>) return s;
+  else return s.next_layer();
+}
+
+nghttp2_nv header(const std::string& name, const std::string& value) {
+  return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
+                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
+                    NGHTTP2_NV_FLAG_NONE};
+}
+
+template <class Stream>
+class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
+public:
+  h2_server(Stream& stream, server_thread& t, shared_state& sh, connection_state& state, const std::string& peer)
+      : stream_(stream), t_(t), sh_(sh), state_(state), peer_(peer), writer_signal_(t.ctx), done_signal_(t.ctx) {}
+  ~h2_server() {
+    if (h2_) nghttp2_session_del(h2_);
+  }
+  h2_server(const h2_server&) = delete;
+  h2_server& operator=(const h2_server&) = delete;
+
+  net::awaitable<void> run(std::string_view already_read, h2c_upgrade* upgrade);
+
+private:
+  bool start(h2c_upgrade* upgrade);
+  bool receive(const char* data, std::size_t n);
+  net::awaitable<void> writer();
+  void dispatch(std::int32_t id, const std::shared_ptr<h2_stream>& s);
+  net::awaitable<void> answer(std::int32_t id, std::shared_ptr<h2_stream> s);
+  void submit(std::int32_t id, h2_stream& s, echo_body reply);
+  void goaway();
+  void note_activity();
+  void wake_writer() { writer_signal_.cancel(); }
+  bool over() const noexcept { return broken_ || writer_done_; }
+
+  static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
+  static int on_header(nghttp2_session*, const nghttp2_frame*, const uint8_t*, size_t, const uint8_t*, size_t, uint8_t, void*);
+  static int on_data_chunk(nghttp2_session*, uint8_t, int32_t, const uint8_t*, size_t, void*);
+  static int on_frame_recv(nghttp2_session*, const nghttp2_frame*, void*);
+  static int on_stream_close(nghttp2_session*, int32_t, uint32_t, void*);
+  static ssize_t read_body(nghttp2_session*, int32_t, uint8_t*, size_t, uint32_t*, nghttp2_data_source*, void*);
+
+  Stream& stream_;
+  server_thread& t_;
+  shared_state& sh_;
+  connection_state& state_;
+  const std::string& peer_;
+  nghttp2_session* h2_ = nullptr;
+  std::unordered_map<std::int32_t, std::shared_ptr<h2_stream>> streams_;  // open request streams
+  int answering_ = 0;  // answer coroutines running
+  bool reader_done_ = false, writer_done_ = false, broken_ = false, goaway_sent_ = false;
+  std::int32_t goaway_last_id_ = 0;  // the last stream our GOAWAY lets through
+  net::steady_timer writer_signal_, done_signal_;
+  std::string out_;
+  std::uniform_real_distribution<double> percent_{0, 100};
+};
+
+template <class Stream>
+bool h2_server<Stream>::start(h2c_upgrade* upgrade) {
+  nghttp2_session_callbacks* cb = nullptr;
+  if (nghttp2_session_callbacks_new(&cb) != 0) return false;
+  nghttp2_session_callbacks_set_on_begin_headers_callback(cb, on_begin_headers);
+  nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
+  nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+  const int rv = nghttp2_session_server_new(&h2_, cb, this);
+  nghttp2_session_callbacks_del(cb);
+  if (rv != 0) return false;
+  const nghttp2_settings_entry settings[] = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, static_cast<std::uint32_t>(sh_.options->h2_max_streams)},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, stream_window}};
+  if (nghttp2_submit_settings(h2_, NGHTTP2_FLAG_NONE, settings, std::size(settings)) != 0) return false;
+  nghttp2_session_set_local_window_size(h2_, NGHTTP2_FLAG_NONE, 0, connection_window);
+  if (upgrade) {
+    const auto& p = upgrade->settings;
+    const bool head = upgrade->request.method() == http::verb::head;
+    if (nghttp2_session_upgrade2(h2_, reinterpret_cast<const uint8_t*>(p.data()), p.size(), head ? 1 : 0, nullptr) != 0)
+      return false;
+    auto s = std::make_shared<h2_stream>();
+    s->req = std::move(upgrade->request);
+    s->head = head;
+    streams_.emplace(1, s);
+    nghttp2_session_set_stream_user_data(h2_, 1, s.get());
+    dispatch(1, s);
+  }
+  return true;
+}
+
+template <class Stream>
+bool h2_server<Stream>::receive(const char* data, std::size_t n) {
+  const auto rv = nghttp2_session_mem_recv(h2_, reinterpret_cast<const uint8_t*>(data), n);
+  if (rv < 0) {
+    // Not HTTP/2 after all (a bad preface), or nghttp2 gave up: it has queued a GOAWAY when it
+    // could; the writer sends it and the connection ends.
+    spdlog::debug("HTTP/2 from {}: {}", peer_, nghttp2_strerror(static_cast<int>(rv)));
+    return false;
+  }
+  return true;
+}
+
+template <class Stream>
+net::awaitable<void> h2_server<Stream>::run(std::string_view already_read, h2c_upgrade* upgrade) {
+  auto self = this->shared_from_this();
+  if (!start(upgrade)) {
+    spdlog::debug("cannot start an HTTP/2 session with {}", peer_);
+    co_return;
+  }
+  net::co_spawn(t_.ctx, [self]() -> net::awaitable<void> { co_await self->writer(); },
+                [](std::exception_ptr) {});  // the writer ends itself; nothing to rethrow into
+  bool ok = already_read.empty() || receive(already_read.data(), already_read.size());
+  wake_writer();
+  std::vector<char> in(read_buffer_size);
+  while (ok && !over() && nghttp2_session_want_read(h2_)) {
+    auto [ec, n] = co_await stream_.async_read_some(net::buffer(in), use_tuple);
+    if (ec) break;
+    ok = receive(in.data(), n);
+    wake_writer();
+  }
+  reader_done_ = true;
+  wake_writer();
+  while (!writer_done_ || answering_ > 0) {
+    done_signal_.expires_at(net::steady_timer::time_point::max());
+    co_await done_signal_.async_wait(use_tuple);
+  }
+}
+
+// Sends what nghttp2 has to send; sleeps until woken when there is nothing. Ends when the socket
+// fails, or nothing more can come: the reader is done (or the session is over both ways) and no
+// answer is still being made. Then wakes the reader (which may wait for bytes that will not come).
+template <class Stream>
+net::awaitable<void> h2_server<Stream>::writer() {
+  auto self = this->shared_from_this();
+  for (;;) {
+    out_.clear();
+    while (out_.size() < write_batch) {
+      const uint8_t* data = nullptr;
+      const auto n = nghttp2_session_mem_send(h2_, &data);
+      if (n < 0) {
+        broken_ = true;
+        break;
+      }
+      if (n == 0) break;
+      out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+    }
+    if (broken_) break;
+    if (!out_.empty()) {
+      auto [ec, written] = co_await net::async_write(stream_, net::buffer(out_), use_tuple);
+      if (ec) {
+        broken_ = true;
+        break;
+      }
+      continue;
+    }
+    const bool session_over = !nghttp2_session_want_read(h2_) && !nghttp2_session_want_write(h2_);
+    if (answering_ == 0 && (reader_done_ || session_over)) break;
+    writer_signal_.expires_at(net::steady_timer::time_point::max());
+    co_await writer_signal_.async_wait(use_tuple);
+  }
+  writer_done_ = true;
+  if (!reader_done_) {
+    error_code ignored;
+    lowest(stream_).cancel(ignored);
+  }
+  done_signal_.cancel();
+}
+
+template <class Stream>
+void h2_server<Stream>::note_activity() {
+  const bool idle = streams_.empty() && answering_ == 0;
+  if (idle && !state_.idle) state_.idle_since = steady_clock::now();
+  state_.idle = idle;
+}
+
+template <class Stream>
+void h2_server<Stream>::dispatch(std::int32_t id, const std::shared_ptr<h2_stream>& s) {
+  ++t_.served;
+  ++answering_;
+  note_activity();
+  auto self = this->shared_from_this();
+  net::co_spawn(t_.ctx, [self, id, s]() -> net::awaitable<void> { co_await self->answer(id, s); },
+                [this, self](std::exception_ptr e) {
+                  if (!e) return;
+                  // bad_alloc, say: this stream gets no answer; the others go on.
+                  ++t_.failed;
+                  --answering_;
+                  note_activity();
+                  wake_writer();
+                  done_signal_.cancel();
+                });
+}
+
+// One stream's answer, as the HTTP/1.1 path makes it: the breaker decides before any delay (a
+// shed stream is answered at once), then the delay, then the echo.
+template <class Stream>
+net::awaitable<void> h2_server<Stream>::answer(std::int32_t id, std::shared_ptr<h2_stream> s) {
+  const server_options& o = *sh_.options;
+  echo_body reply;
+  std::optional<echo_decision> d;
+  std::optional<breaker_slot> slot;  // gives the slot back on every way out
+  bool close = false;
+  if (s->header_too_large || s->body_too_large) {
+    reply = too_large_answer(s->body_too_large);
+  } else {
+    d = decide_echo(s->req, o, [&] { return percent_(t_.rng); });
+    if (!d->plan) {
+      reply = bad_request_answer(d->error);
+    } else {
+      if (sh_.breaker_) {
+        slot.emplace(*sh_.breaker_, t_.ctx.get_executor());
+        co_await slot->wait();
+      }
+      if (slot && slot->shed()) {
+        reply = overflow_answer();
+      } else {
+        if (sh_.on_admitted) sh_.on_admitted(s->req);
+        if (d->plan->delay > 0) {
+          net::steady_timer timer(t_.ctx);
+          timer.expires_after(std::chrono::nanoseconds(d->plan->delay));
+          co_await timer.async_wait(use_tuple);
+        }
+        const echo_env env{&o, t_.date, sh_.random_bytes, sh_.hostname, peer_, sh_.started};
+        reply = make_echo_body(s->req, *d->plan, d->debug, env);
+        close = d->plan->close;
+      }
+    }
+  }
+  if (!over() && !s->closed) submit(id, *s, std::move(reply));
+  if (slot) slot->release();
+  if (!over() && (close || t_.stopping)) goaway();
+  --answering_;
+  note_activity();
+  wake_writer();
+  done_signal_.cancel();
+}
+
+template <class Stream>
+void h2_server<Stream>::submit(std::int32_t id, h2_stream& s, echo_body reply) {
+  s.answer = std::move(reply);
+  const echo_body& a = s.answer;
+  const std::string_view body = a.body();
+  std::vector<std::string> text;  // owns what the header list points to until it is submitted
+  text.reserve(16);
+  std::vector<nghttp2_nv> nv;
+  auto add = [&](std::string name, std::string value) {
+    text.push_back(std::move(name));
+    text.push_back(std::move(value));
+  };
+  add(":status", std::to_string(a.status));
+  add("date", t_.date);
+  if (!a.content_type.empty()) add("content-type", std::string(a.content_type));
+  if (a.gzipped) add("content-encoding", "gzip");
+  if (a.headers)
+    for (const auto& [name, value] : *a.headers) {
+      std::string lower = lower_header_name(name);
+      if (h2_answer_header_allowed(lower)) add(std::move(lower), value);
+    }
+  add("content-length", std::to_string(body.size()));
+  nv.reserve(text.size() / 2);
+  for (std::size_t i = 0; i + 1 < text.size(); i += 2) nv.push_back(header(text[i], text[i + 1]));
+  nghttp2_data_provider provider{};
+  provider.source.ptr = &s;
+  provider.read_callback = read_body;
+  const bool has_body = !s.head && !body.empty();
+  const int rv = nghttp2_submit_response(h2_, id, nv.data(), nv.size(), has_body ? &provider : nullptr);
+  if (rv != 0) spdlog::debug("cannot answer HTTP/2 stream {} of {}: {}", id, peer_, nghttp2_strerror(rv));
+}
+
+// A graceful GOAWAY (close=true, or the server stopping): streams up to the last one received
+// are answered; the client makes later ones on a new connection.
+template <class Stream>
+void h2_server<Stream>::goaway() {
+  if (goaway_sent_) return;
+  goaway_sent_ = true;
+  goaway_last_id_ = nghttp2_session_get_last_proc_stream_id(h2_);
+  nghttp2_submit_goaway(h2_, NGHTTP2_FLAG_NONE, goaway_last_id_, NGHTTP2_NO_ERROR, nullptr, 0);
+}
+
+template <class Stream>
+int h2_server<Stream>::on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
+  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  auto& self = *static_cast<h2_server*>(user);
+  const std::int32_t id = frame->hd.stream_id;
+  if (self.goaway_sent_ && id > self.goaway_last_id_) {
+    // Opened after our GOAWAY named its last stream: not processed, so the client makes it
+    // again elsewhere (RFC 9113 §6.8). Refused outright, never answered: served once, not twice.
+    nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, NGHTTP2_REFUSED_STREAM);
+    return 0;
+  }
+  auto s = std::make_shared<h2_stream>();
+  s->req.version(20);
+  nghttp2_session_set_stream_user_data(session, id, s.get());
+  self.streams_.emplace(id, std::move(s));
+  self.note_activity();
+  return 0;
+}
+
+template <class Stream>
+int h2_server<Stream>::on_header(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name,
+                                 size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
+  auto* s = static_cast<h2_stream*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
+  if (!s || frame->hd.type != NGHTTP2_HEADERS) return 0;
+  s->header_bytes += static_cast<std::int64_t>(namelen + valuelen + 4);
+  if (s->header_bytes > header_limit) {
+    s->header_too_large = true;
+    return 0;
+  }
+  const std::string_view n(reinterpret_cast<const char*>(name), namelen);
+  const std::string_view v(reinterpret_cast<const char*>(value), valuelen);
+  if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;  // trailers: not echoed, as Fortio's
+  if (n == ":method") {
+    s->req.method_string(v);
+    s->head = v == "HEAD";
+  } else if (n == ":path") {
+    s->req.target(v);
+  } else if (n == ":authority") {
+    s->req.insert(http::field::host, v);
+  } else if (!n.empty() && n.front() != ':') {
+    s->req.insert(canonical_header_name(n), v);
+  }
+  return 0;
+}
+
+template <class Stream>
+int h2_server<Stream>::on_data_chunk(nghttp2_session* session, uint8_t, int32_t id, const uint8_t* data, size_t len, void* user) {
+  auto& self = *static_cast<h2_server*>(user);
+  auto* s = static_cast<h2_stream*>(nghttp2_session_get_stream_user_data(session, id));
+  if (!s || s->body_too_large) return 0;
+  std::string& body = s->req.body();
+  if (static_cast<std::int64_t>(body.size() + len) > self.sh_.options->limits.max_size) {
+    s->body_too_large = true;  // answered 413 at the stream's end; what came is dropped
+    body.clear();
+    body.shrink_to_fit();
+    return 0;
+  }
+  body.append(reinterpret_cast<const char*>(data), len);
+  return 0;
+}
+
+template <class Stream>
+int h2_server<Stream>::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+  auto& self = *static_cast<h2_server*>(user);
+  const bool request_end = (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
+                           (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+  if (!request_end) return 0;
+  const auto it = self.streams_.find(frame->hd.stream_id);
+  if (it != self.streams_.end()) self.dispatch(frame->hd.stream_id, it->second);
+  return 0;
+}
+
+template <class Stream>
+int h2_server<Stream>::on_stream_close(nghttp2_session*, int32_t id, uint32_t, void* user) {
+  auto& self = *static_cast<h2_server*>(user);
+  const auto it = self.streams_.find(id);
+  if (it == self.streams_.end()) return 0;
+  it->second->closed = true;
+  self.streams_.erase(it);
+  self.note_activity();
+  return 0;
+}
+
+template <class Stream>
+ssize_t h2_server<Stream>::read_body(nghttp2_session*, int32_t, uint8_t* buf, size_t length, uint32_t* flags,
+                                     nghttp2_data_source* source, void*) {
+  auto& s = *static_cast<h2_stream*>(source->ptr);
+  const std::string_view body = s.answer.body();
+  const std::size_t n = std::min(length, body.size() - s.sent);
+  std::memcpy(buf, body.data() + s.sent, n);
+  s.sent += n;
+  if (s.sent == body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+  return static_cast<ssize_t>(n);
+}
+
+template <class Stream>
+net::awaitable<void> serve_h2_on(Stream& stream, std::string_view already_read, h2c_upgrade* upgrade, server_thread& t,
+                                 shared_state& sh, connection_state& state, const std::string& peer) {
+  auto server = std::make_shared<h2_server<Stream>>(stream, t, sh, state, peer);
+  co_await server->run(already_read, upgrade);
+}
+
+}  // namespace
+
+net::awaitable<void> serve_h2(tcp::socket& stream, std::string_view already_read, h2c_upgrade* upgrade, server_thread& t,
+                              shared_state& sh, connection_state& state, const std::string& peer) {
+  return serve_h2_on(stream, already_read, upgrade, t, sh, state, peer);
+}
+
+net::awaitable<void> serve_h2(net::ssl::stream<tcp::socket>& stream, std::string_view already_read, h2c_upgrade* upgrade,
+                              server_thread& t, shared_state& sh, connection_state& state, const std::string& peer) {
+  return serve_h2_on(stream, already_read, upgrade, t, sh, state, peer);
+}
+
+}  // namespace loadgen
