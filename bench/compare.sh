@@ -27,8 +27,11 @@ fi
 PORT=${PORT:-18181}
 BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
 BEFORE=${BEFORE:-}
+# The real Fortio, when it is next to the project (or FORTIO=path): in the h2 runs with one
+# stream per connection (Fortio's -h2 has no streams option; each of its -c connections is one).
+FORTIO=${FORTIO:-$( [[ -x ../shared/tools/fortio ]] && echo ../shared/tools/fortio || true)}
 if [[ $PROTO == h2 ]]; then
-  TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }h2load"}  # wrk has no HTTP/2: ratios are to h2load
+  TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }${FORTIO:+fortio }h2load"}  # wrk has no HTTP/2: ratios are to h2load
 else
   TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load"}
 fi
@@ -89,6 +92,9 @@ run_tool() {
       loadgen) cmd=("$BIN" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
       before) cmd=("$BEFORE" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
       h2load) cmd=(h2load -t "$threads" -c "$c" -m "$streams" -D "$SECONDS_PER_RUN" "$URL") ;;
+      fortio)
+        ((streams == 1)) || { echo "0 1 0 0"; return; }
+        cmd=("$FORTIO" load -h2 -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -loglevel Error -k "$URL") ;;
       *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0"; return ;;
     esac
   else
@@ -105,7 +111,7 @@ run_tool() {
   end=$(date +%s.%N)
   local req
   case $tool in
-    loadgen | before) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
+    loadgen | before | fortio) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
     wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
     h2load) req=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out") ;;
   esac
@@ -134,13 +140,14 @@ for c in $CONNS; do
   done
   echo
   if [[ $PROTO == h2 ]]; then echo "## h2 ($SCHEME) -c ${c%%:*} -streams ${c#*:}"; else echo "## -c $c"; fi
-  printf '%-8s %10s %12s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "RSS MB" "req/s/wrk" "CPU/wrk" "RSS/wrk"
   base=wrk
   [[ " $TOOLS " == *" wrk "* ]] || base=${TOOLS##* }  # ratios to the last tool when wrk is not run
+  printf '%-8s %10s %12s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "RSS MB" "req/s/$base" "CPU/$base" "RSS/$base"
   wrps=$(tr ' ' '\n' <<<"${rps[$base]}" | grep . | median)
   wcpu=$(tr ' ' '\n' <<<"${cpu[$base]}" | grep . | median)
   wrss=$(tr ' ' '\n' <<<"${rss[$base]}" | grep . | median)
   for tool in $TOOLS; do
+    [[ -n ${rps[$tool]} ]] || continue  # not run in this shape (Fortio with -streams > 1)
     r=$(tr ' ' '\n' <<<"${rps[$tool]}" | grep . | median)
     u=$(tr ' ' '\n' <<<"${cpu[$tool]}" | grep . | median)
     m=$(tr ' ' '\n' <<<"${rss[$tool]}" | grep . | median)
@@ -151,19 +158,28 @@ for c in $CONNS; do
   unset rps cpu rss
 done
 
-# Syscalls per request at -c 64 (strace slows both tools alike; the count is what matters).
-[[ $PROTO == h2 ]] && exit 0  # HTTP/1.1 only
+# Syscalls per request (strace slows both tools alike; the count is what matters): HTTP/1.1 at
+# -c 64 against wrk, h2 at -c 8 -streams 32 against h2load.
 echo
-echo "## syscalls per request, -c 64, 2 s under strace -c -f"
-for tool in loadgen wrk; do
-  case $tool in
-    loadgen) cmd=("$BIN" load -qps 0 -c 64 -t 2s -quiet "$URL") ;;
-    wrk) cmd=(wrk -t 1 -c 64 -d 2s "$URL") ;;
+if [[ $PROTO == h2 ]]; then
+  echo "## syscalls per request, h2 -c 8 -streams 32, 2 s under strace -c -f"
+  PEERS="loadgen h2load"
+else
+  echo "## syscalls per request, -c 64, 2 s under strace -c -f"
+  PEERS="loadgen wrk"
+fi
+for tool in $PEERS; do
+  case $tool-$PROTO in
+    loadgen-h2) cmd=("$BIN" load -h2 -qps 0 -c 8 -streams 32 -t 2s -quiet -k "$URL") ;;
+    h2load-h2) cmd=(h2load -t 1 -c 8 -m 32 -D 2 "$URL") ;;
+    loadgen-*) cmd=("$BIN" load -qps 0 -c 64 -t 2s -quiet "$URL") ;;
+    wrk-*) cmd=(wrk -t 1 -c 64 -d 2s "$URL") ;;
   esac
   out=$(strace -c -f -o "$work/strace.$tool" taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1)
   case $tool in
     loadgen) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
     wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
+    h2load) req=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out") ;;
   esac
   total=$(awk '/^100.00/ {print $4}' "$work/strace.$tool")
   top=$(awk 'NR>2 && $1 ~ /^[0-9.]+$/ && $NF != "total" {printf "%s=%s ", $NF, $4}' "$work/strace.$tool" | cut -d' ' -f1-5)

@@ -22,6 +22,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -116,6 +117,7 @@ private:
   void remove_active(h2_stream_session& s) noexcept;
   socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
   bool wants_read() const noexcept;
+  bool tls_has_more() const noexcept;
 
   static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
   static int on_header(nghttp2_session*, const nghttp2_frame*, const uint8_t*, size_t, const uint8_t*, size_t, uint8_t, void*);
@@ -139,6 +141,7 @@ private:
   std::int32_t last_stream_id_ = 0;
   bool protocol_error_ = false;  // we sent GOAWAY with an error: the server's bytes were bad
   bool reading_ = false, writing_ = false, in_recv_ = false;
+  bool send_posted_ = false;  // enqueue() posted the submit-and-write of queued calls
   std::vector<char> in_;
   std::string out_;
   std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
@@ -306,6 +309,7 @@ net::awaitable<void> h2_connection::establish() {
     co_return;
   }
   if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
+  if (tls_) socket.non_blocking(true, ec);  // on_read's draining TLS reads must never block the worker
   if (!where.tunnel_request.empty()) {
     const bool tunnelled = co_await open_tunnel();
     if (!tunnelled) co_return;
@@ -403,6 +407,15 @@ void h2_connection::read_more() {
   else socket_.async_read_some(net::buffer(in_), std::move(on_read));
 }
 
+// Whether the TLS stream holds received bytes not yet read (a decrypted record's rest, or raw
+// records in its input BIO), so that a read can be taken without waiting, and without writing:
+// only when no write is in flight, as the synchronous read must not interleave with one.
+bool h2_connection::tls_has_more() const noexcept {
+  if (!tls_ || writing_ || state_ == state::closed) return false;
+  SSL* ssl = const_cast<net::ssl::stream<socket_type>&>(*tls_).native_handle();
+  return SSL_has_pending(ssl) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+}
+
 void h2_connection::on_read(const error_code& ec, std::size_t n) {
   reading_ = false;
   if (state_ == state::closed) return;
@@ -413,13 +426,26 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
          "connection to " + env_.where.peer_text + (eof ? " closed" : ": " + ec.message()));
     return;
   }
-  in_recv_ = true;
-  const auto rv = nghttp2_session_mem_recv(h2_, reinterpret_cast<const uint8_t*>(in_.data()), n);
-  in_recv_ = false;
-  if (rv < 0) {
-    lose(transport_error::h2_protocol, transport_error::h2_protocol,
-         "bad HTTP/2 from " + env_.where.peer_text + ": " + nghttp2_strerror(static_cast<int>(rv)));
-    return;
+  for (;;) {
+    in_recv_ = true;
+    const auto rv = nghttp2_session_mem_recv(h2_, reinterpret_cast<const uint8_t*>(in_.data()), n);
+    in_recv_ = false;
+    if (rv < 0) {
+      lose(transport_error::h2_protocol, transport_error::h2_protocol,
+           "bad HTTP/2 from " + env_.where.peer_text + ": " + nghttp2_strerror(static_cast<int>(rv)));
+      return;
+    }
+    if (!tls_has_more()) break;
+    // Over TLS one read gives one record, often one response. The records already received go
+    // through now, so that the calls they end are sent again together (one record, one sendto)
+    // rather than one write per response between reads.
+    error_code more;
+    n = tls_->read_some(net::buffer(in_), more);
+    if (more == net::error::would_block || more == net::error::try_again) break;
+    if (more) {
+      on_read(more, 0);
+      return;
+    }
   }
   pump();
   flush();
@@ -470,11 +496,18 @@ void h2_connection::flush() {
 
 void h2_connection::enqueue(h2_stream_session& s) {
   queued_.push_back(&s);
-  if (state_ == state::open) {
-    pump();
-    flush();
-    read_more();
-  }
+  if (state_ != state::open || send_posted_) return;
+  // Submitted and written from a posted handler, not now: the slots woken by the same read
+  // enqueue their next calls in this turn of the event loop, and all their HEADERS then go out
+  // in one write (over TLS: one record and one sendto, instead of one per call).
+  send_posted_ = true;
+  net::post(env_.io, [self = shared_from_this()] {
+    self->send_posted_ = false;
+    if (self->state_ != state::open) return;
+    self->pump();
+    self->flush();
+    self->read_more();
+  });
 }
 
 // Submits queued calls while streams are free. Only on an open connection (the server's
