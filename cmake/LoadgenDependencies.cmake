@@ -7,6 +7,7 @@ find_package(ZLIB REQUIRED)
 find_package(fmt REQUIRED CONFIG)
 find_package(spdlog REQUIRED CONFIG)
 find_package(CLI11 REQUIRED CONFIG)
+find_package(Protobuf REQUIRED)  # CMake's FindProtobuf: protoc, protobuf::libprotobuf-lite, protobuf_generate()
 find_package(PkgConfig REQUIRED)
 # HTTP/2 framing, HPACK and flow control for the client (-h2); the I/O stays Asio's.
 pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)

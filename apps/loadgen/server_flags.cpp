@@ -25,7 +25,9 @@ void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_fla
   const auto flag = [&](const char* name, bool& var, const char* help) { app.add_flag(name, var, help)->group("Server"); };
   opt("--redirect-port", o.redirect_listen,
       "Answer every request with a 303 to the same URL on https: port, host:port or disabled");
-  opt("--grpc-port", f.grpc_port, "gRPC ping/health port as Fortio's; not built yet: use disabled");
+  opt("--grpc-port", o.grpc_listen,
+      "gRPC port: Fortio's ping and the health service over HTTP/2 (h2c, or TLS with -cert): port, host:port or disabled");
+  opt("--grpc-max-delay", f.grpc_max_delay, "Longest delay a gRPC ping may ask for (delayNanos), Go duration");
   opt("--P", o.tcp_proxies, "TCP proxy \"local-port dest-host:dest-port\" (repeatable), e.g. -P \"8888 www.example.com:80\"");
   opt("--M", o.multi_servers, "HTTP multi-server \"local-port dest-url1 dest-url2 ...\" (repeatable): each request goes to every URL");
   flag("--multi-serial-mode", o.multi_serial, "-M: call the targets one after the other instead of all at once");
@@ -50,9 +52,9 @@ void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_fla
   opt("--access-log-file", f.access_log_file, "Fortio: log every request to this file (not supported yet: warned)");
   opt("--access-log-format", f.access_log_format, "Fortio: json or influx, for -access-log-file");
   opt("--profile", f.profile, "Fortio: Go CPU/memory profiles (not applicable: warned)");
-  opt("--grpc-max-streams", f.grpc_max_streams, "Fortio: gRPC server stream limit (no gRPC server yet: warned)");
-  opt("--grpc-ping-delay", f.grpc_ping_delay, "Fortio: gRPC ping answer delay (no gRPC server yet: warned)");
-  opt("--healthservice", f.healthservice, "Fortio: gRPC health service name (no gRPC server yet: warned)");
+  opt("--grpc-max-streams", f.grpc_max_streams, "gRPC port: streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS); 0 = unlimited");
+  opt("--grpc-ping-delay", f.grpc_ping_delay, "Fortio client flag (the ping's delay is the client's): warned");
+  opt("--healthservice", f.healthservice, "gRPC port: the health service name that is SERVING (with \"\"; NAME_down is NOT_SERVING)");
   // Fortio's client flags: its `server` takes them (one flag set) and they change nothing there;
   // accepted, kept out of -h (group ""), and named in one warning when given.
   for (const char* name : load_bool_flags)
@@ -70,9 +72,10 @@ void apply_fortio_server_flags(const CLI::App& app, server_options& o, const for
     if (o.cert.empty() || o.key.empty()) throw flag_error("-mtls needs -cert and -key (it is a TLS server option)");
   }
   if (f.gomaxprocs >= 1 && !given("--threads")) o.threads = f.gomaxprocs;
-  if (f.grpc_port != "disabled")
-    o.start_warnings.push_back(fmt::format("-grpc-port {}: loadgen has no gRPC server yet (issue 13), nothing listens there; "
-                 "-grpc-port disabled silences this", f.grpc_port));
+  if (f.grpc_max_streams < 0 || f.grpc_max_streams > 0x7fffffff) throw flag_error("-grpc-max-streams must be 0 (unlimited) or a stream count");
+  o.grpc_max_streams = static_cast<std::uint32_t>(f.grpc_max_streams);
+  o.grpc_max_delay = duration_flag("grpc-max-delay", f.grpc_max_delay);
+  if (given("--healthservice") && !f.healthservice.empty()) o.grpc_health_service = f.healthservice;
   // One line per missing feature, naming the flags given for it.
   const auto warn_if_given = [&](std::initializer_list<const char*> names, const char* why) {
     std::string list;
@@ -80,7 +83,7 @@ void apply_fortio_server_flags(const CLI::App& app, server_options& o, const for
       if (given((std::string("--") + n).c_str())) list += (list.empty() ? "-" : ", -") + std::string(n);
     if (!list.empty()) o.start_warnings.push_back(fmt::format("{}: ignored, {}", list, why));
   };
-  warn_if_given({"grpc-max-streams", "grpc-ping-delay", "healthservice"}, "loadgen has no gRPC server yet (issue 13)");
+  warn_if_given({"grpc-ping-delay"}, "the delay of a gRPC ping is the client's to ask for (-grpc-ping-delay on load)");
   warn_if_given({"data-dir", "ui-path", "sync", "sync-interval", "base-url", "pprof", "proxy-all-headers"},
                 "loadgen's server has no web UI yet: results are not browsed or served (fortio report -data-dir "
                 "DIR reads loadgen's JSON files)");

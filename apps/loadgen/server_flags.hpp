@@ -16,7 +16,7 @@ namespace loadgen::cli {
 
 // What the flags hold until apply_fortio_server_flags reads them.
 struct fortio_server_flags {
-  std::string grpc_port = "8079";
+  std::string grpc_max_delay = "10s";
   std::string timeout = "3s";
   std::string data_dir = ".", ui_path = "/fortio/", static_dir, sync, sync_interval = "0s", base_url;
   std::string config_dir, config_port, access_log_file, access_log_format = "json", profile;

@@ -102,7 +102,7 @@ net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_sta
   if constexpr (plain) {
     const bool h2 = co_await starts_with_h2_preface(stream, buffer);
     if (h2) {
-      co_await serve_h2(stream, unread(buffer), nullptr, t, sh, state, peer);
+      co_await serve_h2(stream, unread(buffer), nullptr, t, sh, state, peer, h2_service::echo);
       co_return;
     }
     if (buffer.size() == 0) co_return;  // closed before a byte
@@ -130,7 +130,7 @@ net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_sta
         auto [uec, uwritten] = co_await net::async_write(stream, net::buffer(switching), use_tuple);
         if (uec) break;
         h2c_upgrade upgrade{parser.release(), std::move(*settings)};
-        co_await serve_h2(stream, unread(buffer), &upgrade, t, sh, state, peer);
+        co_await serve_h2(stream, unread(buffer), &upgrade, t, sh, state, peer, h2_service::echo);
         break;
       }
     }
@@ -154,7 +154,7 @@ net::awaitable<void> serve_requests(Stream& stream, server_thread& t, shared_sta
 }
 
 template <class Stream>
-net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
+net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh, bool grpc) {
   tcp::socket& socket = lowest(stream);
   connection_state state;
   state.socket = &socket;
@@ -173,7 +173,8 @@ net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
     SSL_get0_alpn_selected(stream.native_handle(), &proto, &length);
     h2 = proto && std::string_view(reinterpret_cast<const char*>(proto), length) == "h2";
   }
-  if (h2) co_await serve_h2(stream, {}, nullptr, t, sh, state, peer);
+  if (grpc) co_await serve_h2(stream, {}, nullptr, t, sh, state, peer, h2_service::grpc);
+  else if (h2) co_await serve_h2(stream, {}, nullptr, t, sh, state, peer, h2_service::echo);
   else co_await serve_requests(stream, t, sh, state, peer);
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
@@ -181,13 +182,13 @@ net::awaitable<void> serve(Stream stream, server_thread& t, shared_state& sh) {
 
 }  // namespace
 
-net::awaitable<void> serve_connection(tcp::socket socket, server_thread& t, shared_state& sh) {
-  if (sh.tls) return serve(net::ssl::stream<tcp::socket>(std::move(socket), *sh.tls), t, sh);
-  return serve(std::move(socket), t, sh);
+net::awaitable<void> serve_connection(tcp::socket socket, server_thread& t, shared_state& sh, bool grpc) {
+  if (sh.tls) return serve(net::ssl::stream<tcp::socket>(std::move(socket), *sh.tls), t, sh, grpc);
+  return serve(std::move(socket), t, sh, grpc);
 }
 
-void spawn_connection(tcp::socket socket, server_thread& t, shared_state& sh) {
-  net::co_spawn(t.ctx, serve_connection(std::move(socket), t, sh), [&t](std::exception_ptr e) {
+void spawn_connection(tcp::socket socket, server_thread& t, shared_state& sh, bool grpc) {
+  net::co_spawn(t.ctx, serve_connection(std::move(socket), t, sh, grpc), [&t](std::exception_ptr e) {
     if (!e) return;
     ++t.failed;
     try {

@@ -36,10 +36,11 @@ using boost::system::error_code;
 
 namespace {
 
-net::awaitable<void> accept_loop(server_thread& t, shared_state& sh) {
+// grpc: the acceptor is the gRPC port's (its connections speak HTTP/2 gRPC only).
+net::awaitable<void> accept_loop(server_thread& t, shared_state& sh, tcp::acceptor& acceptor, bool grpc) {
   for (;;) {
-    auto [ec, socket] = co_await t.acceptor->async_accept(net::as_tuple(net::use_awaitable));
-    if (ec == net::error::operation_aborted || !t.acceptor->is_open()) co_return;
+    auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors, say: keep serving the others, and try again a little later
       // instead of spinning on the error.
@@ -47,7 +48,7 @@ net::awaitable<void> accept_loop(server_thread& t, shared_state& sh) {
       co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    spawn_connection(std::move(socket), t, sh);
+    spawn_connection(std::move(socket), t, sh, grpc);
   }
 }
 
@@ -87,17 +88,25 @@ void init_shared(shared_state& sh, const server_options& o) {
   }
 }
 
-// One io_context and one acceptor per thread, all on the same port (SO_REUSEPORT): the kernel
-// spreads connections over threads with no shared accept queue. ep's port 0 becomes the chosen one.
-std::vector<std::unique_ptr<server_thread>> make_threads(const server_options& o, tcp::endpoint& ep) {
-  check_port_is_free(ep, "-http-port " + o.listen);
+// One io_context per thread, and on it one acceptor per port (HTTP, gRPC), every thread's on the
+// same port (SO_REUSEPORT): the kernel spreads connections over threads with no shared accept
+// queue. A null endpoint is a disabled port; an endpoint's port 0 becomes the chosen one.
+std::vector<std::unique_ptr<server_thread>> make_threads(const server_options& o, tcp::endpoint* http, tcp::endpoint* grpc) {
+  if (http) check_port_is_free(*http, "-http-port " + o.listen);
+  if (grpc) check_port_is_free(*grpc, "-grpc-port " + o.grpc_listen);
   const int nthreads = std::max(1, o.threads > 0 ? o.threads : available_cpus());
   std::vector<std::unique_ptr<server_thread>> threads;
   for (int i = 0; i < nthreads; ++i) {
     auto t = std::make_unique<server_thread>();
     t->date = http_date();
-    t->acceptor = open_acceptor(t->ctx, ep, "-http-port " + o.listen);
-    if (ep.port() == 0) ep = t->acceptor->local_endpoint();  // the others join the port the kernel chose
+    if (http) {
+      t->acceptor = open_acceptor(t->ctx, *http, "-http-port " + o.listen);
+      if (http->port() == 0) *http = t->acceptor->local_endpoint();  // the others join the port the kernel chose
+    }
+    if (grpc) {
+      t->grpc_acceptor = open_acceptor(t->ctx, *grpc, "-grpc-port " + o.grpc_listen);
+      if (grpc->port() == 0) *grpc = t->grpc_acceptor->local_endpoint();
+    }
     t->tick = std::make_unique<net::steady_timer>(t->ctx);
     threads.push_back(std::move(t));
   }
@@ -140,7 +149,8 @@ void stop_threads(std::vector<std::unique_ptr<server_thread>>& threads, shared_s
     net::post(t->ctx, [&t = *t, &o] {
       t.stopping = true;
       error_code ec;
-      t.acceptor->close(ec);
+      if (t.acceptor) t.acceptor->close(ec);
+      if (t.grpc_acceptor) t.grpc_acceptor->close(ec);
       t.tick->cancel();
       start_tick(t, o);
     });
@@ -182,33 +192,40 @@ int run_echo_server(const server_options& o) {
   raise_fd_limit();
   shared_state sh;
   init_shared(sh, o);
-  tcp::endpoint ep;
-  if (o.listen != "disabled") ep = listen_endpoint(o.listen);  // a bad value fails before anything binds
+  tcp::endpoint ep, grpc_ep;
+  const bool http = o.listen != "disabled", grpc = o.grpc_listen != "disabled";
+  if (http) ep = listen_endpoint(o.listen);  // a bad value fails before anything binds
+  if (grpc) grpc_ep = listen_endpoint(o.grpc_listen);
   // Every listener is bound before anything is said, so a taken port is the only line.
   side_servers side(o);  // -redirect-port, -P, -M
   const bool tcp_echo = o.tcp_listen != "disabled", udp_echo = o.udp_listen != "disabled";
-  if (o.listen == "disabled" && side.empty() && !tcp_echo && !udp_echo) {
-    spdlog::warn("-http-port, -tcp-port and -udp-port disabled, and no -redirect-port, -P or -M: nothing to serve");
+  if (!http && !grpc && side.empty() && !tcp_echo && !udp_echo) {
+    spdlog::warn("-http-port, -grpc-port, -tcp-port and -udp-port disabled, and no -redirect-port, -P or -M: nothing to serve");
     return 0;
   }
   std::vector<std::unique_ptr<server_thread>> threads;
-  if (o.listen != "disabled") threads = make_threads(o, ep);
+  if (http || grpc) threads = make_threads(o, http ? &ep : nullptr, grpc ? &grpc_ep : nullptr);
   net::io_context echo_ctx(1);  // Fortio's TCP and UDP echo, on a thread of their own
   if (tcp_echo) start_tcp_echo(echo_ctx, o.tcp_listen);
   if (udp_echo) start_udp_echo(echo_ctx, o.udp_listen);
   for (const auto& w : o.start_warnings) spdlog::warn("{}", w);
-  if (!threads.empty())
+  if (grpc)
+    spdlog::info("loadgen {} gRPC server (fgrpc.PingServer, grpc.health.v1.Health) listening on {}:{}{}", version,
+                 grpc_ep.address().to_string(), grpc_ep.port(), sh.tls ? " (TLS)" : "");
+  if (http)
     spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
                  sh.tls ? " (TLS)" : "",
                  sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
 
   std::vector<std::thread> pool;
   for (auto& t : threads) {
-    net::co_spawn(t->ctx, accept_loop(*t, sh), [](std::exception_ptr e) {
-      // Not expected (accept errors are values); if it happens, say so instead of silently
-      // no longer accepting on this thread.
+    // Not expected (accept errors are values); if it happens, say so instead of silently no
+    // longer accepting on this thread.
+    const auto on_end = [](std::exception_ptr e) {
       if (e) spdlog::error("a server thread stopped accepting connections after an internal error");
-    });
+    };
+    if (t->acceptor) net::co_spawn(t->ctx, accept_loop(*t, sh, *t->acceptor, false), on_end);
+    if (t->grpc_acceptor) net::co_spawn(t->ctx, accept_loop(*t, sh, *t->grpc_acceptor, true), on_end);
     start_tick(*t, o);
     pool.emplace_back([&ctx = t->ctx] { ctx.run(); });
   }

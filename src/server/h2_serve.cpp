@@ -22,7 +22,9 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "grpc_handler.hpp"
 #include "loadgen/wire/forward_specs.hpp"
+#include "loadgen/wire/grpc_rules.hpp"
 #include "loadgen/wire/h2_server_rules.hpp"
 
 namespace loadgen {
@@ -40,6 +42,9 @@ constexpr std::size_t write_batch = 64 * 1024;        // frames gathered per soc
 constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WINDOW_SIZE: request bodies
 constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window
 constexpr std::int64_t header_limit = 64 * 1024;      // as the HTTP/1.1 path: beyond it, 431
+constexpr std::size_t grpc_max_message = 4 << 20;     // grpc-go's default receive limit (4 MiB)
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
 
 // One request stream, from its HEADERS to the end of its answer.
 struct h2_stream {
@@ -50,6 +55,7 @@ struct h2_stream {
   bool closed = false;    // the stream is gone (client reset, or answered and sent)
   echo_body answer;       // once submitted: the body nghttp2 reads from
   std::size_t sent = 0;   // of answer.body()
+  header_list trailers;   // sent after the body (gRPC's grpc-status)
 };
 
 template <class Stream>
@@ -67,8 +73,10 @@ nghttp2_nv header(const std::string& name, const std::string& value) {
 template <class Stream>
 class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
 public:
-  h2_server(Stream& stream, server_thread& t, shared_state& sh, connection_state& state, const std::string& peer)
-      : stream_(stream), t_(t), sh_(sh), state_(state), peer_(peer), writer_signal_(t.ctx), done_signal_(t.ctx) {}
+  h2_server(Stream& stream, server_thread& t, shared_state& sh, connection_state& state, const std::string& peer,
+            h2_service service)
+      : stream_(stream), t_(t), sh_(sh), state_(state), peer_(peer), grpc_(service == h2_service::grpc),
+        writer_signal_(t.ctx), done_signal_(t.ctx) {}
   ~h2_server() {
     if (h2_) nghttp2_session_del(h2_);
   }
@@ -83,7 +91,11 @@ private:
   net::awaitable<void> writer();
   void dispatch(std::int32_t id, const std::shared_ptr<h2_stream>& s);
   net::awaitable<void> answer(std::int32_t id, std::shared_ptr<h2_stream> s);
+  net::awaitable<void> answer_echo(std::int32_t id, std::shared_ptr<h2_stream> s);
+  net::awaitable<void> answer_grpc_call(std::int32_t id, std::shared_ptr<h2_stream> s);
   void submit(std::int32_t id, h2_stream& s, echo_body reply);
+  void submit_grpc(std::int32_t id, h2_stream& s, int status, const std::string& message, std::string body, bool overloaded);
+  void submit_raw(std::int32_t id, h2_stream& s, const header_list& headers, echo_body reply, header_list trailers);
   void goaway();
   void note_activity();
   void wake_writer() { writer_signal_.cancel(); }
@@ -101,6 +113,7 @@ private:
   shared_state& sh_;
   connection_state& state_;
   const std::string& peer_;
+  const bool grpc_;  // the gRPC port: every stream is a unary gRPC call
   nghttp2_session* h2_ = nullptr;
   std::unordered_map<std::int32_t, std::shared_ptr<h2_stream>> streams_;  // open request streams
   int answering_ = 0;  // answer coroutines running
@@ -123,10 +136,11 @@ bool h2_server<Stream>::start(h2c_upgrade* upgrade) {
   const int rv = nghttp2_session_server_new(&h2_, cb, this);
   nghttp2_session_callbacks_del(cb);
   if (rv != 0) return false;
-  const nghttp2_settings_entry settings[] = {
-      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, static_cast<std::uint32_t>(sh_.options->h2_max_streams)},
-      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, stream_window}};
-  if (nghttp2_submit_settings(h2_, NGHTTP2_FLAG_NONE, settings, std::size(settings)) != 0) return false;
+  const server_options& o = *sh_.options;
+  std::vector<nghttp2_settings_entry> settings{{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, stream_window}};
+  if (!grpc_) settings.push_back({NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, static_cast<std::uint32_t>(o.h2_max_streams)});
+  else if (o.grpc_max_streams > 0) settings.push_back({NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, o.grpc_max_streams});
+  if (nghttp2_submit_settings(h2_, NGHTTP2_FLAG_NONE, settings.data(), settings.size()) != 0) return false;
   nghttp2_session_set_local_window_size(h2_, NGHTTP2_FLAG_NONE, 0, connection_window);
   if (upgrade) {
     const auto& p = upgrade->settings;
@@ -246,10 +260,53 @@ void h2_server<Stream>::dispatch(std::int32_t id, const std::shared_ptr<h2_strea
                 });
 }
 
+template <class Stream>
+net::awaitable<void> h2_server<Stream>::answer(std::int32_t id, std::shared_ptr<h2_stream> s) {
+  if (grpc_) co_await answer_grpc_call(id, s);
+  else co_await answer_echo(id, s);
+  if (!over() && t_.stopping) goaway();
+  --answering_;
+  note_activity();
+  wake_writer();
+  done_signal_.cancel();
+}
+
+// One gRPC call: the breaker first (an overflow call gets Envoy's answer to gRPC: HTTP 200,
+// grpc-status 14 UNAVAILABLE, x-envoy-overloaded), then the ping's delay, then the answer.
+template <class Stream>
+net::awaitable<void> h2_server<Stream>::answer_grpc_call(std::int32_t id, std::shared_ptr<h2_stream> s) {
+  const server_options& o = *sh_.options;
+  std::optional<breaker_slot> slot;  // gives the slot back on every way out
+  if (sh_.breaker_) {
+    slot.emplace(*sh_.breaker_, t_.ctx.get_executor());
+    co_await slot->wait();
+    if (slot->shed()) {
+      if (!over() && !s->closed) submit_grpc(id, *s, grpc_code::unavailable, envoy_overflow_body, {}, true);
+      co_return;
+    }
+  }
+  if (sh_.on_admitted) sh_.on_admitted(s->req);
+  grpc_answer a;
+  if (s->body_too_large || s->header_too_large) {
+    a.status = grpc_code::resource_exhausted;
+    a.message = s->body_too_large ? "gRPC message over the size limit" : "metadata over the size limit";
+  } else {
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
+    const std::string_view path(s->req.target().data(), s->req.target().size());
+    a = answer_grpc(path, s->req.body(), now.count(), o.grpc_max_delay, grpc_max_message, o.grpc_health_service);
+  }
+  if (a.delay > 0) {
+    net::steady_timer timer(t_.ctx);
+    timer.expires_after(std::chrono::nanoseconds(a.delay));
+    co_await timer.async_wait(use_tuple);
+  }
+  if (!over() && !s->closed) submit_grpc(id, *s, a.status, a.message, std::move(a.body), false);
+}
+
 // One stream's answer, as the HTTP/1.1 path makes it: the breaker decides before any delay (a
 // shed stream is answered at once), then the delay, then the echo.
 template <class Stream>
-net::awaitable<void> h2_server<Stream>::answer(std::int32_t id, std::shared_ptr<h2_stream> s) {
+net::awaitable<void> h2_server<Stream>::answer_echo(std::int32_t id, std::shared_ptr<h2_stream> s) {
   const server_options& o = *sh_.options;
   echo_body reply;
   std::optional<echo_decision> d;
@@ -283,41 +340,57 @@ net::awaitable<void> h2_server<Stream>::answer(std::int32_t id, std::shared_ptr<
   }
   if (!over() && !s->closed) submit(id, *s, std::move(reply));
   if (slot) slot->release();
-  if (!over() && (close || t_.stopping)) goaway();
-  --answering_;
-  note_activity();
-  wake_writer();
-  done_signal_.cancel();
+  if (!over() && close) goaway();
 }
 
 template <class Stream>
 void h2_server<Stream>::submit(std::int32_t id, h2_stream& s, echo_body reply) {
-  s.answer = std::move(reply);
-  const echo_body& a = s.answer;
-  const std::string_view body = a.body();
-  std::vector<std::string> text;  // owns what the header list points to until it is submitted
-  text.reserve(16);
-  std::vector<nghttp2_nv> nv;
-  auto add = [&](std::string name, std::string value) {
-    text.push_back(std::move(name));
-    text.push_back(std::move(value));
-  };
-  add(":status", std::to_string(a.status));
-  add("date", t_.date);
-  if (!a.content_type.empty()) add("content-type", std::string(a.content_type));
-  if (a.gzipped) add("content-encoding", "gzip");
-  if (a.headers)
-    for (const auto& [name, value] : *a.headers) {
+  header_list headers;
+  headers.reserve(8);
+  headers.emplace_back(":status", std::to_string(reply.status));
+  headers.emplace_back("date", t_.date);
+  if (!reply.content_type.empty()) headers.emplace_back("content-type", std::string(reply.content_type));
+  if (reply.gzipped) headers.emplace_back("content-encoding", "gzip");
+  if (reply.headers)
+    for (const auto& [name, value] : *reply.headers) {
       std::string lower = lower_header_name(name);
-      if (h2_answer_header_allowed(lower)) add(std::move(lower), value);
+      if (h2_answer_header_allowed(lower)) headers.emplace_back(std::move(lower), value);
     }
-  add("content-length", std::to_string(body.size()));
-  nv.reserve(text.size() / 2);
-  for (std::size_t i = 0; i + 1 < text.size(); i += 2) nv.push_back(header(text[i], text[i + 1]));
+  headers.emplace_back("content-length", std::to_string(reply.body().size()));
+  submit_raw(id, s, headers, std::move(reply), {});
+}
+
+// A gRPC answer: the message then grpc-status 0 in trailers, or (an error) a trailers-only
+// response: grpc-status and grpc-message in the one HEADERS frame that ends the stream.
+template <class Stream>
+void h2_server<Stream>::submit_grpc(std::int32_t id, h2_stream& s, int status, const std::string& message,
+                                    std::string body, bool overloaded) {
+  header_list headers{{":status", "200"}, {"content-type", "application/grpc"}};
+  if (status != grpc_code::ok) {
+    headers.emplace_back("grpc-status", std::to_string(status));
+    if (!message.empty()) headers.emplace_back("grpc-message", message);
+    if (overloaded) headers.emplace_back("x-envoy-overloaded", "true");
+    submit_raw(id, s, headers, echo_body{}, {});
+    return;
+  }
+  echo_body reply;
+  reply.owned = std::move(body);
+  reply.is_owned = true;
+  submit_raw(id, s, headers, std::move(reply), {{"grpc-status", "0"}});
+}
+
+template <class Stream>
+void h2_server<Stream>::submit_raw(std::int32_t id, h2_stream& s, const header_list& headers, echo_body reply,
+                                   header_list trailers) {
+  s.answer = std::move(reply);
+  s.trailers = std::move(trailers);
+  std::vector<nghttp2_nv> nv;
+  nv.reserve(headers.size());
+  for (const auto& [name, value] : headers) nv.push_back(header(name, value));
   nghttp2_data_provider provider{};
   provider.source.ptr = &s;
   provider.read_callback = read_body;
-  const bool has_body = !s.head && !body.empty();
+  const bool has_body = !s.head && (!s.answer.body().empty() || !s.trailers.empty());
   const int rv = nghttp2_submit_response(h2_, id, nv.data(), nv.size(), has_body ? &provider : nullptr);
   if (rv != 0) spdlog::debug("cannot answer HTTP/2 stream {} of {}: {}", id, peer_, nghttp2_strerror(rv));
 }
@@ -383,7 +456,9 @@ int h2_server<Stream>::on_data_chunk(nghttp2_session* session, uint8_t, int32_t 
   auto* s = static_cast<h2_stream*>(nghttp2_session_get_stream_user_data(session, id));
   if (!s || s->body_too_large) return 0;
   std::string& body = s->req.body();
-  if (static_cast<std::int64_t>(body.size() + len) > self.sh_.options->limits.max_size) {
+  const std::int64_t limit = self.grpc_ ? static_cast<std::int64_t>(grpc_max_message + grpc_prefix_size)
+                                        : self.sh_.options->limits.max_size;
+  if (static_cast<std::int64_t>(body.size() + len) > limit) {
     s->body_too_large = true;  // answered 413 at the stream's end; what came is dropped
     body.clear();
     body.shrink_to_fit();
@@ -416,34 +491,44 @@ int h2_server<Stream>::on_stream_close(nghttp2_session*, int32_t id, uint32_t, v
 }
 
 template <class Stream>
-ssize_t h2_server<Stream>::read_body(nghttp2_session*, int32_t, uint8_t* buf, size_t length, uint32_t* flags,
+ssize_t h2_server<Stream>::read_body(nghttp2_session* session, int32_t id, uint8_t* buf, size_t length, uint32_t* flags,
                                      nghttp2_data_source* source, void*) {
   auto& s = *static_cast<h2_stream*>(source->ptr);
   const std::string_view body = s.answer.body();
   const std::size_t n = std::min(length, body.size() - s.sent);
   std::memcpy(buf, body.data() + s.sent, n);
   s.sent += n;
-  if (s.sent == body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+  if (s.sent == body.size()) {
+    *flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (!s.trailers.empty()) {
+      // The stream ends with the trailers' HEADERS frame instead (nghttp2 sends it after this DATA).
+      *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+      std::vector<nghttp2_nv> nv;
+      for (const auto& [name, value] : s.trailers) nv.push_back(header(name, value));
+      nghttp2_submit_trailer(session, id, nv.data(), nv.size());
+    }
+  }
   return static_cast<ssize_t>(n);
 }
 
 template <class Stream>
 net::awaitable<void> serve_h2_on(Stream& stream, std::string_view already_read, h2c_upgrade* upgrade, server_thread& t,
-                                 shared_state& sh, connection_state& state, const std::string& peer) {
-  auto server = std::make_shared<h2_server<Stream>>(stream, t, sh, state, peer);
+                                 shared_state& sh, connection_state& state, const std::string& peer, h2_service service) {
+  auto server = std::make_shared<h2_server<Stream>>(stream, t, sh, state, peer, service);
   co_await server->run(already_read, upgrade);
 }
 
 }  // namespace
 
 net::awaitable<void> serve_h2(tcp::socket& stream, std::string_view already_read, h2c_upgrade* upgrade, server_thread& t,
-                              shared_state& sh, connection_state& state, const std::string& peer) {
-  return serve_h2_on(stream, already_read, upgrade, t, sh, state, peer);
+                              shared_state& sh, connection_state& state, const std::string& peer, h2_service service) {
+  return serve_h2_on(stream, already_read, upgrade, t, sh, state, peer, service);
 }
 
 net::awaitable<void> serve_h2(net::ssl::stream<tcp::socket>& stream, std::string_view already_read, h2c_upgrade* upgrade,
-                              server_thread& t, shared_state& sh, connection_state& state, const std::string& peer) {
-  return serve_h2_on(stream, already_read, upgrade, t, sh, state, peer);
+                              server_thread& t, shared_state& sh, connection_state& state, const std::string& peer,
+                              h2_service service) {
+  return serve_h2_on(stream, already_read, upgrade, t, sh, state, peer, service);
 }
 
 }  // namespace loadgen

@@ -16,6 +16,10 @@
 
 namespace loadgen {
 
+// What the streams of a connection are: echo requests (the HTTP port), or unary gRPC calls to
+// Fortio's ping and the health service (the gRPC port: grpc_handler.hpp).
+enum class h2_service { echo, grpc };
+
 // The HTTP/1.1 request that asked for `Upgrade: h2c`, answered as stream 1 once switched.
 struct h2c_upgrade {
   echo_request request;
@@ -29,9 +33,10 @@ struct h2c_upgrade {
 // closes the socket. Runs on t's thread.
 boost::asio::awaitable<void> serve_h2(boost::asio::ip::tcp::socket& stream, std::string_view already_read,
                                       h2c_upgrade* upgrade, server_thread& t, shared_state& sh,
-                                      connection_state& state, const std::string& peer);
+                                      connection_state& state, const std::string& peer, h2_service service);
 boost::asio::awaitable<void> serve_h2(boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream,
                                       std::string_view already_read, h2c_upgrade* upgrade, server_thread& t,
-                                      shared_state& sh, connection_state& state, const std::string& peer);
+                                      shared_state& sh, connection_state& state, const std::string& peer,
+                                      h2_service service);
 
 }  // namespace loadgen

@@ -33,7 +33,8 @@ struct server_thread {
   // with ctx, and their connection_registration then erases itself from this set.
   std::unordered_set<connection_state*> connections;
   boost::asio::io_context ctx{1};
-  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;       // -http-port; null when disabled
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> grpc_acceptor;  // -grpc-port; null when disabled
   std::string date;  // the Date header value, refreshed once a second
   std::mt19937_64 rng{std::random_device{}()};
   std::int64_t served = 0;

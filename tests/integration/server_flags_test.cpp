@@ -1,6 +1,6 @@
 // Fortio's `server` flags beyond the echo port, on the real binary over loopback: every
 // -http-port form, -redirect-port's exact answer, -P TCP proxies, -M multi-servers (parallel,
-// serial, mirror or not), a taken port of each kind, and the -grpc-port warning.
+// serial, mirror or not), a taken port of each kind, and the -grpc-port line.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -127,7 +127,7 @@ TEST(server_flags, http_port_disabled) {
                           "-grpc-port", "disabled"});
   EXPECT_EQ(alone.exit_code, 0) << alone.err;
   EXPECT_EQ(count_lines_starting(alone.err, ""), 1) << alone.err;
-  EXPECT_NE(alone.err.find("-http-port, -tcp-port and -udp-port disabled, and no -redirect-port, -P or -M: nothing to serve"), std::string::npos) << alone.err;
+  EXPECT_NE(alone.err.find("-http-port, -grpc-port, -tcp-port and -udp-port disabled, and no -redirect-port, -P or -M: nothing to serve"), std::string::npos) << alone.err;
   // With a redirector: that one serves, no echo listener is logged.
   const int rport = free_port();
   auto server = start_raw_server({"-http-port", "disabled", "-redirect-port", loopback(rport)}, "https redirector");
@@ -342,10 +342,14 @@ TEST(server_flags, port_in_use_names_the_flag_and_exits_1) {
       {{"-http-port", http, "-redirect-port", t}, "-redirect-port " + t},
       {{"-http-port", http, "-P", t + " " + http}, "-P " + t},
       {{"-http-port", http, "-M", t + " " + "http://" + http}, "-M " + t},
+      {{"-http-port", http, "-grpc-port", t}, "-grpc-port " + t},
   };
   for (const auto& c : cases) {
-    // -grpc-port left on: its warning waits until every listener is bound, so the error is the only line.
     std::vector<std::string> argv{loadgen_binary(), "server", "-tcp-port", "disabled", "-udp-port", "disabled"};
+    if (std::find(c.args.begin(), c.args.end(), "-grpc-port") == c.args.end()) {
+      argv.emplace_back("-grpc-port");
+      argv.emplace_back("disabled");
+    }
     if (std::find(c.args.begin(), c.args.end(), "-redirect-port") == c.args.end()) {
       argv.emplace_back("-redirect-port");
       argv.emplace_back("disabled");
@@ -358,17 +362,16 @@ TEST(server_flags, port_in_use_names_the_flag_and_exits_1) {
   close(fd);
 }
 
-TEST(server_flags, grpc_port_warns_once_unless_disabled) {
-  const int port = free_port();
-  background_process server({loadgen_binary(), "server", "-tcp-port", "disabled", "-udp-port", "disabled", "-http-port", loopback(port), "-redirect-port", "disabled"});
+TEST(server_flags, grpc_port_listens_and_says_so_unless_disabled) {
+  const int port = free_port(), grpc = free_port();
+  background_process server({loadgen_binary(), "server", "-tcp-port", "disabled", "-udp-port", "disabled", "-http-port",
+                             loopback(port), "-redirect-port", "disabled", "-grpc-port", loopback(grpc)});
   ASSERT_TRUE(server.wait_for_output("echo server listening")) << server.err_so_far();
+  EXPECT_TRUE(wait_for_port(grpc));
   server.signal(SIGTERM);
   const auto r = server.wait();
-  const std::string line = "-grpc-port 8079: loadgen has no gRPC server yet (issue 13), nothing listens there; "
-                           "-grpc-port disabled silences this\n";
-  const auto at = r.err.find(line);
-  ASSERT_NE(at, std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("gRPC", at + line.size()), std::string::npos) << "once\n" << r.err;
+  EXPECT_NE(r.err.find("gRPC server (fgrpc.PingServer, grpc.health.v1.Health) listening on " + loopback(grpc) + "\n"),
+            std::string::npos) << r.err;
   // Disabled: not a word about it.
   const int port2 = free_port();
   background_process quiet({loadgen_binary(), "server", "-tcp-port", "disabled", "-udp-port", "disabled", "-http-port", loopback(port2), "-redirect-port", "disabled",
@@ -388,7 +391,7 @@ TEST(server_flags, fortio_only_flags_are_accepted_with_one_warning_each) {
   server.signal(SIGTERM);
   const auto r = server.wait();
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const std::string w : {"W -grpc-ping-delay: ignored, loadgen has no gRPC server yet (issue 13)\n",
+  for (const std::string w : {"W -grpc-ping-delay: ignored, the delay of a gRPC ping is the client's to ask for (-grpc-ping-delay on load)\n",
                               "W -data-dir, -ui-path: ignored, loadgen's server has no web UI yet",
                               "W -config-dir: ignored, loadgen has no dynamic flags: flags are read once at start\n",
                               "W -udp-timeout is not used by `loadgen server` (Fortio's flag for `loadgen load`): ignored\n",

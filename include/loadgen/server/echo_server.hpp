@@ -23,6 +23,11 @@ struct server_options {
   nanos idle_timeout = 30 * ns_per_s;  // -server-idle-timeout
   std::string cert, key;           // -cert/-key: serve TLS
   int h2_max_streams = 100;        // -h2-max-streams: HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection
+  // Fortio's gRPC port: fgrpc.PingServer and grpc.health.v1.Health over HTTP/2 (h2c, or TLS with -cert).
+  std::string grpc_listen = "8079";    // -grpc-port: same forms as -http-port, or "disabled"
+  std::uint32_t grpc_max_streams = 0;  // -grpc-max-streams: SETTINGS_MAX_CONCURRENT_STREAMS; 0 = unset (unlimited), as Fortio
+  nanos grpc_max_delay = 10 * ns_per_s;  // -grpc-max-delay: the longest delayNanos a ping may ask for
+  std::string grpc_health_service = "ping";  // -healthservice: SERVING (as ""), and NAME_down NOT_SERVING
   // Beside the echo port (side_servers.hpp): Fortio's -redirect-port, -P and -M.
   std::string redirect_listen = "8081";    // -redirect-port: 303 to https; "disabled" turns it off
   std::vector<std::string> tcp_proxies;    // -P "local dest-host:dest-port", repeatable

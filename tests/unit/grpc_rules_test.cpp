@@ -1,0 +1,95 @@
+// gRPC's bytes and names (pure): the 5-byte message prefix, status and health names,
+// grpc-timeout, and the two services' protobuf messages round-tripped.
+#include <gtest/gtest.h>
+
+#include "loadgen/wire/grpc_messages.hpp"
+#include "loadgen/wire/grpc_rules.hpp"
+
+namespace loadgen {
+namespace {
+
+TEST(GrpcFrame, PrefixIsFlagZeroAndBigEndianLength) {
+  const std::string f = grpc_frame("abc");
+  ASSERT_EQ(f.size(), 8u);
+  EXPECT_EQ(f.substr(0, 5), std::string("\0\0\0\0\3", 5));
+  EXPECT_EQ(f.substr(5), "abc");
+  const std::string big = grpc_frame(std::string(70000, 'x'));
+  EXPECT_EQ(static_cast<unsigned char>(big[2]), 1);  // 70000 = 0x011170
+  EXPECT_EQ(static_cast<unsigned char>(big[3]), 0x11);
+  EXPECT_EQ(static_cast<unsigned char>(big[4]), 0x70);
+}
+
+TEST(GrpcFrame, UnframeRoundTripsAndEmptyMessageIsValid) {
+  EXPECT_EQ(grpc_unframe(grpc_frame("hello"), 100).message, "hello");
+  const auto empty = grpc_unframe(grpc_frame(""), 100);
+  EXPECT_EQ(empty.error, grpc_unframe_error::none);
+  EXPECT_EQ(empty.message, "");
+}
+
+TEST(GrpcFrame, EveryMalformedBodyIsNamed) {
+  EXPECT_EQ(grpc_unframe("", 100).error, grpc_unframe_error::short_body);
+  EXPECT_EQ(grpc_unframe(std::string("\0\0\0", 3), 100).error, grpc_unframe_error::short_body);
+  EXPECT_EQ(grpc_unframe(grpc_frame("hello").substr(0, 7), 100).error, grpc_unframe_error::short_body);
+  EXPECT_EQ(grpc_unframe(grpc_frame("hello") + "x", 100).error, grpc_unframe_error::extra_bytes);
+  EXPECT_EQ(grpc_unframe(grpc_frame("hello"), 4).error, grpc_unframe_error::too_large);
+  std::string compressed = grpc_frame("hello");
+  compressed[0] = 1;
+  EXPECT_EQ(grpc_unframe(compressed, 100).error, grpc_unframe_error::compressed);
+  compressed[0] = 7;
+  EXPECT_EQ(grpc_unframe(compressed, 100).error, grpc_unframe_error::bad_flag);
+  EXPECT_EQ(grpc_unframe_text(grpc_unframe_error::short_body), "gRPC message cut short");
+}
+
+TEST(GrpcNames, StatusAndHealth) {
+  EXPECT_EQ(grpc_status_name(0), "OK");
+  EXPECT_EQ(grpc_status_name(5), "NOT_FOUND");
+  EXPECT_EQ(grpc_status_name(14), "UNAVAILABLE");
+  EXPECT_EQ(grpc_status_name(16), "UNAUTHENTICATED");
+  EXPECT_EQ(grpc_status_name(42), "CODE(42)");
+  EXPECT_EQ(grpc_health_name(1), "SERVING");
+  EXPECT_EQ(grpc_health_name(2), "NOT_SERVING");
+  EXPECT_EQ(grpc_health_name(3), "SERVICE_UNKNOWN");
+  EXPECT_EQ(grpc_health_name(0), "UNKNOWN");
+  EXPECT_EQ(parse_grpc_status("14"), 14);
+  EXPECT_FALSE(parse_grpc_status(""));
+  EXPECT_FALSE(parse_grpc_status("1x"));
+}
+
+TEST(GrpcTimeout, ParseAndFormat) {
+  EXPECT_EQ(parse_grpc_timeout("3S"), 3 * ns_per_s);
+  EXPECT_EQ(parse_grpc_timeout("250m"), 250'000'000);
+  EXPECT_EQ(parse_grpc_timeout("1H"), 3600 * ns_per_s);
+  EXPECT_EQ(parse_grpc_timeout("7n"), 7);
+  EXPECT_FALSE(parse_grpc_timeout("123456789S"));  // 9 digits
+  EXPECT_FALSE(parse_grpc_timeout("3s"));          // no such unit
+  EXPECT_FALSE(parse_grpc_timeout("S"));
+  EXPECT_EQ(format_grpc_timeout(3 * ns_per_s), "3000000u");
+  EXPECT_EQ(format_grpc_timeout(250), "250n");
+  EXPECT_EQ(format_grpc_timeout(240 * ns_per_s), "240000m");
+  EXPECT_EQ(parse_grpc_timeout(format_grpc_timeout(1'234'567'891)), 1'234'568'000);  // rounded up, never shorter
+}
+
+TEST(GrpcMessages, PingRoundTripsEveryField) {
+  const ping_message m{7, 1795946382712185000, "payload bytes", 100'000'000};
+  const auto back = decode_ping(encode_ping(m));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->seq, 7);
+  EXPECT_EQ(back->ts, 1795946382712185000);
+  EXPECT_EQ(back->payload, "payload bytes");
+  EXPECT_EQ(back->delay_nanos, 100'000'000);
+  // Field numbers are the contract with Fortio: seq=1 is tag 0x08, payload=3 is 0x1a.
+  const std::string wire = encode_ping({1, 0, "x", 0});
+  EXPECT_EQ(wire, std::string("\x08\x01\x1a\x01x", 5));
+  EXPECT_FALSE(decode_ping("\xff\xff\xff"));
+}
+
+TEST(GrpcMessages, HealthRequestAndResponse) {
+  EXPECT_EQ(decode_health_request(encode_health_request("ping")), "ping");
+  EXPECT_EQ(decode_health_request(encode_health_request("")), "");
+  EXPECT_EQ(decode_health_response(encode_health_response(1)), 1);
+  EXPECT_EQ(decode_health_response(encode_health_response(2)), 2);
+  EXPECT_EQ(encode_health_response(1), std::string("\x08\x01", 2));
+}
+
+}  // namespace
+}  // namespace loadgen
