@@ -52,9 +52,8 @@ constexpr group_heading group_order[] = {
 // Every flag of Fortio 1.65's flag set that loadgen does not refuse. Go's flag set is global, so
 // `fortio load` takes -http-port and `fortio server` takes -qps, ignoring them. Whatever of these
 // a command does not declare itself, it accepts too, and says it ignores it (one warning each).
-// Not here, so refused with Go's "flag provided but not defined" until they are built: the gRPC
-// clients' flags (-grpc, -s, -ping, -health, -healthservice, -stream, -grpc-compression,
-// -grpc-max-streams, -grpc-ping-delay), issue 13.
+// Not here, so refused with Go's "flag provided but not defined" until they are built: -health
+// (grpcping's) and -stream.
 struct fortio_flag {
   const char* name;
   bool takes_value;
@@ -70,7 +69,9 @@ constexpr fortio_flag fortio_flags[] = {
     {"curl", false, "load"}, {"curl-stdout-headers", false, "curl"}, {"data-dir", true, "load and server"},
     {"dns-method", true, "load and curl"}, {"echo-debug-path", true, "server"},
     {"echo-server-default-params", true, "server"}, {"gomaxprocs", true, "load"}, {"halfclose", false, "load and curl"},
-    {"grpc-port", true, "server"}, {"h2", false, "load and curl"}, {"http-port", true, "server"}, {"http1.0", false, "load and curl"}, {"httpbufferkb", true, "load"},
+    {"grpc", false, "load"}, {"grpc-compression", false, "load"}, {"grpc-max-streams", true, "server"},
+    {"grpc-ping-delay", true, "load"}, {"healthservice", true, "load and server"}, {"ping", false, "load"},
+    {"s", true, "load"}, {"grpc-port", true, "server"}, {"h2", false, "load and curl"}, {"http-port", true, "server"}, {"http1.0", false, "load and curl"}, {"httpbufferkb", true, "load"},
     {"httpccch", false, "load"}, {"https-insecure", false, "load and curl"}, {"jitter", false, "load"},
     {"json", true, "load"}, {"k", false, "load and curl"}, {"keepalive", false, "load and curl"}, {"key", true, "load, curl and server"},
     {"labels", true, "load"}, {"log-errors", false, "load"}, {"max-echo-delay", true, "server"},

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli_common.hpp"
+#include "loadgen/core/grpc_outcome.hpp"
 #include "commands.hpp"
 #include "http_flags.hpp"
 #include "profile_files.hpp"
@@ -45,7 +46,28 @@ struct load_flags {
   bool calc_qps = false;  // -calc-qps: qps = -n / -t
   int gomaxprocs = 0;     // -gomaxprocs: Fortio's name for the worker thread count
   std::string profile;    // -profile FILE: CPU and memory summary to FILE.cpu and FILE.mem
+  // Fortio's gRPC load flags.
+  bool grpc = false, ping = false, grpc_compression = false;
+  int grpc_streams = 1;                // -s: streams per gRPC connection
+  std::string grpc_ping_delay = "0s";  // -grpc-ping-delay
+  std::string healthservice;           // -healthservice
 };
+
+// -grpc's target as Fortio takes it (grpcDestination): "host:port", "host" (port 8079), or
+// "http(s)://host[:port]" (80/443 by default); TLS with https:// or -cacert. Returns the URL text
+// loadgen parses: the scheme says plain (h2c) or TLS.
+std::string grpc_target(std::string text, const run_options& o) {
+  if (text.starts_with("http://") || text.starts_with("https://")) {
+    while (text.size() > 8 && text.back() == '/') text.pop_back();
+    return text;
+  }
+  const std::string scheme = o.ca_cert.empty() ? "http://" : "https://";
+  const bool bracketed = text.starts_with("[");
+  const std::size_t colon = text.rfind(':');
+  const bool has_port = bracketed ? text.find("]:") != std::string::npos
+                                  : colon != std::string::npos && text.find(':') == colon;
+  return scheme + text + (has_port ? "" : ":8079");
+}
 
 // Writes the JSON to path ("-": stdout) and says so as Fortio does. flag names the flag in errors.
 void write_json_to(const std::string& json, const std::string& path, const char* flag) {
@@ -105,8 +127,25 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     else throw flag_error("invalid -arrival \"" + f.arrival + "\" (want constant or poisson)");
     if (const auto format = parse_access_log_format(f.access_log_format)) o.access_log = *format;
     else throw flag_error("invalid -access-log-format \"" + f.access_log_format + "\" (want json, influx or siege)");
+    if (f.grpc) {
+      // gRPC rides the HTTP/2 engine: -s streams per connection, every stream a unary call.
+      o.url_text = grpc_target(o.url_text, o);
+      o.h2 = true;
+      o.streams = f.grpc_streams;
+      o.grpc_ping = f.ping;
+      o.grpc_health_service = f.healthservice;
+      o.grpc_ping_delay = duration_flag("grpc-ping-delay", f.grpc_ping_delay);
+      if (f.grpc_streams < 1) throw flag_error("-s must be at least 1");
+      std::size_t padded = 0;
+      o.payload = valid_utf8_payload(o.payload, &padded);  // a proto3 string field
+      if (padded > 0) spdlog::info("Padded payload with {} extra Xs to make valid UTF-8 after filtering invalid sequences", padded);
+      if (f.grpc_compression) spdlog::warn("-grpc-compression: loadgen sends gRPC messages uncompressed (and reads compressed answers as errors)");
+    } else if (f.ping || !f.healthservice.empty() || f.grpc_streams != 1) {
+      spdlog::warn("-ping, -healthservice and -s are for gRPC runs (-grpc): ignored");
+    }
     bool assumed = false;
     validate(o, &assumed);
+    o.target.grpc = f.grpc;
     select_proxy(o);
     if (assumed) spdlog::warn("Assuming http:// on missing scheme for '{}'", o.url_text);
     if (o.streams > 1 && !o.h2) spdlog::warn("-streams {} is for HTTP/2 connections (-h2): ignored", o.streams);
@@ -162,6 +201,12 @@ int run_load(const std::vector<std::string>& args) {
   output(app.add_option("--access-log-format", f.access_log_format,
                         "Access log line format: json, influx, or siege (as siege -v prints)")->type_name("format"));
   load(app.add_option("--udp-timeout", f.udp_timeout, "Timeout of each udp:// call (-timeout is for the others)")->type_name("duration"));
+  load(app.add_flag("--grpc", f.grpc, "gRPC load: a health check by default, Fortio's ping with -ping (target host:port or http(s)://host:port)"));
+  load(app.add_flag("--ping", f.ping, "-grpc: call Fortio's fgrpc.PingServer/Ping (with -payload) instead of the health check"));
+  load(app.add_option("--healthservice", f.healthservice, "-grpc: the service name the health check asks about"));
+  load(app.add_option("--s", f.grpc_streams, "-grpc: streams per connection, each a call slot (-c 2 -s 4: 8 slots)"));
+  load(app.add_option("--grpc-ping-delay", f.grpc_ping_delay, "-grpc -ping: delay the server waits before answering")->type_name("duration"));
+  load(app.add_flag("--grpc-compression", f.grpc_compression, "Accepted with a warning: gRPC messages are sent uncompressed"));
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 

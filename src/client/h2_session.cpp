@@ -32,6 +32,8 @@
 
 #include "loadgen/client/session.hpp"
 #include "loadgen/platform/tls.hpp"
+#include "loadgen/wire/grpc_messages.hpp"
+#include "loadgen/wire/grpc_rules.hpp"
 #include "loadgen/wire/gunzip_observer.hpp"
 #include "loadgen/wire/h2_rules.hpp"
 #include "route.hpp"
@@ -75,6 +77,9 @@ struct h2_call {
   std::int64_t upstream_ms = -1;
   std::string head_text;  // curl only: "HTTP/2 200\r\nname: value\r\n...\r\n"
   std::string location;
+  // -grpc: the answer's grpc-status (headers or trailers) and its DATA, judged at the stream's end.
+  std::optional<int> grpc_status;
+  std::string grpc_body;
 };
 
 class h2_stream_session;
@@ -188,6 +193,19 @@ public:
 
   // The request for a call: prepared once per distinct request (no {uuid}), else per call.
   const std::vector<h2_request>& prepared() {
+    if (!prepared_ && env_.options.target.grpc) {
+      // -grpc: one unary call, the same for every stream (Fortio: seq is the thread, ts the start).
+      const run_options& o = env_.options;
+      grpc_call_spec spec;
+      spec.ping = o.grpc_ping;
+      spec.health_service = o.grpc_health_service;
+      spec.payload = o.payload;
+      spec.delay_nanos = o.grpc_ping_delay;
+      spec.seq = env_.index;
+      spec.ts = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      prepared_.emplace();
+      prepared_->push_back(grpc_request(spec, o.target.scheme, o.target.authority(), o.user_agent, o.headers));
+    }
     if (!prepared_) {
       prepared_.emplace();
       const std::string_view scheme = env_.options.target.scheme;
@@ -669,7 +687,8 @@ int h2_connection::on_header(nghttp2_session* session, const nghttp2_frame* fram
     return 0;
   }
   if (c.block_status >= 200 || c.started) {  // a final response's headers (or its trailers)
-    if (n == "x-envoy-overloaded") c.overloaded = true;
+    if (n == "grpc-status") c.grpc_status = parse_grpc_status(v);
+    else if (n == "x-envoy-overloaded") c.overloaded = true;
     else if (n == "x-envoy-upstream-service-time") {
       std::int64_t ms = -1;
       if (std::from_chars(v.data(), v.data() + v.size(), ms).ec == std::errc()) c.upstream_ms = ms;
@@ -737,6 +756,8 @@ int h2_connection::on_data_chunk(nghttp2_session* session, uint8_t, int32_t stre
   auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, stream_id));
   if (!s) return 0;
   s->call_.body_bytes += static_cast<std::int64_t>(len);
+  if (s->env().options.target.grpc && s->call_.grpc_body.size() < grpc_max_response + grpc_prefix_size + 1)
+    s->call_.grpc_body.append(reinterpret_cast<const char*>(data), len);  // past the limit: judged too large
   if (auto* observer = s->observer()) observer->on_body(std::string_view(reinterpret_cast<const char*>(data), len));
   return 0;
 }
@@ -754,7 +775,13 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
     rec.total_bytes = c.header_bytes + s->body_bytes(c.body_bytes);
     rec.envoy_overloaded = c.overloaded;
     rec.upstream_service_time_ms = c.upstream_ms;
-    if (is_redirect_status(rec.status)) s->location_ = c.location;
+    if (s->env().options.target.grpc) {
+      std::string why;
+      rec.status = judge_grpc_answer(rec.status, c.grpc_status, c.grpc_body, !s->env().options.grpc_ping, &why);
+      if (!why.empty() && s->env().describe_failures) s->failure_ = why;
+    } else if (is_redirect_status(rec.status)) {
+      s->location_ = c.location;
+    }
     self->finish(*s, call_end::done);
     return 0;
   }

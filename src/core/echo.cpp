@@ -1,5 +1,7 @@
 #include "loadgen/core/echo.hpp"
 
+#include "loadgen/core/grpc_outcome.hpp"
+
 #include <fmt/format.h>
 
 namespace loadgen {
@@ -39,6 +41,7 @@ std::string echo_ret_code(std::string_view scheme, int status, transport_error e
 }
 
 std::string status_label(const url& target, int status) {
+  if (target.grpc) return grpc_code_name(status);
   if (!target.is_echo()) return std::to_string(status);
   return status == status_echo_ok ? "OK" : "errors";
 }

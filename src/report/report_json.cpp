@@ -1,5 +1,7 @@
 #include "loadgen/report/report_json.hpp"
 
+#include "loadgen/core/grpc_outcome.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -181,10 +183,20 @@ socket_summary summarise_sockets(const run_result& r) {
   return out;
 }
 
+// Fortio's RunType: "HTTP", "TCP", "UDP", or for gRPC "GRPC Ping[ Delay=D]" / "GRPC Health for
+// 'NAME'", then " PayloadLength=N" when there is a payload.
+std::string run_type(const run_options& o) {
+  if (!o.target.grpc) return o.target.scheme == "tcp" ? "TCP" : o.target.scheme == "udp" ? "UDP" : "HTTP";
+  std::string t = o.grpc_ping ? "GRPC Ping" : "GRPC Health for '" + o.grpc_health_service + "'";
+  if (o.grpc_ping && o.grpc_ping_delay > 0) t += " Delay=" + format_go_duration(o.grpc_ping_delay);
+  if (!o.payload.empty()) t += " PayloadLength=" + std::to_string(o.payload.size());
+  return t;
+}
+
 // Fortio's RunnerResults: RunType .. ID.
 void write_run_results(json_writer& w, const run_options& o, const run_result& r) {
   const double seconds = go_seconds(r.elapsed);
-  w.field("RunType", o.target.scheme == "tcp" ? "TCP" : o.target.scheme == "udp" ? "UDP" : "HTTP");
+  w.field("RunType", run_type(o));
   w.field("Labels", o.labels.empty() ? default_labels(o, r.hostname) : o.labels);
   w.field("StartTime", rfc3339_nano(r));
   w.field("RequestedQPS", o.max_speed() ? std::string("max") : go_g_prec(o.qps, 9));
@@ -397,14 +409,27 @@ void write_echo_results(json_writer& w, const run_options& o, const run_result& 
   w.field("BytesReceived", r.stats.bytes_received);
 }
 
+// Fortio's GRPCRunnerResults: RunType .. ID, then RetCodes (by Fortio's names), Destination,
+// Streams, Ping.
+void write_grpc_results(json_writer& w, const run_options& o, const run_result& r) {
+  write_run_results(w, o, r);
+  std::vector<std::pair<std::string, std::int64_t>> codes;
+  for (const auto& [code, n] : r.stats.codes()) codes.emplace_back(grpc_code_name(code), n);
+  write_counts(w, "RetCodes", codes);
+  w.field("Destination", o.target.authority());
+  w.field("Streams", static_cast<std::int64_t>(o.streams));
+  w.field("Ping", o.grpc_ping);
+}
+
 }  // namespace
 
 std::string format_json(const run_options& options, const run_result& result) {
   const socket_summary sockets = summarise_sockets(result);
   json_writer w;
   w.begin_object();
-  if (options.target.is_echo()) {
-    write_echo_results(w, options, result, sockets);
+  if (options.target.is_echo() || options.target.grpc) {
+    if (options.target.grpc) write_grpc_results(w, options, result);
+    else write_echo_results(w, options, result, sockets);
     write_loadgen_fields(w, options, result);
     write_time_series(w, options, result);
     w.end_object();

@@ -12,6 +12,7 @@
 #include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/echo.hpp"
+#include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/report/histogram_export.hpp"
 #include "loadgen/core/outcome.hpp"
@@ -156,6 +157,21 @@ std::string code_lines(const run_result& r) {
   return out;
 }
 
+// Fortio's gRPC runner lines in place of the HTTP ones: "Jitter: false", then one line per
+// outcome by its name, SERVING first: "Ping SERVING : 20", "Health NOT_SERVING : 3", and for
+// calls that ended with a gRPC error its status name ("Ping UNAVAILABLE : 6"; Fortio counts
+// those as "ERROR", the name of a call with no gRPC answer at all, which loadgen keeps for that).
+std::string grpc_lines(const run_options& o, const run_result& r) {
+  const std::string which = o.grpc_ping ? "Ping" : "Health";
+  std::string out = fmt::format("Jitter: {}\n", o.jitter);
+  const auto codes = r.stats.codes();
+  if (const auto it = codes.find(status_grpc_serving); it != codes.end())
+    out += fmt::format("{} SERVING : {}\n", which, it->second);
+  for (const auto& [code, n] : codes)
+    if (code != status_grpc_serving) out += fmt::format("{} {} : {}\n", which, grpc_code_name(code), n);
+  return out;
+}
+
 // Fortio's TCP/UDP runner lines in place of the HTTP ones: sockets, bytes, then one line per
 // outcome named as Fortio names it, in its (string) order: "tcp OK : 50 (100.0 %)".
 std::string echo_lines(const run_options& o, const run_result& r) {
@@ -204,13 +220,21 @@ std::string protocol_line(const run_options& o, const run_stats& s) {
 
 // Responses that carried x-envoy-overloaded, one line per status: the 503 line first (Envoy's
 // circuit-breaker overflow), then any other status that carried the header, in status order.
-std::string envoy_overflow_lines(const run_stats& s) {
+std::string envoy_overflow_lines(const run_options& o, const run_stats& s) {
   const auto of = [&s](int status) {
     return status >= 0 && status < static_cast<int>(s.status_counts.size())
                ? s.status_counts[static_cast<std::size_t>(status)]
                : std::int64_t{0};
   };
   std::string out;
+  if (o.target.grpc) {
+    // Envoy answers a gRPC call it sheds with grpc-status 14 UNAVAILABLE and x-envoy-overloaded.
+    if (const std::int64_t shed = s.envoy_overloaded_for(status_grpc_unavailable); shed > 0)
+      out += fmt::format("Envoy overflow : {} of {} UNAVAILABLE calls carried x-envoy-overloaded (shed by an Envoy "
+                         "circuit breaker, not by the service)\n",
+                         shed, of(status_grpc_unavailable));
+    return out;
+  }
   if (const std::int64_t shed = s.envoy_overloaded_for(503); shed > 0) {
     out += fmt::format(
         "Envoy overflow : {} of {} 503 responses carried x-envoy-overloaded (shed by an Envoy circuit breaker, not "
@@ -232,7 +256,7 @@ std::string insight_lines(const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
   // An echo run's failures are already named one per line by echo_lines().
   const std::string transport = protocol_line(o, s) + (o.target.is_echo() ? std::string() : transport_error_line(s));
-  if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(s);
+  if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(o, s);
 
   std::string out = "Service time (from send) : " + summary(s.service) + "\n";
   if (!o.max_speed()) {
@@ -276,7 +300,7 @@ std::string insight_lines(const run_options& o, const run_result& r) {
   if (s.tls_handshake.count() > 0)
     out += fmt::format("TLS handshakes : {} (resumed {})\n", summary(s.tls_handshake), s.tls_resumed);
   out += transport;
-  out += envoy_overflow_lines(s);
+  out += envoy_overflow_lines(o, s);
   if (s.upstream_service_time.count() > 0)
     out += "Envoy upstream service time : " + summary(s.upstream_service_time) + "\n";
   return out;
@@ -355,13 +379,15 @@ std::string format_report(const run_options& options, const run_result& result) 
 
   if (o.target.is_echo()) {
     out += echo_lines(o, result);
+  } else if (o.target.grpc) {
+    out += grpc_lines(o, result);
   } else {
     out += socket_lines(o, result);
     out += code_lines(result);
   }
 
-  if (o.target.is_echo()) {
-    // Fortio's echo runners print no size lines: every size is the payload's.
+  if (o.target.is_echo() || o.target.grpc) {
+    // Fortio's echo and gRPC runners print no size lines (an echo's is the payload's).
   } else if (shows(o, log_level::verbose)) {
     out += histogram_block("Response Header Sizes Histogram", export_fortio(s.header_sizes, 1, 5, 0, {50}));
     out += histogram_block("Response Body/Total Sizes Histogram", export_fortio(s.total_sizes, 1, 100, 0, {50}));

@@ -48,21 +48,6 @@ std::string_view grpc_unframe_text(grpc_unframe_error e) {
   return "";
 }
 
-std::string grpc_status_name(int code) {
-  static constexpr std::array<const char*, 17> names{
-      "OK",        "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",    "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED",   "INTERNAL",       "UNAVAILABLE",         "DATA_LOSS",         "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(names.size())) return names[static_cast<std::size_t>(code)];
-  return "CODE(" + std::to_string(code) + ")";
-}
-
-std::string grpc_health_name(int status) {
-  static constexpr std::array<const char*, 4> names{"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
-  if (status >= 0 && status < static_cast<int>(names.size())) return names[static_cast<std::size_t>(status)];
-  return std::to_string(status);
-}
-
 std::optional<nanos> parse_grpc_timeout(std::string_view v) {
   if (v.size() < 2 || v.size() > 9) return std::nullopt;
   std::int64_t n = 0;

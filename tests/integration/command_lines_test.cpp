@@ -46,7 +46,10 @@ protected:
     dir_ = make_temp_dir("command-lines");
     tcp_port_ = free_port();
     udp_port_ = tcp_port_;  // Fortio's default shares one number for both
-    server_ = start_server(&port_, {"-tcp-port", std::to_string(tcp_port_), "-udp-port", std::to_string(udp_port_)}).release();
+    grpc_port_ = free_port();
+    server_ = start_server(&port_, {"-tcp-port", std::to_string(tcp_port_), "-udp-port", std::to_string(udp_port_),
+                                    "-grpc-port", std::to_string(grpc_port_)})
+                  .release();
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -69,8 +72,12 @@ protected:
     const std::regex target(R"(^https?://[^/?]+)");
     const std::regex tcp(R"(^(tcp|udp)://[^/]+)");
     const std::string http_base = "http://127.0.0.1:" + std::to_string(port_);
+    // -grpc: the target (host:port, or http(s)://host[:port]) is the server's gRPC port.
+    const bool grpc = std::find(words.begin(), words.end(), "-grpc") != words.end();
+    const std::regex grpc_target(R"(^(https?://[^/?]+/?|[A-Za-z0-9.-]+:[0-9]+)$)");
     for (std::size_t i = start + 1; i < words.size(); ++i) {
       std::string w = words[i];
+      if (grpc && std::regex_match(w, grpc_target)) w = "127.0.0.1:" + std::to_string(grpc_port_);
       w = std::regex_replace(w, target, http_base);
       if (std::regex_search(w, tcp)) w = w.substr(0, 6) + "127.0.0.1:" + std::to_string(w[0] == 't' ? tcp_port_ : udp_port_);
       // File flags: the same name in the temporary directory. "-json -" stays stdout.
@@ -92,7 +99,7 @@ protected:
   }
 
   static inline background_process* server_ = nullptr;
-  static inline int port_ = 0, tcp_port_ = 0, udp_port_ = 0;
+  static inline int port_ = 0, tcp_port_ = 0, udp_port_ = 0, grpc_port_ = 0;
   static inline std::string dir_;
 };
 
@@ -173,7 +180,10 @@ TEST_P(command_lines, runs_with_loadgen_in_fortios_place) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("All done"), std::string::npos) << r.err;
   const bool stream = c.text.find("tcp://") != std::string::npos || c.text.find("udp://") != std::string::npos;
-  const std::regex code_line(stream ? R"(\n(tcp|udp) OK : (\d+) )" : R"(\nCode +(-?\d+) : (\d+) )");
+  const bool grpc = has(argv, "-grpc");
+  const std::regex code_line(stream ? R"(\n(tcp|udp) OK : (\d+) )"
+                             : grpc ? R"(\n(?:Ping|Health) ([A-Z_]+) : (\d+)\n)"
+                                    : R"(\nCode +(-?\d+) : (\d+) )");
   std::int64_t counted = 0;
   for (std::sregex_iterator it(r.err.begin(), r.err.end(), code_line), end; it != end; ++it) counted += std::stoll((*it)[2]);
   const std::regex done(R"(All done (\d+) calls)");

@@ -2,6 +2,8 @@
 // grpc-timeout, and the two services' protobuf messages round-tripped.
 #include <gtest/gtest.h>
 
+#include "loadgen/core/grpc_outcome.hpp"
+#include "loadgen/core/outcome.hpp"
 #include "loadgen/wire/grpc_messages.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
 
@@ -89,6 +91,76 @@ TEST(GrpcMessages, HealthRequestAndResponse) {
   EXPECT_EQ(decode_health_response(encode_health_response(1)), 1);
   EXPECT_EQ(decode_health_response(encode_health_response(2)), 2);
   EXPECT_EQ(encode_health_response(1), std::string("\x08\x01", 2));
+}
+
+}  // namespace
+}  // namespace loadgen
+
+namespace loadgen {
+namespace {
+
+TEST(GrpcOutcome, CodesAndNames) {
+  EXPECT_EQ(grpc_call_code(0, 1), status_grpc_serving);
+  EXPECT_TRUE(is_ok_status(status_grpc_serving));
+  EXPECT_EQ(grpc_code_name(grpc_call_code(0, 2)), "NOT_SERVING");
+  EXPECT_FALSE(is_ok_status(grpc_call_code(0, 2)));
+  EXPECT_EQ(grpc_code_name(grpc_call_code(0, 0)), "UNKNOWN");
+  EXPECT_EQ(grpc_call_code(14, 0), status_grpc_unavailable);
+  EXPECT_EQ(grpc_code_name(status_grpc_unavailable), "UNAVAILABLE");
+  EXPECT_EQ(grpc_code_name(grpc_call_code(5, 0)), "NOT_FOUND");
+  EXPECT_EQ(grpc_code_name(status_transport_error), "ERROR");
+}
+
+TEST(GrpcOutcome, PayloadMadeValidUtf8AsFortioDoes) {
+  std::size_t padded = 99;
+  EXPECT_EQ(valid_utf8_payload("plain ascii", &padded), "plain ascii");
+  EXPECT_EQ(padded, 0u);
+  EXPECT_EQ(valid_utf8_payload("caf\xc3\xa9", &padded), "caf\xc3\xa9");  // é stays
+  EXPECT_EQ(valid_utf8_payload("a\xff\xfe" "b", &padded), "abXX");
+  EXPECT_EQ(padded, 2u);
+  EXPECT_EQ(valid_utf8_payload("\xc0\xaf"), "XX");           // overlong '/'
+  EXPECT_EQ(valid_utf8_payload("\xed\xa0\x80"), "XXX");      // a surrogate
+  EXPECT_EQ(valid_utf8_payload("\xe2\x82"), "XX");           // cut short
+}
+
+TEST(GrpcAnswer, JudgedFromStatusTrailersAndMessage) {
+  std::string why;
+  const std::string serving = grpc_frame(encode_health_response(1));
+  EXPECT_EQ(judge_grpc_answer(200, 0, serving, true, &why), status_grpc_serving);
+  EXPECT_EQ(judge_grpc_answer(200, 0, grpc_frame(encode_health_response(2)), true, &why), grpc_call_code(0, 2));
+  EXPECT_EQ(judge_grpc_answer(200, 0, grpc_frame(encode_ping({1, 2, "p", 0})), false, &why), status_grpc_serving);
+  EXPECT_TRUE(why.empty());
+  EXPECT_EQ(judge_grpc_answer(200, 14, "", false, &why), status_grpc_unavailable);  // trailers-only error
+  EXPECT_EQ(judge_grpc_answer(200, std::nullopt, serving, true, &why), grpc_call_code(13, 0));
+  EXPECT_EQ(why, "no grpc-status: the answer has no trailers");
+  EXPECT_EQ(judge_grpc_answer(503, std::nullopt, "", true, &why), status_grpc_unavailable);
+  EXPECT_EQ(why, "HTTP status 503 without grpc-status");
+  EXPECT_EQ(judge_grpc_answer(404, std::nullopt, "", true, &why), grpc_call_code(12, 0));
+  EXPECT_EQ(judge_grpc_answer(200, 0, serving.substr(0, 6), true, &why), grpc_call_code(13, 0));
+  EXPECT_EQ(why, "gRPC message cut short");
+  EXPECT_EQ(judge_grpc_answer(200, 0, grpc_frame("\xff\xff"), false, &why), grpc_call_code(13, 0));
+  EXPECT_EQ(why, "cannot decode the PingMessage");
+}
+
+TEST(GrpcRequest, HeadersMetadataAndFramedBody) {
+  grpc_call_spec spec;
+  spec.ping = true;
+  spec.payload = "hi";
+  spec.delay_nanos = 5;
+  const h2_request r = grpc_request(spec, "http", "h:8079", "loadgen/x", {{"X-Tenant", "a"}, {"Host", "ignored"}, {"Connection", "close"}});
+  using hv = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(r.headers, (hv{{":method", "POST"}, {":scheme", "http"}, {":authority", "h:8079"}, {":path", "/fgrpc.PingServer/Ping"},
+                           {"content-type", "application/grpc"}, {"te", "trailers"}, {"x-tenant", "a"}, {"user-agent", "loadgen/x"}}));
+  const auto m = decode_ping(grpc_unframe(r.body, 100).message);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->payload, "hi");
+  EXPECT_EQ(m->delay_nanos, 5);
+  spec.ping = false;
+  spec.health_service = "svc";
+  const h2_request h = grpc_request(spec, "https", "h:443", "ua", {{"User-Agent", "mine"}});
+  EXPECT_EQ(h.headers[3].second, "/grpc.health.v1.Health/Check");
+  EXPECT_EQ(h.headers.back(), (std::pair<std::string, std::string>{"user-agent", "mine"}));
+  EXPECT_EQ(decode_health_request(grpc_unframe(h.body, 100).message), "svc");
 }
 
 }  // namespace

@@ -65,6 +65,10 @@ struct run_options {
   bool http10 = false;
   bool h2 = false;                // -h2: HTTP/2 (https: ALPN h2, falling back to HTTP/1.1; http: h2c prior knowledge)
   int streams = 1;                // -streams: concurrent HTTP/2 streams per connection, each a call slot (-h2 only)
+  // -grpc (target.grpc is set, and h2): unary gRPC calls, Fortio's ping or a health check.
+  bool grpc_ping = false;           // -ping: fgrpc.PingServer/Ping; else grpc.health.v1.Health/Check
+  std::string grpc_health_service;  // -healthservice: the service checked ("" by default)
+  nanos grpc_ping_delay = 0;        // -grpc-ping-delay: the ping's delayNanos
   std::string resolve_ip;         // -resolve: connect here, keep the URL host for Host; a comma-
                                   // separated list is the host's addresses (-dns-method picks)
   dns_method dns = dns_method::cached_rr;  // -dns-method

@@ -15,6 +15,8 @@ struct url {
   std::string target;    // origin-form request target: path + "?" + query, at least "/"; no fragment;
                          // "" for tcp:// and udp://, which have no path
 
+  bool grpc = false;     // -grpc: unary gRPC calls over HTTP/2 to this http(s) URL (grpc_outcome.hpp)
+
   bool is_https() const noexcept { return scheme == "https"; }
   // tcp://host:port or udp://host:port: Fortio's TCP and UDP echo runs, not HTTP.
   bool is_echo() const noexcept { return scheme == "tcp" || scheme == "udp"; }

@@ -7,6 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "loadgen/wire/h2_rules.hpp"
 
 namespace loadgen {
 
@@ -29,5 +33,33 @@ std::optional<std::string> decode_health_request(std::string_view bytes);
 // ServingStatus: 0 UNKNOWN, 1 SERVING, 2 NOT_SERVING, 3 SERVICE_UNKNOWN.
 std::string encode_health_response(int status);
 std::optional<int> decode_health_response(std::string_view bytes);
+
+// The unary call a -grpc run makes: Fortio's ping (-ping, with -payload and -grpc-ping-delay) or
+// a health check of one service (-healthservice; "" by default).
+struct grpc_call_spec {
+  bool ping = false;
+  std::string health_service;
+  std::string payload;
+  std::int64_t delay_nanos = 0;
+  std::int64_t seq = 0;  // the ping's seq (Fortio: the thread index)
+  std::int64_t ts = 0;   // the ping's ts: Unix nanoseconds when the run started
+};
+
+// The call as an HTTP/2 request: POST to the method's path, content-type application/grpc,
+// te: trailers, the user agent, the -H headers as metadata (lower-case names; HTTP/2's
+// forbidden ones and Host left out), and the framed message as the body.
+h2_request grpc_request(const grpc_call_spec& spec, std::string_view scheme, std::string_view authority,
+                        std::string_view user_agent, const std::vector<std::pair<std::string, std::string>>& metadata);
+
+// The largest response message accepted (grpc-go's default receive limit, 4 MiB).
+inline constexpr std::size_t grpc_max_response = 4 << 20;
+
+// What a call's answer was, as grpc_outcome.hpp's code: http_status and grpc_status (from the
+// headers, or the trailers), the DATA received, and which method it was. A non-200 answer
+// without grpc-status is mapped as gRPC's HTTP-to-status table says (503 -> UNAVAILABLE, ...);
+// a 200 without grpc-status (no trailers), a malformed message or one that does not decode is
+// INTERNAL, and *why says which (else it is left alone).
+int judge_grpc_answer(int http_status, std::optional<int> grpc_status, std::string_view body, bool health,
+                      std::string* why);
 
 }  // namespace loadgen

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "loadgen/core/clock.hpp"
+#include "loadgen/core/grpc_outcome.hpp"  // grpc_status_name, grpc_health_name
 
 namespace loadgen {
 
@@ -41,10 +42,6 @@ grpc_unframed grpc_unframe(std::string_view body, std::size_t max_size);
 // What a grpc_unframe_error means, for a failure line: "message cut short", ...
 std::string_view grpc_unframe_text(grpc_unframe_error e);
 
-// "OK", "CANCELLED", ... "UNAUTHENTICATED"; "CODE(17)" beyond them.
-std::string grpc_status_name(int code);
-// The grpc.health.v1 ServingStatus names: "UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN".
-std::string grpc_health_name(int status);
 
 // grpc-timeout (PROTOCOL-HTTP2.md): at most 8 digits and a unit H M S m u n. nullopt when malformed.
 std::optional<nanos> parse_grpc_timeout(std::string_view value);

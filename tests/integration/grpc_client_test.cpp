@@ -1,0 +1,162 @@
+// loadgen's gRPC client (load -grpc) against real servers: loadgen's own gRPC port (always), a
+// loadgen echo port that is not gRPC (answers without trailers, with a 503, with a grpc-status
+// header, with a cut message: each named), and the real Fortio server when it is next to the
+// project. Counts are exact on both sides.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <regex>
+
+#include "process.hpp"
+
+namespace loadgen::test {
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct grpc_server {
+  std::unique_ptr<background_process> process;
+  int grpc = 0, http = 0;
+  std::string target() const { return "127.0.0.1:" + std::to_string(grpc); }
+  int stop_and_count_served(std::string* err = nullptr) {
+    process->signal(SIGTERM);
+    const auto r = process->wait();
+    if (err) *err = r.err;
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(r.err, m, std::regex("served ([0-9]+) requests"))) << r.err;
+    return m.empty() ? -1 : std::stoi(m[1]);
+  }
+};
+
+grpc_server start_grpc(std::vector<std::string> extra = {}) {
+  grpc_server s;
+  s.grpc = free_port();
+  extra.insert(extra.begin(), {"-grpc-port", "127.0.0.1:" + std::to_string(s.grpc)});
+  s.process = start_server(&s.http, extra);
+  EXPECT_TRUE(wait_for_port(s.grpc));
+  return s;
+}
+
+process_result load(std::vector<std::string> args) {
+  args.insert(args.begin(), {loadgen_binary(), "load", "-grpc", "-loglevel", "Warning"});
+  return run(args, std::chrono::seconds(60));
+}
+
+TEST(grpc_client, ping_payload_sizes_and_exact_counts) {
+  auto s = start_grpc();
+  for (const char* size : {"0", "1024", "1048576"}) {
+    const auto r = load({"-ping", "-payload-size", size, "-maxpayloadsizekb", "2048", "-c", "2", "-s", "2", "-qps", "0", "-n",
+                         "20", s.target()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.err, "\nJitter: false\nPing SERVING : 20\n")) << size << "\n" << r.err;
+    EXPECT_TRUE(has(r.err, "Protocol : h2 2 connections, 2 streams max\n")) << r.err;
+    EXPECT_FALSE(has(r.err, "Code ")) << r.err;  // Fortio's gRPC report has no HTTP code lines
+  }
+  EXPECT_EQ(s.stop_and_count_served(), 60);
+}
+
+TEST(grpc_client, health_statuses_by_name) {
+  auto s = start_grpc();
+  const auto empty = load({"-c", "1", "-qps", "0", "-n", "4", s.target()});
+  EXPECT_TRUE(has(empty.err, "\nHealth SERVING : 4\n")) << empty.err;
+  const auto down = load({"-healthservice", "ping_down", "-c", "1", "-qps", "0", "-n", "3", s.target()});
+  EXPECT_TRUE(has(down.err, "\nHealth NOT_SERVING : 3\n")) << down.err;
+  // Fortio prints "Health ERROR : 3" here; loadgen names the gRPC status.
+  const auto unknown = load({"-healthservice", "nope", "-c", "1", "-qps", "0", "-n", "3", s.target()});
+  EXPECT_TRUE(has(unknown.err, "\nHealth NOT_FOUND : 3\n")) << unknown.err;
+  EXPECT_TRUE(has(unknown.err, "Error cases : count 3 ")) << unknown.err;
+  EXPECT_EQ(s.stop_and_count_served(), 10);
+}
+
+TEST(grpc_client, delay_json_and_the_breaker) {
+  auto s = start_grpc({"-max-active", "1", "-max-pending", "1"});
+  const auto r = load({"-ping", "-grpc-ping-delay", "300ms", "-c", "1", "-s", "8", "-qps", "0", "-n", "8", "-json", "-",
+                       "http://" + s.target()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "\nPing SERVING : 2\nPing UNAVAILABLE : 6\n")) << r.err;
+  EXPECT_TRUE(has(r.err, "Envoy overflow : 6 of 6 UNAVAILABLE calls carried x-envoy-overloaded")) << r.err;
+  const auto json = boost::json::parse(r.out).as_object();
+  EXPECT_EQ(json.at("RunType").as_string(), "GRPC Ping Delay=300ms");
+  EXPECT_EQ(json.at("RetCodes").at("SERVING").as_int64(), 2);
+  EXPECT_EQ(json.at("RetCodes").at("UNAVAILABLE").as_int64(), 6);
+  EXPECT_EQ(json.at("Destination").as_string(), s.target());
+  EXPECT_EQ(json.at("Streams").as_int64(), 8);
+  EXPECT_TRUE(json.at("Ping").as_bool());
+  EXPECT_GE(json.at("DurationHistogram").at("Max").to_number<double>(), 0.3);
+  std::string err;
+  EXPECT_EQ(s.stop_and_count_served(&err), 8);
+  EXPECT_TRUE(has(err, "Circuit breaker: shed 6 of 8 requests")) << err;
+}
+
+TEST(grpc_client, duration_mode_warms_each_connection_up) {
+  auto s = start_grpc();
+  const auto r = load({"-ping", "-c", "2", "-qps", "50", "-t", "1s", s.target()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "\nPing SERVING : 50\n")) << r.err;
+  EXPECT_TRUE(has(r.err, "All done 50 calls (plus 2 warmup)")) << r.err;
+  EXPECT_EQ(s.stop_and_count_served(), 52);
+}
+
+TEST(grpc_client, tls_with_the_test_ca) {
+  const std::string dir = make_temp_dir("grpc-client-tls");
+  ASSERT_EQ(run({"/bin/bash", std::string(LOADGEN_SOURCE_DIR) + "/tests/integration/make_certs.sh", dir}).exit_code, 0);
+  auto s = start_grpc({"-cert", dir + "/good.pem", "-key", dir + "/good.key"});
+  const std::string host = "localhost:" + std::to_string(s.grpc);
+  const auto by_cacert = load({"-ping", "-cacert", dir + "/ca.pem", "-c", "2", "-qps", "0", "-n", "10", host});
+  EXPECT_TRUE(has(by_cacert.err, "\nPing SERVING : 10\n")) << by_cacert.err;
+  EXPECT_TRUE(has(by_cacert.err, "TLS handshakes : count 2 ")) << by_cacert.err;
+  const auto by_scheme = load({"-k", "-c", "1", "-qps", "0", "-n", "5", "https://" + host});
+  EXPECT_TRUE(has(by_scheme.err, "\nHealth SERVING : 5\n")) << by_scheme.err;
+  EXPECT_EQ(s.stop_and_count_served(), 15);
+  remove_tree(dir);
+}
+
+// A server that is not gRPC (loadgen's echo port, h2c): every way its answers fall short is named.
+TEST(grpc_client, answers_that_are_not_grpc_are_named) {
+  struct cse {
+    std::string params;  // the echo server's default parameters
+    std::string line;
+  };
+  const std::vector<cse> cases{
+      {"", "Ping INTERNAL : 5"},                                    // 200, the request echoed, no grpc-status
+      {"status=503", "Ping UNAVAILABLE : 5"},                       // HTTP 503 without grpc-status
+      {"header=grpc-status:13", "Ping INTERNAL : 5"},               // an error status in the headers
+      {"header=grpc-status:7", "Ping PERMISSION_DENIED : 5"},
+      {"size=3&header=grpc-status:0", "Ping INTERNAL : 5"},         // OK, but a 3-byte body: a cut prefix
+  };
+  for (const auto& c : cases) {
+    int port = 0;
+    auto server = start_server(&port, {"-echo-server-default-params", c.params});
+    const auto r = load({"-ping", "-c", "1", "-qps", "0", "-n", "5", "127.0.0.1:" + std::to_string(port)});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.err, "\n" + c.line + "\n")) << c.params << "\n" << r.err;
+    EXPECT_TRUE(has(r.err, "All done 5 calls")) << r.err;
+  }
+  // And a port where nothing listens: transport errors, Fortio's ERROR.
+  const auto refused = load({"-ping", "-c", "1", "-qps", "0", "-n", "3", "-allow-initial-errors",
+                             "127.0.0.1:" + std::to_string(free_port())});
+  EXPECT_TRUE(has(refused.err, "\nPing ERROR : 3\n")) << refused.err;
+  EXPECT_TRUE(has(refused.err, "Transport errors : refused 3")) << refused.err;
+}
+
+TEST(grpc_client, against_fortios_server) {
+  const std::string fortio = std::string(LOADGEN_SOURCE_DIR) + "/../shared/tools/fortio";
+  if (access(fortio.c_str(), X_OK) != 0) GTEST_SKIP() << "no Fortio binary next to the project (a clone on its own has none)";
+  const int http = free_port(), grpc = free_port();
+  background_process server({fortio, "server", "-http-port", "127.0.0.1:" + std::to_string(http), "-grpc-port",
+                             "127.0.0.1:" + std::to_string(grpc), "-redirect-port", "disabled", "-tcp-port", "disabled",
+                             "-udp-port", "disabled"});
+  ASSERT_TRUE(wait_for_port(grpc));
+  const std::string target = "127.0.0.1:" + std::to_string(grpc);
+  const auto ping = load({"-ping", "-payload-size", "100", "-c", "2", "-s", "2", "-qps", "0", "-n", "40", target});
+  EXPECT_TRUE(has(ping.err, "\nPing SERVING : 40\n")) << ping.err;
+  const auto health = load({"-healthservice", "ping", "-c", "2", "-qps", "0", "-n", "10", target});
+  EXPECT_TRUE(has(health.err, "\nHealth SERVING : 10\n")) << health.err;
+  const auto unknown = load({"-healthservice", "nope", "-c", "1", "-qps", "0", "-n", "3", target});
+  EXPECT_TRUE(has(unknown.err, "\nHealth NOT_FOUND : 3\n")) << unknown.err;
+}
+
+}  // namespace
+}  // namespace loadgen::test
