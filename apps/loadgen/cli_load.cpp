@@ -53,21 +53,6 @@ struct load_flags {
   std::string healthservice;           // -healthservice
 };
 
-// -grpc's target as Fortio takes it (grpcDestination): "host:port", "host" (port 8079), or
-// "http(s)://host[:port]" (80/443 by default); TLS with https:// or -cacert. Returns the URL text
-// loadgen parses: the scheme says plain (h2c) or TLS.
-std::string grpc_target(std::string text, const run_options& o) {
-  if (text.starts_with("http://") || text.starts_with("https://")) {
-    while (text.size() > 8 && text.back() == '/') text.pop_back();
-    return text;
-  }
-  const std::string scheme = o.ca_cert.empty() ? "http://" : "https://";
-  const bool bracketed = text.starts_with("[");
-  const std::size_t colon = text.rfind(':');
-  const bool has_port = bracketed ? text.find("]:") != std::string::npos
-                                  : colon != std::string::npos && text.find(':') == colon;
-  return scheme + text + (has_port ? "" : ":8079");
-}
 
 // Writes the JSON to path ("-": stdout) and says so as Fortio does. flag names the flag in errors.
 void write_json_to(const std::string& json, const std::string& path, const char* flag) {

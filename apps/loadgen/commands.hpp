@@ -13,6 +13,7 @@ int run_curl(const std::vector<std::string>& args);
 int run_server(const std::vector<std::string>& args);
 int run_tcp_echo(const std::vector<std::string>& args);  // cli_tcp_echo.cpp
 int run_udp_echo(const std::vector<std::string>& args);
+int run_grpcping(const std::vector<std::string>& args);  // cli_grpcping.cpp
 
 // curl's work once its options are validated: one request, head on stderr (on stdout before the
 // body with -curl-stdout-headers, Fortio's pre-1.22 way), body on stdout; exit 0 for a 2xx, else 1

@@ -167,4 +167,18 @@ void apply_http_flags(const http_flags& f, run_options& o) {
   o.key = f.key;
 }
 
+// Fortio's grpcDestination rules (see http_flags.hpp).
+std::string grpc_target(std::string text, const run_options& o) {
+  if (text.starts_with("http://") || text.starts_with("https://")) {
+    while (text.size() > 8 && text.back() == '/') text.pop_back();
+    return text;
+  }
+  const std::string scheme = o.ca_cert.empty() ? "http://" : "https://";
+  const bool bracketed = text.starts_with("[");
+  const std::size_t colon = text.rfind(':');
+  const bool has_port = bracketed ? text.find("]:") != std::string::npos
+                                  : colon != std::string::npos && text.find(':') == colon;
+  return scheme + text + (has_port ? "" : ":8079");
+}
+
 }  // namespace loadgen::cli

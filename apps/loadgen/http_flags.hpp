@@ -49,4 +49,9 @@ void apply_http_flags(const http_flags& flags, run_options& options);
 // Parses a Go duration flag value or throws loadgen::error (exit 2) naming the flag.
 nanos duration_flag(const std::string& flag, const std::string& value);
 
+// -grpc's (and grpcping's) target as Fortio takes it (grpcDestination): "host:port", "host" (port
+// 8079), or "http(s)://host[:port]" (80/443 by default); TLS with https:// or -cacert. Returns the
+// URL text loadgen parses: its scheme says plain (h2c) or TLS.
+std::string grpc_target(std::string text, const run_options& o);
+
 }  // namespace loadgen::cli

@@ -21,6 +21,7 @@ Commands:
             (and Fortio's TCP and UDP echo on -tcp-port / -udp-port, 8078)
   tcp-echo  run only the TCP echo server (target of `load tcp://host:port`)
   udp-echo  run only the UDP echo server (target of `load udp://host:port`)
+  grpcping  ping a gRPC server (Fortio's ping): round-trip times and clock skew
   version   print the version
   help      print this help; `loadgen <command> -h` shows a command's flags
 
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     if (command == "server") return loadgen::cli::run_server(args);
     if (command == "tcp-echo") return loadgen::cli::run_tcp_echo(args);
     if (command == "udp-echo") return loadgen::cli::run_udp_echo(args);
+    if (command == "grpcping") return loadgen::cli::run_grpcping(args);
   } catch (const std::exception& e) {
     std::cerr << "loadgen " << command << ": " << e.what() << '\n';
     return 1;

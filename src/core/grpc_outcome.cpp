@@ -69,6 +69,16 @@ std::string valid_utf8_payload(std::string_view s, std::size_t* padded) {
   return out;
 }
 
+grpc_ping_round make_grpc_ping_round(std::int64_t t1a, std::int64_t t2a, std::int64_t t3a, std::int64_t t1b,
+                                     std::int64_t t2b) noexcept {
+  grpc_ping_round r;
+  r.rtt_first = t2a - t1a;
+  r.rtt_second = t3a - t2a;
+  r.rtt_server = t2b - t1b;
+  r.skew = t1b + r.rtt_server / 2 - t2a;
+  return r;
+}
+
 std::string grpc_code_name(int code) {
   if (code == status_grpc_serving) return "SERVING";
   if (code >= grpc_health_base && code < grpc_health_base + 100) return grpc_health_name(code - grpc_health_base);

@@ -82,4 +82,47 @@ fortio_histogram export_fortio(const histogram& h, double unit, double resolutio
   return out;
 }
 
+fortio_histogram export_fortio_values(const std::vector<double>& values, double resolution, double offset,
+                                      const std::vector<double>& percentiles) {
+  fortio_histogram out;
+  out.count = static_cast<std::int64_t>(values.size());
+  if (values.empty()) return out;
+  out.min = *std::min_element(values.begin(), values.end());
+  out.max = *std::max_element(values.begin(), values.end());
+  double sumsq = 0;
+  for (double v : values) {
+    out.sum += v;
+    sumsq += v * v;
+  }
+  out.avg = out.sum / static_cast<double>(out.count);
+  out.stddev = std::sqrt(std::max(0.0, sumsq / static_cast<double>(out.count) - out.avg * out.avg));
+  const auto& b = fortio_bucket_bounds();
+  std::vector<std::int64_t> counts(b.size() + 1, 0);
+  for (double v : values) ++counts[fortio_index(v, resolution, offset)];
+  std::int64_t seen = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    seen += counts[i];
+    fortio_bucket fb;
+    fb.start = out.data.empty() ? out.min : (i == 0 ? offset : resolution * b[i - 1] + offset);
+    fb.end = i < b.size() ? std::min(resolution * b[i] + offset, out.max) : out.max;
+    fb.count = counts[i];
+    fb.percent = 100.0 * static_cast<double>(seen) / static_cast<double>(out.count);
+    out.data.push_back(fb);
+  }
+  out.data.back().end = out.max;
+  for (double p : percentiles) {
+    double prev = 0, value = out.max;
+    for (const auto& fb : out.data) {
+      if (fb.percent >= p) {
+        value = fb.start + (fb.end - fb.start) * (p - prev) / (fb.percent - prev);
+        break;
+      }
+      prev = fb.percent;
+    }
+    out.percentiles.push_back({p, value});
+  }
+  return out;
+}
+
 }  // namespace loadgen

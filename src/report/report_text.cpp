@@ -312,6 +312,8 @@ std::string thread_info(const run_result& r) {
 
 }  // namespace
 
+std::string format_histogram(std::string_view title, const fortio_histogram& h) { return histogram_block(title, h); }
+
 std::string format_banner(const run_options& options, int cpus, int threads) {
   std::string out = fmt::format("loadgen {} running at {} queries per second, {}->{} procs", version,
                                 go_g(options.qps), cpus, threads);

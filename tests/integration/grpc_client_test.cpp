@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <regex>
 
 #include "process.hpp"
@@ -141,6 +142,26 @@ TEST(grpc_client, answers_that_are_not_grpc_are_named) {
   EXPECT_TRUE(has(refused.err, "Transport errors : refused 3")) << refused.err;
 }
 
+TEST(grpc_client, grpcping_rounds_and_histograms) {
+  auto s = start_grpc();
+  const auto r = run({loadgen_binary(), "grpcping", "-n", "3", s.target()}, std::chrono::seconds(30));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Clock skew histogram usec : count 3 ", 0), 0u) << r.out;
+  EXPECT_TRUE(has(r.out, "\nRTT histogram usec : count 9 ")) << r.out;
+  EXPECT_EQ(count_lines_starting(r.out, "# target 50% "), 2) << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;  // one "Ping RTT" line per round
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("I Ping RTT [0-9]+ \\(avg of [0-9]+, [0-9]+, [0-9]+ ns\\) clock skew -?[0-9]+\n")))
+      << r.err;
+  EXPECT_EQ(s.stop_and_count_served(), 1 + 3 * 2);  // the warm-up ping, then two per round
+  const auto refused = run({loadgen_binary(), "grpcping", "127.0.0.1:" + std::to_string(free_port())});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err.rfind("loadgen grpcping: grpc error from the warm-up ping: ERROR: cannot connect to 127.0.0.1:", 0), 0u)
+      << refused.err;
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  const auto bad = run({loadgen_binary(), "grpcping", "-n", "0", "localhost"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 TEST(grpc_client, against_fortios_server) {
   const std::string fortio = std::string(LOADGEN_SOURCE_DIR) + "/../shared/tools/fortio";
   if (access(fortio.c_str(), X_OK) != 0) GTEST_SKIP() << "no Fortio binary next to the project (a clone on its own has none)";
@@ -156,6 +177,9 @@ TEST(grpc_client, against_fortios_server) {
   EXPECT_TRUE(has(health.err, "\nHealth SERVING : 10\n")) << health.err;
   const auto unknown = load({"-healthservice", "nope", "-c", "1", "-qps", "0", "-n", "3", target});
   EXPECT_TRUE(has(unknown.err, "\nHealth NOT_FOUND : 3\n")) << unknown.err;
+  const auto grpcping = run({loadgen_binary(), "grpcping", "-n", "2", target}, std::chrono::seconds(30));
+  EXPECT_EQ(grpcping.exit_code, 0) << grpcping.err;
+  EXPECT_TRUE(has(grpcping.out, "\nRTT histogram usec : count 6 ")) << grpcping.out;
 }
 
 }  // namespace

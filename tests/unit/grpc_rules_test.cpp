@@ -165,3 +165,44 @@ TEST(GrpcRequest, HeadersMetadataAndFramedBody) {
 
 }  // namespace
 }  // namespace loadgen
+
+#include "loadgen/report/histogram_export.hpp"
+#include "loadgen/report/report_text.hpp"
+
+namespace loadgen {
+namespace {
+
+TEST(GrpcPing, RoundArithmeticIsFortios) {
+  // Client clock 1000, 1300, 1500; the server saw the pings at 1140 and 1390 on its clock.
+  const auto r = make_grpc_ping_round(1000, 1300, 1500, 1140, 1390);
+  EXPECT_EQ(r.rtt_first, 300);
+  EXPECT_EQ(r.rtt_second, 200);
+  EXPECT_EQ(r.rtt_server, 250);
+  EXPECT_EQ(r.skew, 1140 + 125 - 1300);  // the server's midpoint minus the client's
+  EXPECT_EQ(r.rtt_avg(), 250);
+}
+
+// ../shared/reference/fortio-samples/round2/grpcping-n3.*: Fortio's own stderr gives the nine
+// round-trip times and three skews (ns); its stdout is these two blocks, byte for byte.
+TEST(GrpcPing, HistogramsMatchFortiosSample) {
+  const std::vector<double> skew{16.564, 23.5, -32.533};
+  const std::vector<double> rtt{344.722, 214.691, 220.070, 246.990, 227.962, 242.884, 281.256, 245.718, 168.853};
+  EXPECT_EQ(format_histogram("Clock skew histogram usec", export_fortio_values(skew, 2, -10, {50})),
+            "Clock skew histogram usec : count 3 avg 2.5103333 +/- 24.94 min -32.533 max 23.5 sum 7.531\n"
+            "# range, mid point, percentile, count\n"
+            ">= -32.533 <= -10 , -21.2665 , 33.33, 1\n"
+            "> 14 <= 18 , 16 , 66.67, 1\n"
+            "> 22 <= 23.5 , 22.75 , 100.00, 1\n"
+            "# target 50% 16\n");
+  EXPECT_EQ(format_histogram("RTT histogram usec", export_fortio_values(rtt, 10, 0, {50})),
+            "RTT histogram usec : count 9 avg 243.68289 +/- 45.8 min 168.853 max 344.722 sum 2193.146\n"
+            "# range, mid point, percentile, count\n"
+            ">= 168.853 <= 180 , 174.427 , 11.11, 1\n"
+            "> 200 <= 250 , 225 , 77.78, 6\n"
+            "> 250 <= 300 , 275 , 88.89, 1\n"
+            "> 300 <= 344.722 , 322.361 , 100.00, 1\n"
+            "# target 50% 229.167\n");
+}
+
+}  // namespace
+}  // namespace loadgen

@@ -40,4 +40,11 @@ const std::vector<double>& fortio_bucket_bounds();
 fortio_histogram export_fortio(const histogram& h, double unit, double resolution, double offset,
                                const std::vector<double>& percentiles);
 
+// A few exact values (already in output units; negative ones too, e.g. a clock skew) in Fortio's
+// layout, with Fortio's own percentiles: linear inside the bucket that holds them (the first
+// bucket starting at the min, the last ending at the max). For small samples such as
+// `grpcping`'s, where the fine histogram's non-negative integers do not fit.
+fortio_histogram export_fortio_values(const std::vector<double>& values, double resolution, double offset,
+                                      const std::vector<double>& percentiles);
+
 }  // namespace loadgen

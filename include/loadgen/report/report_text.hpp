@@ -3,6 +3,9 @@
 // Everything goes to stderr in the CLI, as Fortio's. Lines of loadgen's own never start with a
 // prefix Fortio uses ("Code ", "# target", "# range", ">"), so greps written for Fortio still work.
 #include <string>
+#include <string_view>
+
+#include "loadgen/report/histogram_export.hpp"
 
 #include "loadgen/core/options.hpp"
 #include "loadgen/core/run_result.hpp"
@@ -25,5 +28,9 @@ std::string format_starting(const run_options& options, const run_result& starte
 // before "All done". Every function here returns whole lines, each ending in '\n'. When -json was
 // written, the "Successfully wrote N bytes of Json data to X" line is added by the caller, not here.
 std::string format_report(const run_options& options, const run_result& result);
+
+// Fortio's histogram block: the counter line, "# range, mid point, percentile, count", one line
+// per bucket, "# target P% V" lines; "<title> : no data" when empty.
+std::string format_histogram(std::string_view title, const fortio_histogram& h);
 
 }  // namespace loadgen
