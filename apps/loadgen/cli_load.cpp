@@ -124,7 +124,7 @@ void apply_load_flags(const load_flags& f, run_options& o) {
       std::size_t padded = 0;
       o.payload = valid_utf8_payload(o.payload, &padded);  // a proto3 string field
       if (padded > 0) spdlog::info("Padded payload with {} extra Xs to make valid UTF-8 after filtering invalid sequences", padded);
-      if (f.grpc_compression) spdlog::warn("-grpc-compression: loadgen sends gRPC messages uncompressed (and reads compressed answers as errors)");
+      o.grpc_gzip = f.grpc_compression;
     } else if (f.ping || !f.healthservice.empty() || f.grpc_streams != 1) {
       spdlog::warn("-ping, -healthservice and -s are for gRPC runs (-grpc): ignored");
     }
@@ -191,7 +191,7 @@ int run_load(const std::vector<std::string>& args) {
   load(app.add_option("--healthservice", f.healthservice, "-grpc: the service name the health check asks about"));
   load(app.add_option("--s", f.grpc_streams, "-grpc: streams per connection, each a call slot (-c 2 -s 4: 8 slots)"));
   load(app.add_option("--grpc-ping-delay", f.grpc_ping_delay, "-grpc -ping: delay the server waits before answering")->type_name("duration"));
-  load(app.add_flag("--grpc-compression", f.grpc_compression, "Accepted with a warning: gRPC messages are sent uncompressed"));
+  load(app.add_flag("--grpc-compression", f.grpc_compression, "-grpc: gzip the messages (grpc-encoding: gzip)"));
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 

@@ -79,6 +79,7 @@ struct h2_call {
   std::string location;
   // -grpc: the answer's grpc-status (headers or trailers) and its DATA, judged at the stream's end.
   std::optional<int> grpc_status;
+  bool grpc_gzip = false;  // the answer said grpc-encoding: gzip
   std::string grpc_body;
 };
 
@@ -201,6 +202,7 @@ public:
       spec.health_service = o.grpc_health_service;
       spec.payload = o.payload;
       spec.delay_nanos = o.grpc_ping_delay;
+      spec.gzip = o.grpc_gzip;
       spec.seq = env_.index;
       spec.ts = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
       prepared_.emplace();
@@ -688,6 +690,7 @@ int h2_connection::on_header(nghttp2_session* session, const nghttp2_frame* fram
   }
   if (c.block_status >= 200 || c.started) {  // a final response's headers (or its trailers)
     if (n == "grpc-status") c.grpc_status = parse_grpc_status(v);
+    else if (n == "grpc-encoding") c.grpc_gzip = v == "gzip";
     else if (n == "x-envoy-overloaded") c.overloaded = true;
     else if (n == "x-envoy-upstream-service-time") {
       std::int64_t ms = -1;
@@ -777,7 +780,7 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
     rec.upstream_service_time_ms = c.upstream_ms;
     if (s->env().options.target.grpc) {
       std::string why;
-      rec.status = judge_grpc_answer(rec.status, c.grpc_status, c.grpc_body, !s->env().options.grpc_ping, &why);
+      rec.status = judge_grpc_answer(rec.status, c.grpc_status, c.grpc_body, !s->env().options.grpc_ping, &why, c.grpc_gzip);
       if (!why.empty() && s->env().describe_failures) s->failure_ = why;
     } else if (is_redirect_status(rec.status)) {
       s->location_ = c.location;

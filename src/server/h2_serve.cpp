@@ -94,7 +94,8 @@ private:
   net::awaitable<void> answer_echo(std::int32_t id, std::shared_ptr<h2_stream> s);
   net::awaitable<void> answer_grpc_call(std::int32_t id, std::shared_ptr<h2_stream> s);
   void submit(std::int32_t id, h2_stream& s, echo_body reply);
-  void submit_grpc(std::int32_t id, h2_stream& s, int status, const std::string& message, std::string body, bool overloaded);
+  void submit_grpc(std::int32_t id, h2_stream& s, int status, const std::string& message, std::string body, bool overloaded,
+                   bool gzip = false);
   void submit_raw(std::int32_t id, h2_stream& s, const header_list& headers, echo_body reply, header_list trailers);
   void goaway();
   void note_activity();
@@ -293,14 +294,16 @@ net::awaitable<void> h2_server<Stream>::answer_grpc_call(std::int32_t id, std::s
   } else {
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
     const std::string_view path(s->req.target().data(), s->req.target().size());
-    a = answer_grpc(path, s->req.body(), now.count(), o.grpc_max_delay, grpc_max_message, o.grpc_health_service);
+    const auto encoding = s->req.find("grpc-encoding");
+    const bool gzip = encoding != s->req.end() && encoding->value() == "gzip";
+    a = answer_grpc(path, s->req.body(), now.count(), o.grpc_max_delay, grpc_max_message, o.grpc_health_service, gzip);
   }
   if (a.delay > 0) {
     net::steady_timer timer(t_.ctx);
     timer.expires_after(std::chrono::nanoseconds(a.delay));
     co_await timer.async_wait(use_tuple);
   }
-  if (!over() && !s->closed) submit_grpc(id, *s, a.status, a.message, std::move(a.body), false);
+  if (!over() && !s->closed) submit_grpc(id, *s, a.status, a.message, std::move(a.body), false, a.gzip);
 }
 
 // One stream's answer, as the HTTP/1.1 path makes it: the breaker decides before any delay (a
@@ -364,8 +367,9 @@ void h2_server<Stream>::submit(std::int32_t id, h2_stream& s, echo_body reply) {
 // response: grpc-status and grpc-message in the one HEADERS frame that ends the stream.
 template <class Stream>
 void h2_server<Stream>::submit_grpc(std::int32_t id, h2_stream& s, int status, const std::string& message,
-                                    std::string body, bool overloaded) {
+                                    std::string body, bool overloaded, bool gzip) {
   header_list headers{{":status", "200"}, {"content-type", "application/grpc"}};
+  if (gzip && status == grpc_code::ok) headers.emplace_back("grpc-encoding", "gzip");
   if (status != grpc_code::ok) {
     headers.emplace_back("grpc-status", std::to_string(status));
     if (!message.empty()) headers.emplace_back("grpc-message", message);

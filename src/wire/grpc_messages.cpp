@@ -73,13 +73,18 @@ h2_request grpc_request(const grpc_call_spec& spec, std::string_view scheme, std
     r.headers.emplace_back(std::move(n), value);
   }
   if (!agent) r.headers.emplace_back("user-agent", std::string(user_agent));
-  r.body = grpc_frame(spec.ping ? encode_ping({spec.seq, spec.ts, spec.payload, spec.delay_nanos})
-                                : encode_health_request(spec.health_service));
+  if (spec.gzip) {
+    r.headers.emplace_back("grpc-encoding", "gzip");
+    r.headers.emplace_back("grpc-accept-encoding", "gzip");
+  }
+  const std::string message = spec.ping ? encode_ping({spec.seq, spec.ts, spec.payload, spec.delay_nanos})
+                                        : encode_health_request(spec.health_service);
+  r.body = spec.gzip ? grpc_frame_gzip(message) : grpc_frame(message);
   return r;
 }
 
 int judge_grpc_answer(int http_status, std::optional<int> grpc_status, std::string_view body, bool health,
-                      std::string* why) {
+                      std::string* why, bool gzip) {
   const auto fail = [&](int code, std::string text) {
     if (why) *why = std::move(text);
     return grpc_call_code(code, 0);
@@ -99,8 +104,14 @@ int judge_grpc_answer(int http_status, std::optional<int> grpc_status, std::stri
     return fail(code, "HTTP status " + std::to_string(http_status) + " without grpc-status");
   }
   if (*grpc_status != grpc_code::ok) return grpc_call_code(*grpc_status, 0);
-  const grpc_unframed u = grpc_unframe(body, grpc_max_response);
+  grpc_unframed u = grpc_unframe(body, grpc_max_response, gzip);
   if (u.error != grpc_unframe_error::none) return fail(grpc_code::internal, std::string(grpc_unframe_text(u.error)));
+  std::optional<std::string> inflated;
+  if (u.compressed) {
+    inflated = grpc_gunzip(u.message, grpc_max_response);
+    if (!inflated) return fail(grpc_code::internal, "the gzip message does not inflate");
+    u.message = *inflated;
+  }
   if (health) {
     const auto status = decode_health_response(u.message);
     if (!status) return fail(grpc_code::internal, "cannot decode the HealthCheckResponse");

@@ -91,6 +91,15 @@ TEST(grpc_client, delay_json_and_the_breaker) {
   EXPECT_TRUE(has(err, "Circuit breaker: shed 6 of 8 requests")) << err;
 }
 
+TEST(grpc_client, compression_both_ways) {
+  auto s = start_grpc();
+  const auto ping = load({"-ping", "-grpc-compression", "-payload-size", "2000", "-c", "2", "-qps", "0", "-n", "20", s.target()});
+  EXPECT_TRUE(has(ping.err, "\nPing SERVING : 20\n")) << ping.err;
+  const auto health = load({"-grpc-compression", "-c", "1", "-qps", "0", "-n", "5", s.target()});
+  EXPECT_TRUE(has(health.err, "\nHealth SERVING : 5\n")) << health.err;
+  EXPECT_EQ(s.stop_and_count_served(), 25);
+}
+
 TEST(grpc_client, duration_mode_warms_each_connection_up) {
   auto s = start_grpc();
   const auto r = load({"-ping", "-c", "2", "-qps", "50", "-t", "1s", s.target()});
@@ -177,6 +186,8 @@ TEST(grpc_client, against_fortios_server) {
   EXPECT_TRUE(has(health.err, "\nHealth SERVING : 10\n")) << health.err;
   const auto unknown = load({"-healthservice", "nope", "-c", "1", "-qps", "0", "-n", "3", target});
   EXPECT_TRUE(has(unknown.err, "\nHealth NOT_FOUND : 3\n")) << unknown.err;
+  const auto zipped = load({"-ping", "-grpc-compression", "-payload-size", "2000", "-c", "2", "-qps", "0", "-n", "20", target});
+  EXPECT_TRUE(has(zipped.err, "\nPing SERVING : 20\n")) << zipped.err;
   const auto grpcping = run({loadgen_binary(), "grpcping", "-n", "2", target}, std::chrono::seconds(30));
   EXPECT_EQ(grpcping.exit_code, 0) << grpcping.err;
   EXPECT_TRUE(has(grpcping.out, "\nRTT histogram usec : count 6 ")) << grpcping.out;

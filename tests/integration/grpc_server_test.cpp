@@ -76,6 +76,18 @@ TEST_F(fortio_grpc, ping_and_health_with_exact_counts) {
   EXPECT_EQ(stop_and_count_served(*server), 20 + 10 + 4 + 3 + 3);
 }
 
+TEST_F(fortio_grpc, compressed_calls) {
+  int port = 0;
+  auto server = start_grpc_server(&port);
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+  const auto ping = fortio({"load", "-grpc", "-ping", "-grpc-compression", "-payload-size", "2000", "-c", "2", "-qps", "0",
+                            "-n", "20", "-loglevel", "Warning", target});
+  EXPECT_TRUE(has(ping.err, "\nPing SERVING : 20\n")) << ping.err;
+  const auto health = fortio({"load", "-grpc", "-grpc-compression", "-c", "1", "-qps", "0", "-n", "5", "-loglevel", "Warning", target});
+  EXPECT_TRUE(has(health.err, "\nHealth SERVING : 5\n")) << health.err;
+  EXPECT_EQ(stop_and_count_served(*server), 25);
+}
+
 TEST_F(fortio_grpc, delay_payload_and_streams) {
   int port = 0;
   auto server = start_grpc_server(&port);

@@ -60,3 +60,25 @@ TEST(GrpcHandler, BadCallsAreNamedStatuses) {
 
 }  // namespace
 }  // namespace loadgen
+
+namespace loadgen {
+namespace {
+
+TEST(GrpcHandler, GzipCallsGetGzipAnswers) {
+  const auto a = answer_grpc(grpc_ping_path, grpc_frame_gzip(encode_ping({1, 0, "zipped", 0})), now, 0, limit, "ping", true);
+  ASSERT_EQ(a.status, grpc_code::ok) << a.message;
+  EXPECT_TRUE(a.gzip);
+  const auto u = grpc_unframe(a.body, limit, true);
+  ASSERT_TRUE(u.compressed);
+  EXPECT_EQ(decode_ping(*grpc_gunzip(u.message, limit))->payload, "zipped");
+  // Compressed without grpc-encoding, or not gzip inside: INTERNAL, named.
+  EXPECT_EQ(answer_grpc(grpc_ping_path, grpc_frame_gzip("x"), now, 0, limit, "ping", false).status, grpc_code::internal);
+  std::string fake = grpc_frame("not gzip");
+  fake[0] = 1;
+  const auto bad = answer_grpc(grpc_ping_path, fake, now, 0, limit, "ping", true);
+  EXPECT_EQ(bad.status, grpc_code::internal);
+  EXPECT_EQ(bad.message, "the gzip message does not inflate (or is over the size limit)");
+}
+
+}  // namespace
+}  // namespace loadgen

@@ -206,3 +206,29 @@ TEST(GrpcPing, HistogramsMatchFortiosSample) {
 
 }  // namespace
 }  // namespace loadgen
+
+namespace loadgen {
+namespace {
+
+TEST(GrpcGzip, FramedCompressedRoundTripsAndBadDataIsNamed) {
+  const std::string message(5000, 'a');
+  const std::string framed = grpc_frame_gzip(message);
+  EXPECT_EQ(framed[0], 1);
+  EXPECT_LT(framed.size(), 200u);
+  EXPECT_EQ(grpc_unframe(framed, 1 << 20).error, grpc_unframe_error::compressed);  // no grpc-encoding: refused
+  const auto u = grpc_unframe(framed, 1 << 20, true);
+  ASSERT_EQ(u.error, grpc_unframe_error::none);
+  EXPECT_TRUE(u.compressed);
+  EXPECT_EQ(grpc_gunzip(u.message, 1 << 20), message);
+  EXPECT_FALSE(grpc_gunzip(u.message, 100));            // inflates beyond the limit
+  EXPECT_FALSE(grpc_gunzip("not gzip at all", 1 << 20));
+  EXPECT_FALSE(grpc_gunzip(std::string(u.message.substr(0, 10)), 1 << 20));  // cut short
+  // An answer in gzip is judged as any other.
+  std::string why;
+  EXPECT_EQ(judge_grpc_answer(200, 0, grpc_frame_gzip(encode_health_response(1)), true, &why, true), status_grpc_serving);
+  EXPECT_EQ(judge_grpc_answer(200, 0, grpc_frame_gzip(encode_health_response(1)), true, &why, false), grpc_call_code(13, 0));
+  EXPECT_EQ(why, "compressed gRPC message without a known grpc-encoding");
+}
+
+}  // namespace
+}  // namespace loadgen

@@ -69,6 +69,7 @@ struct run_options {
   bool grpc_ping = false;           // -ping: fgrpc.PingServer/Ping; else grpc.health.v1.Health/Check
   std::string grpc_health_service;  // -healthservice: the service checked ("" by default)
   nanos grpc_ping_delay = 0;        // -grpc-ping-delay: the ping's delayNanos
+  bool grpc_gzip = false;           // -grpc-compression: messages gzip-compressed (grpc-encoding: gzip)
   std::string resolve_ip;         // -resolve: connect here, keep the URL host for Host; a comma-
                                   // separated list is the host's addresses (-dns-method picks)
   dns_method dns = dns_method::cached_rr;  // -dns-method

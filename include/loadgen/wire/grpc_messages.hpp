@@ -43,6 +43,7 @@ struct grpc_call_spec {
   std::int64_t delay_nanos = 0;
   std::int64_t seq = 0;  // the ping's seq (Fortio: the thread index)
   std::int64_t ts = 0;   // the ping's ts: Unix nanoseconds when the run started
+  bool gzip = false;     // -grpc-compression: the message gzip-compressed, grpc-encoding: gzip
 };
 
 // The call as an HTTP/2 request: POST to the method's path, content-type application/grpc,
@@ -59,7 +60,8 @@ inline constexpr std::size_t grpc_max_response = 4 << 20;
 // without grpc-status is mapped as gRPC's HTTP-to-status table says (503 -> UNAVAILABLE, ...);
 // a 200 without grpc-status (no trailers), a malformed message or one that does not decode is
 // INTERNAL, and *why says which (else it is left alone).
+// gzip: the answer said grpc-encoding: gzip (its message may then be compressed).
 int judge_grpc_answer(int http_status, std::optional<int> grpc_status, std::string_view body, bool health,
-                      std::string* why);
+                      std::string* why, bool gzip = false);
 
 }  // namespace loadgen

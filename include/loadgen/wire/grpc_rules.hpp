@@ -34,11 +34,18 @@ enum class grpc_unframe_error {
   extra_bytes,  // bytes after the message: a unary call has exactly one
 };
 struct grpc_unframed {
-  std::string_view message;  // a view of the body
+  std::string_view message;  // a view of the body (still compressed when `compressed`)
   grpc_unframe_error error = grpc_unframe_error::none;
+  bool compressed = false;   // flag 1, accepted because the call said grpc-encoding: gzip
 };
 // The one message of a unary call's body (request or response), at most max_size bytes.
-grpc_unframed grpc_unframe(std::string_view body, std::size_t max_size);
+// gzip: the call's grpc-encoding is gzip, so a compressed message (flag 1) is accepted.
+grpc_unframed grpc_unframe(std::string_view body, std::size_t max_size, bool gzip = false);
+
+// -grpc-compression: one message gzip-compressed (RFC 1952) with its prefix (flag 1).
+std::string grpc_frame_gzip(std::string_view message);
+// A compressed message inflated, at most max_size bytes; nullopt when it is not gzip or larger.
+std::optional<std::string> grpc_gunzip(std::string_view data, std::size_t max_size);
 // What a grpc_unframe_error means, for a failure line: "message cut short", ...
 std::string_view grpc_unframe_text(grpc_unframe_error e);
 
