@@ -14,7 +14,8 @@ for preset in $presets; do
   start=$SECONDS
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)"
-  ctest --preset "$preset"
+  # Tests in parallel, one per CPU: each takes its own free ports and temporary directories.
+  ctest --preset "$preset" -j "$(nproc)"
   echo "=== $preset: passed in $((SECONDS - start))s"
 done
 fuzz_seconds=${FUZZ_SECONDS:-15}

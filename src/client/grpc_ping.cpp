@@ -27,10 +27,6 @@ public:
   std::string body;
 };
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // One ping on s: its answer's ts (the server's receive time). Throws run_error when it fails.
 net::awaitable<std::int64_t> ping(session& s, body_keeper& kept, net::steady_timer& deadline, nanos timeout,
                                   const std::string& which) {
@@ -68,11 +64,11 @@ std::vector<grpc_ping_round> grpc_ping_rounds(const run_options& options, int ro
   auto run = [&]() -> net::awaitable<void> {
     co_await ping(*s, kept, deadline, options.timeout, "the warm-up ping");
     for (int i = 1; i <= rounds; ++i) {
-      const std::int64_t t1a = unix_now();
+      const std::int64_t t1a = wall_clock::now();
       const std::int64_t t1b = co_await ping(*s, kept, deadline, options.timeout, "Ping1 iter " + std::to_string(i));
-      const std::int64_t t2a = unix_now();
+      const std::int64_t t2a = wall_clock::now();
       const std::int64_t t2b = co_await ping(*s, kept, deadline, options.timeout, "Ping2 iter " + std::to_string(i));
-      const std::int64_t t3a = unix_now();
+      const std::int64_t t3a = wall_clock::now();
       out.push_back(make_grpc_ping_round(t1a, t2a, t3a, t1b, t2b));
     }
   };

@@ -203,8 +203,9 @@ public:
       spec.payload = o.payload;
       spec.delay_nanos = o.grpc_ping_delay;
       spec.gzip = o.grpc_gzip;
+      spec.timeout = o.timeout;
       spec.seq = env_.index;
-      spec.ts = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      spec.ts = wall_clock::now();
       prepared_.emplace();
       prepared_->push_back(grpc_request(spec, o.target.scheme, o.target.authority(), o.user_agent, o.headers));
     }

@@ -40,6 +40,30 @@ struct scaler {
   }
 };
 
+// The non-empty buckets of counts (one per Fortio bound, and one above them) into out, whose
+// count, min and max are set: cumulative percents, the first starting at the min and the last
+// ending at the max, every range kept inside [min, max].
+void add_buckets(fortio_histogram& out, const std::vector<std::int64_t>& counts, double resolution, double offset) {
+  const auto& b = fortio_bucket_bounds();
+  std::int64_t seen = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    seen += counts[i];
+    fortio_bucket fb;
+    fb.start = out.data.empty() ? out.min : (i == 0 ? offset : resolution * b[i - 1] + offset);
+    fb.end = i < b.size() ? resolution * b[i] + offset : out.max;
+    fb.count = counts[i];
+    fb.percent = 100.0 * static_cast<double>(seen) / static_cast<double>(out.count);
+    out.data.push_back(fb);
+  }
+  out.data.back().end = out.max;
+  // Fine buckets straddle coarse bounds: keep each exported range inside [min, max].
+  for (auto& fb : out.data) {
+    fb.start = std::clamp(fb.start, out.min, out.max);
+    fb.end = std::clamp(fb.end, fb.start, out.max);
+  }
+}
+
 }  // namespace
 
 fortio_histogram export_fortio(const histogram& h, double unit, double resolution, double offset,
@@ -60,23 +84,7 @@ fortio_histogram export_fortio(const histogram& h, double unit, double resolutio
     const double mid = to_out((static_cast<double>(low) + static_cast<double>(high)) / 2);
     counts[fortio_index(mid, resolution, offset)] += static_cast<std::int64_t>(n);
   });
-  std::int64_t seen = 0;
-  for (std::size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] == 0) continue;
-    seen += counts[i];
-    fortio_bucket fb;
-    fb.start = out.data.empty() ? out.min : (i == 0 ? offset : resolution * b[i - 1] + offset);
-    fb.end = i < b.size() ? resolution * b[i] + offset : out.max;
-    fb.count = counts[i];
-    fb.percent = 100.0 * static_cast<double>(seen) / static_cast<double>(out.count);
-    out.data.push_back(fb);
-  }
-  out.data.back().end = out.max;
-  // Fine buckets straddle coarse bounds: keep each exported range inside [min, max].
-  for (auto& fb : out.data) {
-    fb.start = std::clamp(fb.start, out.min, out.max);
-    fb.end = std::clamp(fb.end, fb.start, out.max);
-  }
+  add_buckets(out, counts, resolution, offset);
   for (double p : percentiles)
     out.percentiles.push_back({p, to_out(h.value_at_percentile(p))});
   return out;
@@ -99,18 +107,7 @@ fortio_histogram export_fortio_values(const std::vector<double>& values, double 
   const auto& b = fortio_bucket_bounds();
   std::vector<std::int64_t> counts(b.size() + 1, 0);
   for (double v : values) ++counts[fortio_index(v, resolution, offset)];
-  std::int64_t seen = 0;
-  for (std::size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] == 0) continue;
-    seen += counts[i];
-    fortio_bucket fb;
-    fb.start = out.data.empty() ? out.min : (i == 0 ? offset : resolution * b[i - 1] + offset);
-    fb.end = i < b.size() ? std::min(resolution * b[i] + offset, out.max) : out.max;
-    fb.count = counts[i];
-    fb.percent = 100.0 * static_cast<double>(seen) / static_cast<double>(out.count);
-    out.data.push_back(fb);
-  }
-  out.data.back().end = out.max;
+  add_buckets(out, counts, resolution, offset);
   for (double p : percentiles) {
     double prev = 0, value = out.max;
     for (const auto& fb : out.data) {

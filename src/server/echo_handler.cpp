@@ -1,7 +1,5 @@
 #include "echo_handler.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <ctime>
 #include <utility>
@@ -11,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "loadgen/core/version.hpp"
+#include "loadgen/wire/gzip.hpp"
 
 namespace loadgen {
 
@@ -25,19 +24,7 @@ std::string http_date() {
   return buf;
 }
 
-std::string gzip(std::string_view in) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // 15+16: gzip
-  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+std::string gzip(std::string_view in) { return gzip_compress(in); }
 
 bool accepts_gzip(const echo_request& req) {
   const auto it = req.find(http::field::accept_encoding);

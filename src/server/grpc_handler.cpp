@@ -5,6 +5,7 @@
 
 #include "loadgen/wire/grpc_messages.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
+#include "loadgen/wire/gzip.hpp"
 
 namespace loadgen {
 
@@ -28,7 +29,7 @@ grpc_answer answer_grpc(std::string_view path, std::string_view body, nanos now_
   if (u.error != grpc_unframe_error::none) return failed(grpc_code::internal, std::string(grpc_unframe_text(u.error)));
   std::optional<std::string> inflated;
   if (u.compressed) {
-    inflated = grpc_gunzip(u.message, max_size);
+    inflated = gzip_inflate(u.message, max_size);
     if (!inflated) return failed(grpc_code::internal, "the gzip message does not inflate (or is over the size limit)");
     u.message = *inflated;
   }

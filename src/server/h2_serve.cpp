@@ -56,6 +56,7 @@ struct h2_stream {
   echo_body answer;       // once submitted: the body nghttp2 reads from
   std::size_t sent = 0;   // of answer.body()
   header_list trailers;   // sent after the body (gRPC's grpc-status)
+  nanos deadline = 0;     // gRPC: when grpc-timeout says the client stops waiting (steady clock); 0: none
 };
 
 template <class Stream>
@@ -177,8 +178,14 @@ net::awaitable<void> h2_server<Stream>::run(std::string_view already_read, h2c_u
     spdlog::debug("cannot start an HTTP/2 session with {}", peer_);
     co_return;
   }
-  net::co_spawn(t_.ctx, [self]() -> net::awaitable<void> { co_await self->writer(); },
-                [](std::exception_ptr) {});  // the writer ends itself; nothing to rethrow into
+  net::co_spawn(t_.ctx, [self]() -> net::awaitable<void> { co_await self->writer(); }, [self](std::exception_ptr e) {
+    if (!e) return;  // the writer ends itself
+    // bad_alloc, say: the connection cannot write any more; let the reader and run() finish.
+    self->broken_ = self->writer_done_ = true;
+    error_code ignored;
+    lowest(self->stream_).cancel(ignored);
+    self->done_signal_.cancel();
+  });
   bool ok = already_read.empty() || receive(already_read.data(), already_read.size());
   wake_writer();
   std::vector<char> in(read_buffer_size);
@@ -292,17 +299,22 @@ net::awaitable<void> h2_server<Stream>::answer_grpc_call(std::int32_t id, std::s
     a.status = grpc_code::resource_exhausted;
     a.message = s->body_too_large ? "gRPC message over the size limit" : "metadata over the size limit";
   } else {
-    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
     const std::string_view path(s->req.target().data(), s->req.target().size());
     const auto encoding = s->req.find("grpc-encoding");
     const bool gzip = encoding != s->req.end() && encoding->value() == "gzip";
-    a = answer_grpc(path, s->req.body(), now.count(), o.grpc_max_delay, grpc_max_message, o.grpc_health_service, gzip);
+    a = answer_grpc(path, s->req.body(), wall_clock::now(), o.grpc_max_delay, grpc_max_message, o.grpc_health_service, gzip);
   }
-  if (a.delay > 0) {
+  // grpc-timeout: an answer that would come after the client's deadline is DEADLINE_EXCEEDED, at
+  // the deadline (as a gRPC server cancels the call then).
+  const nanos now = steady_clock::now();
+  const bool late = s->deadline > 0 && now + a.delay > s->deadline;
+  const nanos wait = late ? std::max<nanos>(0, s->deadline - now) : a.delay;
+  if (wait > 0) {
     net::steady_timer timer(t_.ctx);
-    timer.expires_after(std::chrono::nanoseconds(a.delay));
+    timer.expires_after(std::chrono::nanoseconds(wait));
     co_await timer.async_wait(use_tuple);
   }
+  if (late) a = grpc_answer{grpc_code::deadline_exceeded, "deadline exceeded", {}, 0, false};
   if (!over() && !s->closed) submit_grpc(id, *s, a.status, a.message, std::move(a.body), false, a.gzip);
 }
 
@@ -450,6 +462,8 @@ int h2_server<Stream>::on_header(nghttp2_session* session, const nghttp2_frame* 
     s->req.insert(http::field::host, v);
   } else if (!n.empty() && n.front() != ':') {
     s->req.insert(canonical_header_name(n), v);
+    if (n == "grpc-timeout")
+      if (const auto t = parse_grpc_timeout(v)) s->deadline = steady_clock::now() + *t;
   }
   return 0;
 }

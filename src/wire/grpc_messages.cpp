@@ -4,6 +4,7 @@
 #include "ping.pb.h"
 #include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
+#include "loadgen/wire/gzip.hpp"
 #include "loadgen/wire/h2_server_rules.hpp"
 
 namespace loadgen {
@@ -65,6 +66,7 @@ h2_request grpc_request(const grpc_call_spec& spec, std::string_view scheme, std
   r.headers.emplace_back(":path", std::string(spec.ping ? grpc_ping_path : grpc_health_path));
   r.headers.emplace_back("content-type", "application/grpc");
   r.headers.emplace_back("te", "trailers");
+  if (spec.timeout > 0) r.headers.emplace_back("grpc-timeout", format_grpc_timeout(spec.timeout));
   bool agent = false;
   for (const auto& [name, value] : metadata) {
     std::string n = lower_header_name(name);
@@ -108,7 +110,7 @@ int judge_grpc_answer(int http_status, std::optional<int> grpc_status, std::stri
   if (u.error != grpc_unframe_error::none) return fail(grpc_code::internal, std::string(grpc_unframe_text(u.error)));
   std::optional<std::string> inflated;
   if (u.compressed) {
-    inflated = grpc_gunzip(u.message, grpc_max_response);
+    inflated = gzip_inflate(u.message, grpc_max_response);
     if (!inflated) return fail(grpc_code::internal, "the gzip message does not inflate");
     u.message = *inflated;
   }

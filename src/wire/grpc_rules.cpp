@@ -1,6 +1,6 @@
 #include "loadgen/wire/grpc_rules.hpp"
 
-#include <zlib.h>
+#include "loadgen/wire/gzip.hpp"
 
 #include <array>
 #include <charconv>
@@ -42,39 +42,8 @@ grpc_unframed grpc_unframe(std::string_view body, std::size_t max_size, bool gzi
 }
 
 std::string grpc_frame_gzip(std::string_view message) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // 15 + 16: gzip
-  std::string packed(deflateBound(&zs, static_cast<uLong>(message.size())) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(message.data()));
-  zs.avail_in = static_cast<uInt>(message.size());
-  zs.next_out = reinterpret_cast<Bytef*>(packed.data());
-  zs.avail_out = static_cast<uInt>(packed.size());
-  deflate(&zs, Z_FINISH);
-  packed.resize(zs.total_out);
-  deflateEnd(&zs);
-  std::string out = grpc_frame(packed);
+  std::string out = grpc_frame(gzip_compress(message));
   out[0] = 1;
-  return out;
-}
-
-std::optional<std::string> grpc_gunzip(std::string_view data, std::size_t max_size) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK) return std::nullopt;
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  char chunk[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    zs.next_out = reinterpret_cast<Bytef*>(chunk);
-    zs.avail_out = sizeof chunk;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(chunk, sizeof chunk - zs.avail_out);
-    if (out.size() > max_size) rc = Z_MEM_ERROR;
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;  // input ended before the gzip trailer
-  }
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END) return std::nullopt;
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <regex>
 
 #include "process.hpp"
@@ -98,6 +99,45 @@ TEST(grpc_client, compression_both_ways) {
   const auto health = load({"-grpc-compression", "-c", "1", "-qps", "0", "-n", "5", s.target()});
   EXPECT_TRUE(has(health.err, "\nHealth SERVING : 5\n")) << health.err;
   EXPECT_EQ(s.stop_and_count_served(), 25);
+}
+
+// -timeout bounds a gRPC call (RST_STREAM CANCEL at the deadline) and goes to the server as
+// grpc-timeout; whichever side ends the call first, every call is counted once.
+TEST(grpc_client, timeout_ends_the_call_and_every_call_is_counted) {
+  auto s = start_grpc();
+  const auto r = load({"-ping", "-grpc-ping-delay", "2s", "-timeout", "200ms", "-allow-initial-errors", "-c", "1", "-qps",
+                       "0", "-n", "2", s.target()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::int64_t counted = 0;
+  const std::regex line(R"(\nPing (ERROR|DEADLINE_EXCEEDED) : (\d+)\n)");
+  for (std::sregex_iterator it(r.err.begin(), r.err.end(), line), end; it != end; ++it) counted += std::stoll((*it)[2]);
+  EXPECT_EQ(counted, 2) << r.err;
+  EXPECT_FALSE(has(r.err, "SERVING")) << r.err;
+  EXPECT_EQ(s.stop_and_count_served(), 2);
+}
+
+// The server's side of grpc-timeout, from a client that waits longer than its own deadline
+// (curl(1), with a hand-framed PingMessage asking for a 1 s delay): DEADLINE_EXCEEDED, not the echo.
+TEST(grpc_client, server_answers_deadline_exceeded_at_the_grpc_timeout) {
+  if (access("/usr/bin/curl", X_OK) != 0) GTEST_SKIP() << "no curl(1)";
+  auto s = start_grpc();
+  const std::string dir = make_temp_dir("grpc-deadline");
+  {
+    // Prefix (flag 0, length 6), then field 4 (delayNanos, varint) = 1000000000.
+    const unsigned char frame[] = {0, 0, 0, 0, 6, 0x20, 0x80, 0x94, 0xeb, 0xdc, 0x03};
+    FILE* f = std::fopen((dir + "/ping.bin").c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(frame, 1, sizeof frame, f);
+    std::fclose(f);
+  }
+  const auto r = run({"/usr/bin/curl", "-sS", "--http2-prior-knowledge", "-H", "content-type: application/grpc", "-H",
+                      "te: trailers", "-H", "grpc-timeout: 100m", "--data-binary", "@" + dir + "/ping.bin", "-D", "-", "-o",
+                      "/dev/null", "http://" + s.target() + "/fgrpc.PingServer/Ping"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "grpc-status: 4\r\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "grpc-message: deadline exceeded\r\n")) << r.out;
+  EXPECT_EQ(s.stop_and_count_served(), 1);
+  remove_tree(dir);
 }
 
 TEST(grpc_client, duration_mode_warms_each_connection_up) {

@@ -5,6 +5,7 @@
 #include "grpc_handler.hpp"
 #include "loadgen/wire/grpc_messages.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
+#include "loadgen/wire/gzip.hpp"
 
 namespace loadgen {
 namespace {
@@ -70,7 +71,7 @@ TEST(GrpcHandler, GzipCallsGetGzipAnswers) {
   EXPECT_TRUE(a.gzip);
   const auto u = grpc_unframe(a.body, limit, true);
   ASSERT_TRUE(u.compressed);
-  EXPECT_EQ(decode_ping(*grpc_gunzip(u.message, limit))->payload, "zipped");
+  EXPECT_EQ(decode_ping(*gzip_inflate(u.message, limit))->payload, "zipped");
   // Compressed without grpc-encoding, or not gzip inside: INTERNAL, named.
   EXPECT_EQ(answer_grpc(grpc_ping_path, grpc_frame_gzip("x"), now, 0, limit, "ping", false).status, grpc_code::internal);
   std::string fake = grpc_frame("not gzip");

@@ -6,6 +6,7 @@
 #include "loadgen/core/outcome.hpp"
 #include "loadgen/wire/grpc_messages.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
+#include "loadgen/wire/gzip.hpp"
 
 namespace loadgen {
 namespace {
@@ -155,6 +156,10 @@ TEST(GrpcRequest, HeadersMetadataAndFramedBody) {
   ASSERT_TRUE(m);
   EXPECT_EQ(m->payload, "hi");
   EXPECT_EQ(m->delay_nanos, 5);
+  spec.timeout = 3 * ns_per_s;
+  const h2_request timed = grpc_request(spec, "http", "h:8079", "ua", {});
+  EXPECT_EQ(timed.headers[6], (std::pair<std::string, std::string>{"grpc-timeout", "3000000u"}));
+  spec.timeout = 0;
   spec.ping = false;
   spec.health_service = "svc";
   const h2_request h = grpc_request(spec, "https", "h:443", "ua", {{"User-Agent", "mine"}});
@@ -219,10 +224,10 @@ TEST(GrpcGzip, FramedCompressedRoundTripsAndBadDataIsNamed) {
   const auto u = grpc_unframe(framed, 1 << 20, true);
   ASSERT_EQ(u.error, grpc_unframe_error::none);
   EXPECT_TRUE(u.compressed);
-  EXPECT_EQ(grpc_gunzip(u.message, 1 << 20), message);
-  EXPECT_FALSE(grpc_gunzip(u.message, 100));            // inflates beyond the limit
-  EXPECT_FALSE(grpc_gunzip("not gzip at all", 1 << 20));
-  EXPECT_FALSE(grpc_gunzip(std::string(u.message.substr(0, 10)), 1 << 20));  // cut short
+  EXPECT_EQ(gzip_inflate(u.message, 1 << 20), message);
+  EXPECT_FALSE(gzip_inflate(u.message, 100));            // inflates beyond the limit
+  EXPECT_FALSE(gzip_inflate("not gzip at all", 1 << 20));
+  EXPECT_FALSE(gzip_inflate(std::string(u.message.substr(0, 10)), 1 << 20));  // cut short
   // An answer in gzip is judged as any other.
   std::string why;
   EXPECT_EQ(judge_grpc_answer(200, 0, grpc_frame_gzip(encode_health_response(1)), true, &why, true), status_grpc_serving);

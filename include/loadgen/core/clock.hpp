@@ -21,6 +21,15 @@ struct steady_clock {
   }
 };
 
+// The wall clock, Unix nanoseconds (CLOCK_REALTIME): for times other hosts compare with ours
+// (gRPC ping's ts, clock skew), never for durations.
+struct wall_clock {
+  static nanos now() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
 // A clock for tests: time moves only when the test says so.
 class manual_clock {
 public:

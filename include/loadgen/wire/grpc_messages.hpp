@@ -44,10 +44,11 @@ struct grpc_call_spec {
   std::int64_t seq = 0;  // the ping's seq (Fortio: the thread index)
   std::int64_t ts = 0;   // the ping's ts: Unix nanoseconds when the run started
   bool gzip = false;     // -grpc-compression: the message gzip-compressed, grpc-encoding: gzip
+  std::int64_t timeout = 0;  // -timeout, sent as grpc-timeout (the server's deadline); 0: none
 };
 
 // The call as an HTTP/2 request: POST to the method's path, content-type application/grpc,
-// te: trailers, the user agent, the -H headers as metadata (lower-case names; HTTP/2's
+// te: trailers, grpc-timeout (the call's -timeout), the user agent, the -H headers as metadata (lower-case names; HTTP/2's
 // forbidden ones and Host left out), and the framed message as the body.
 h2_request grpc_request(const grpc_call_spec& spec, std::string_view scheme, std::string_view authority,
                         std::string_view user_agent, const std::vector<std::pair<std::string, std::string>>& metadata);

@@ -42,10 +42,9 @@ struct grpc_unframed {
 // gzip: the call's grpc-encoding is gzip, so a compressed message (flag 1) is accepted.
 grpc_unframed grpc_unframe(std::string_view body, std::size_t max_size, bool gzip = false);
 
-// -grpc-compression: one message gzip-compressed (RFC 1952) with its prefix (flag 1).
+// -grpc-compression: one message gzip-compressed (RFC 1952) with its prefix (flag 1); a
+// compressed message comes back with gzip.hpp's gzip_inflate.
 std::string grpc_frame_gzip(std::string_view message);
-// A compressed message inflated, at most max_size bytes; nullopt when it is not gzip or larger.
-std::optional<std::string> grpc_gunzip(std::string_view data, std::size_t max_size);
 // What a grpc_unframe_error means, for a failure line: "message cut short", ...
 std::string_view grpc_unframe_text(grpc_unframe_error e);
 
