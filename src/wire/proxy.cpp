@@ -72,7 +72,8 @@ std::optional<url> choose_proxy(const url& target, const std::string& flag, cons
   } catch (const error& e) {
     throw flag_error("invalid proxy \"" + text + "\": " + e.what());
   }
-  if (proxy.is_https()) throw flag_error("invalid proxy \"" + text + "\": only http:// proxies are supported");
+  // parse_url also takes tcp:// and udp:// (Fortio's echo targets) and https://: none is a proxy.
+  if (proxy.scheme != "http") throw flag_error("invalid proxy \"" + text + "\": only http:// proxies are supported");
   return proxy;
 }
 

@@ -65,6 +65,17 @@ TEST(proxy, bad_proxy_urls_are_flag_errors) {
     EXPECT_EQ(e.exit_code(), exit_bad_flags);
   }
   EXPECT_THROW(choose_proxy(parse_url("http://a/"), "https://p/", env({})), error);
+  // Schemes parse_url takes for echo targets are no proxy either (found by fuzz/proxy_fuzz.cpp).
+  for (const char* p : {"udp://p:8080", "tcp://p:8080"}) {
+    try {
+      choose_proxy(parse_url("http://a/"), p, env({}));
+      ADD_FAILURE() << p;
+    } catch (const error& e) {
+      EXPECT_EQ(e.exit_code(), exit_bad_flags);
+      EXPECT_EQ(std::string(e.what()), std::string("invalid proxy \"") + p + "\": only http:// proxies are supported");
+    }
+  }
+  EXPECT_THROW(choose_proxy(parse_url("http://a/"), "", env({{"HTTP_PROXY", "udp://p:1"}})), error);
 }
 
 }  // namespace
