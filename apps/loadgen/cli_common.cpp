@@ -180,7 +180,8 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
   // "-H x" swallow the URL after it).
   for (CLI::Option* opt : app.get_options()) {
     if (opt->get_expected_max() == 0) continue;
-    if (opt->get_expected_max() > 1) opt->allow_extra_args(false);
+    // A positional list (merge's result files) keeps taking every remaining argument.
+    if (opt->get_expected_max() > 1 && opt->nonpositional()) opt->allow_extra_args(false);
     else opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
   add_foreign_fortio_flags(app);

@@ -14,6 +14,8 @@
 #include "commands.hpp"
 #include "http_flags.hpp"
 #include "profile_files.hpp"
+#include "result_outputs.hpp"
+#include "loadgen/report/html_report.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/report/report_json.hpp"
 #include "loadgen/report/report_text.hpp"
@@ -51,23 +53,10 @@ struct load_flags {
   int grpc_streams = 1;                // -s: streams per gRPC connection
   std::string grpc_ping_delay = "0s";  // -grpc-ping-delay
   std::string healthservice;           // -healthservice
+  std::string html;                    // -html FILE: the self-contained HTML report
+  std::vector<std::string> asserts;    // -assert, repeatable
 };
 
-
-// Writes the JSON to path ("-": stdout) and says so as Fortio does. flag names the flag in errors.
-void write_json_to(const std::string& json, const std::string& path, const char* flag) {
-  if (path == "-") {
-    std::fwrite(json.data(), 1, json.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << json;
-    out.close();
-    if (!out) throw run_error(std::string("cannot write ") + flag + " file \"" + path + "\": " + std::strerror(errno));
-  }
-  std::fprintf(stderr, "Successfully wrote %zu bytes of Json data to %s\n", json.size(),
-               path == "-" ? "stdout" : path.c_str());
-}
 
 // -json and -a (both may be given: the same JSON goes to both places).
 void write_json(const run_options& o, const run_result& r) {
@@ -192,6 +181,11 @@ int run_load(const std::vector<std::string>& args) {
   load(app.add_option("--s", f.grpc_streams, "-grpc: streams per connection, each a call slot (-c 2 -s 4: 8 slots)"));
   load(app.add_option("--grpc-ping-delay", f.grpc_ping_delay, "-grpc -ping: delay the server waits before answering")->type_name("duration"));
   load(app.add_flag("--grpc-compression", f.grpc_compression, "-grpc: gzip the messages (grpc-encoding: gzip)"));
+  output(app.add_option("--html", f.html, "Also write a self-contained HTML report (charts inline, opens offline) to this file")->type_name("path"));
+  output(app.add_option("--assert", f.asserts,
+                        "Threshold checked after the report, repeatable: p99<250ms, errors<1%, code503<=10, qps>=0.99*requested "
+                        "(metrics: p<N> min avg max service_p<N> qps calls ok errors code<N> transport envoy_overflow); "
+                        "any FAIL exits 3")->type_name("check"));
   add_http_flags(app, f.http);
   if (auto rc = parse(app, args)) return *rc;
 
@@ -199,6 +193,8 @@ int run_load(const std::vector<std::string>& args) {
     apply_load_flags(f, o);
     if (f.curl) return fetch_and_report(o, f.http.curl_stdout_headers);
     if (!f.profile.empty()) check_profile_writable(f.profile);  // as Fortio: fail before the run, not after
+    const std::vector<assertion> asserts = parse_assertions(f.asserts, o);  // bad ones stop here, exit 2
+    if (!f.html.empty()) check_writable(f.html, "-html");
 
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless
     // asked to: spinning would spend the quota and get the process throttled.
@@ -211,8 +207,9 @@ int run_load(const std::vector<std::string>& args) {
     const run_result r = run_load(o, plan, hooks);
     print(format_report(o, r));
     write_json(o, r);
+    if (!f.html.empty()) write_html_to(format_html({{&o, &r, run_id(o, r), {}}}, "loadgen " + run_id(o, r)), f.html);
     if (!f.profile.empty()) write_profile(f.profile, r.stats.calls(), r.elapsed);
-    return exit_ok;
+    return report_assertions(asserts, o, r);
   } catch (const loadgen::error& e) {
     print_error("load", e.what());
     return e.exit_code();

@@ -22,6 +22,9 @@ Commands:
   tcp-echo  run only the TCP echo server (target of `load tcp://host:port`)
   udp-echo  run only the UDP echo server (target of `load udp://host:port`)
   grpcping  ping a gRPC server (Fortio's ping): round-trip times and clock skew
+  merge     combine saved JSON results of simultaneous runs into one exact report
+  report    serve the results UI for a -data-dir (Fortio's `fortio report`), or
+            write an HTML report of saved results (-html OUT.html RESULT.json...)
   version   print the version
   help      print this help; `loadgen <command> -h` shows a command's flags
 
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
     if (command == "tcp-echo") return loadgen::cli::run_tcp_echo(args);
     if (command == "udp-echo") return loadgen::cli::run_udp_echo(args);
     if (command == "grpcping") return loadgen::cli::run_grpcping(args);
+    if (command == "merge") return loadgen::cli::run_merge(args);
+    if (command == "report") return loadgen::cli::run_report(args);
   } catch (const std::exception& e) {
     std::cerr << "loadgen " << command << ": " << e.what() << '\n';
     return 1;

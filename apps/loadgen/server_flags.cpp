@@ -4,6 +4,7 @@
 
 #include "cli_common.hpp"
 #include "http_flags.hpp"
+#include "results_pages.hpp"
 #include "loadgen/core/error.hpp"
 
 namespace loadgen::cli {
@@ -39,16 +40,16 @@ void add_fortio_server_flags(CLI::App& app, server_options& o, fortio_server_fla
   flag("--mtls", o.mtls, "Require a client certificate signed by -cacert (with -cert/-key)");
   opt("--cacert", o.ca_cert, "CA certificate (PEM) for -mtls client certificates and -M https targets");
   opt("--gomaxprocs", f.gomaxprocs, "Fortio's name for -threads (used when -threads is not given)");
-  opt("--data-dir", f.data_dir, "Fortio's results directory for the UI (no UI yet: accepted, warned)");
-  opt("--ui-path", f.ui_path, "Fortio's web UI path (no UI yet: accepted, warned)");
+  opt("--data-dir", f.pages.data_dir, "Directory of saved results, served by the results UI under -ui-path");
+  opt("--ui-path", f.pages.ui_path, "URL path of the results UI (browse, compare, merge; Fortio's data endpoints)");
   opt("--static-dir", f.static_dir, "Deprecated and unused in Fortio too");
-  opt("--sync", f.sync, "Fortio: results index URL to fetch at start (no UI yet: warned)");
+  opt("--sync", f.sync, "Fortio: results index URL to fetch at start (not supported: warned)");
   opt("--sync-interval", f.sync_interval, "Fortio: -sync refresh interval (warned)");
-  opt("--base-url", f.base_url, "Fortio: URL prefix for data/index.tsv (no UI yet: warned)");
+  opt("--base-url", f.pages.base_url, "URL prefix for the results UI's data/index.tsv links (default: http://<Host header>)");
   opt("--config-dir", f.config_dir, "Fortio: directory watched for dynamic flags (not supported: warned)");
   opt("--config-port", f.config_port, "Fortio: dynamic flags UI port (not supported: warned)");
   flag("--pprof", f.pprof, "Fortio: pprof endpoint in the UI (not supported: warned)");
-  flag("--proxy-all-headers", f.proxy_all_headers, "Fortio: headers copied by the UI's fetch2 (no UI yet: warned)");
+  flag("--proxy-all-headers", f.proxy_all_headers, "Fortio: headers copied by the UI's fetch2 (no fetch2: warned)");
   opt("--access-log-file", f.access_log_file, "Fortio: log every request to this file (not supported yet: warned)");
   opt("--access-log-format", f.access_log_format, "Fortio: json or influx, for -access-log-file");
   opt("--profile", f.profile, "Fortio: Go CPU/memory profiles (not applicable: warned)");
@@ -84,9 +85,10 @@ void apply_fortio_server_flags(const CLI::App& app, server_options& o, const for
     if (!list.empty()) o.start_warnings.push_back(fmt::format("{}: ignored, {}", list, why));
   };
   warn_if_given({"grpc-ping-delay"}, "the delay of a gRPC ping is the client's to ask for (-grpc-ping-delay on load)");
-  warn_if_given({"data-dir", "ui-path", "sync", "sync-interval", "base-url", "pprof", "proxy-all-headers"},
-                "loadgen's server has no web UI yet: results are not browsed or served (fortio report -data-dir "
-                "DIR reads loadgen's JSON files)");
+  warn_if_given({"sync", "sync-interval", "pprof", "proxy-all-headers"},
+                "loadgen's results UI browses, compares and merges saved results; it does not sync from a bucket, "
+                "run loads from the browser (fetch2) or serve pprof");
+  serve_results_pages(o, f.pages, false);
   warn_if_given({"config-dir", "config-port"}, "loadgen has no dynamic flags: flags are read once at start");
   warn_if_given({"access-log-file", "access-log-format"}, "loadgen's server keeps no access log yet");
   warn_if_given({"profile"}, "Go profiles do not apply to loadgen (use perf)");

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "loadgen/server/echo_server.hpp"
+#include "results_pages.hpp"
 
 namespace loadgen::cli {
 
@@ -18,7 +19,8 @@ namespace loadgen::cli {
 struct fortio_server_flags {
   std::string grpc_max_delay = "10s";
   std::string timeout = "3s";
-  std::string data_dir = ".", ui_path = "/fortio/", static_dir, sync, sync_interval = "0s", base_url;
+  results_pages_flags pages;  // -data-dir, -ui-path, -base-url: the results UI
+  std::string static_dir, sync, sync_interval = "0s";
   std::string config_dir, config_port, access_log_file, access_log_format = "json", profile;
   std::string grpc_ping_delay = "0s", healthservice;
   std::int64_t grpc_max_streams = 0;

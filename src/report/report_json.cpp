@@ -16,6 +16,7 @@
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/echo.hpp"
 #include "loadgen/core/go_format.hpp"
+#include "loadgen/core/histogram_codec.hpp"
 #include "loadgen/report/histogram_export.hpp"
 #include "loadgen/wire/http_request.hpp"
 #include "loadgen/report/json_writer.hpp"
@@ -346,6 +347,73 @@ void write_time_series(json_writer& w, const run_options& o, const run_result& r
   w.end_array();
 }
 
+// Exact: loadgen's lossless copy of what `loadgen merge` and `loadgen report` need to rebuild
+// the run (core/histogram_codec's LGH1 strings for every histogram, codes by number, the
+// per-connection slots with their connect-time counters in hex floats, the start on the Unix
+// clock), after everything else. Fortio ignores it.
+// Hex floats (C's "%a"), so the doubles read back bit for bit (a decimal form would need a
+// correctly rounded parser to round-trip).
+std::string hex_double(double v) { return fmt::format("{:a}", v); }
+
+void write_counter(json_writer& w, std::string_view key, const counter_stats& c) {
+  w.key(key);
+  w.begin_object();
+  w.field("Count", c.count);
+  w.field("Sum", hex_double(c.sum));
+  w.field("SumOfSquares", hex_double(c.sum_of_squares));
+  w.field("Min", hex_double(c.min));
+  w.field("Max", hex_double(c.max));
+  w.end_object();
+}
+
+void write_exact(json_writer& w, const run_result& r) {
+  const run_stats& s = r.stats;
+  w.key("Exact");
+  w.begin_object();
+  w.field("Format", "LGH1");
+  w.field("StartUnixNs", r.start_unix_ns);
+  w.field("UTCOffsetSeconds", r.utc_offset_seconds);
+  w.field("Threads", r.threads);
+  w.field("CPUs", r.cpus);
+  w.field("WarmupCalls", r.warmup_calls);
+  w.field("PlannedPerConnection", r.planned_per_connection);
+  w.field("Hostname", r.hostname);
+  w.field("Endpoint", r.endpoint);
+  w.field("BytesSent", s.bytes_sent);
+  w.field("BytesReceived", s.bytes_received);
+  write_counts(w, "Codes", string_keyed(s.codes()));
+  write_counts(w, "EnvoyOverloadedByCode", string_keyed(s.envoy_overloaded_by_status));
+  w.key("Histograms");
+  w.begin_object();
+  const std::pair<std::string_view, const histogram*> named[] = {
+      {"Duration", &s.latency},         {"Errors", &s.errors},           {"ServiceTime", &s.service},
+      {"DispatchLag", &s.dispatch_lag}, {"GeneratorLag", &s.generator_lag}, {"Connection", &s.connect},
+      {"Sizes", &s.total_sizes},        {"HeaderSizes", &s.header_sizes},  {"UpstreamServiceTime", &s.upstream_service_time},
+      {"TLSHandshake", &s.tls_handshake}};
+  for (const auto& [name, h] : named) w.field(name, encode_histogram(*h));
+  w.end_object();
+  std::vector<std::pair<std::string, std::string>> by_code;
+  for (const auto& [code, h] : s.latency_by_status)
+    if (h.count() > 0) by_code.emplace_back(fmt::format("{}", code), encode_histogram(h));
+  std::sort(by_code.begin(), by_code.end());
+  w.key("LatencyByCode");
+  w.begin_object();
+  for (const auto& [code, text] : by_code) w.field(code, text);
+  w.end_object();
+  w.key("Slots");
+  w.begin_array();
+  for (const auto& c : s.connections) {
+    w.begin_object();
+    w.field("Index", c.index);
+    w.field("Sockets", c.sockets);
+    write_counts(w, "IPs", string_keyed(c.ips));
+    write_counter(w, "ConnectTime", c.connect_time);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
 }  // namespace
 
 std::string default_labels(const run_options& options, const std::string& hostname) {
@@ -432,6 +500,7 @@ std::string format_json(const run_options& options, const run_result& result) {
     else write_echo_results(w, options, result, sockets);
     write_loadgen_fields(w, options, result);
     write_time_series(w, options, result);
+    write_exact(w, result);
     w.end_object();
     return w.str();
   }
@@ -442,6 +511,7 @@ std::string format_json(const run_options& options, const run_result& result) {
   write_sizes_and_sockets(w, options, result.stats, sockets);
   write_loadgen_fields(w, options, result);
   write_time_series(w, options, result);
+  write_exact(w, result);
   w.end_object();
   return w.str();
 }

@@ -34,6 +34,8 @@ double go_seconds(nanos d) {
   return static_cast<double>(d / ns_per_s) + static_cast<double>(d % ns_per_s) / 1e9;
 }
 
+}  // namespace
+
 double achieved_qps(const run_result& r) {
   const double s = go_seconds(r.elapsed);
   return s > 0 ? static_cast<double>(r.stats.calls()) / s : 0;
@@ -51,6 +53,8 @@ double scheduled_qps(const run_options& o, const run_result& r) {
   }
   return window > 0 ? static_cast<double>(r.stats.calls()) / window : 0;
 }
+
+namespace {
 
 fortio_histogram export_seconds(const histogram& h, const run_options& o) {
   return export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles);

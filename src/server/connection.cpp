@@ -60,7 +60,7 @@ net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const ec
   // before the waits would dangle, so the Date is read now.
   echo_env now = env;
   now.date = t.date;
-  append_echo_response(out, req, plan, d.debug, now, keep_alive);
+  append_echo_response(out, req, plan, d.debug, now, keep_alive, d.page ? &*d.page : nullptr);
   if (slot) slot->release();  // before the write, as the answer is complete
   co_return true;
 }

@@ -116,6 +116,15 @@ echo_decision decide_echo(const echo_request& req, const server_options& o, cons
   const std::string_view path = target.substr(0, qmark);
   const std::string_view query = qmark == std::string_view::npos ? std::string_view(o.default_params) : target.substr(qmark + 1);
   echo_decision d;
+  if (o.pages_match && o.pages && o.pages_match(target)) {
+    const auto host = req.find(http::field::host);
+    d.page = o.pages(target, host == req.end() ? std::string_view() : std::string_view(host->value().data(), host->value().size()));
+    echo_plan plan;
+    plan.status = d.page->status;
+    plan.headers = d.page->headers;
+    d.plan = std::move(plan);
+    return d;
+  }
   auto planned = plan_echo(query, o.limits, accepts_gzip(req), draw);
   if (std::holds_alternative<std::string>(planned)) {
     d.error = std::move(std::get<std::string>(planned));
@@ -126,9 +135,13 @@ echo_decision decide_echo(const echo_request& req, const server_options& o, cons
   return d;
 }
 
-echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, const echo_env& env) {
+echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
+                         const served_page* page) {
   echo_body b;
-  if (debug) {
+  if (page) {
+    b.borrowed = page->body;
+    b.content_type = page->content_type;
+  } else if (debug) {
     b.owned = debug_page(req, env);
     b.is_owned = true;
     b.content_type = "text/plain; charset=UTF-8";
@@ -152,8 +165,8 @@ echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, c
 }
 
 void append_echo_response(std::string& out, const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
-                          bool keep_alive) {
-  const echo_body b = make_echo_body(req, plan, debug, env);
+                          bool keep_alive, const served_page* page) {
+  const echo_body b = make_echo_body(req, plan, debug, env, page);
   append_response(out, b.status, env.date, b.content_type, b.body(), plan, keep_alive, b.gzipped);
 }
 
@@ -169,7 +182,7 @@ echo_answer answer_echo(const echo_request& req, const echo_env& env, bool keep_
   echo_plan& plan = *d.plan;
   a.delay = plan.delay;
   if (plan.close) keep_alive = false;
-  append_echo_response(a.bytes, req, plan, d.debug, env, keep_alive);
+  append_echo_response(a.bytes, req, plan, d.debug, env, keep_alive, d.page ? &*d.page : nullptr);
   a.status = plan.status;
   a.keep_alive = keep_alive;
   return a;

@@ -35,6 +35,7 @@ struct echo_decision {
   std::optional<echo_plan> plan;  // nullopt: a bad query, answered 400 with error
   std::string error;
   bool debug = false;             // the path is the debug page's
+  std::optional<served_page> page;  // options.pages answered it (plan has its status and headers)
 };
 echo_decision decide_echo(const echo_request& req, const server_options& options, const percent_draw& draw);
 
@@ -54,10 +55,12 @@ struct echo_body {
 // The answer to a request that has a plan (after any breaker wait and delay). The debug page,
 // size=N random bytes, or the request's body and Content-Type echoed; gzip if planned. Views
 // req and env, which must outlive it.
-echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, const echo_env& env);
+// With a page (decision.page), its body and type instead.
+echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
+                         const served_page* page = nullptr);
 // make_echo_body framed as HTTP/1.1.
 void append_echo_response(std::string& out, const echo_request& req, echo_plan& plan, bool debug, const echo_env& env,
-                          bool keep_alive);
+                          bool keep_alive, const served_page* page = nullptr);
 // Appends a whole response (head and body) to out.
 void append_response(std::string& out, int status, std::string_view date, std::string_view content_type,
                      std::string_view body, const echo_plan& plan, bool keep_alive, bool gzipped);

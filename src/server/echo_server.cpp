@@ -216,6 +216,7 @@ int run_echo_server(const server_options& o) {
     spdlog::info("loadgen {} echo server listening on {}:{}{}{}", version, ep.address().to_string(), ep.port(),
                  sh.tls ? " (TLS)" : "",
                  sh.breaker_ ? fmt::format(" with a circuit breaker: max-active {}, max-pending {}", o.max_active, o.max_pending) : "");
+  for (const auto& n : o.start_notes) spdlog::info("{}", n);
 
   std::vector<std::thread> pool;
   for (auto& t : threads) {

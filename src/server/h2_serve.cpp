@@ -348,7 +348,7 @@ net::awaitable<void> h2_server<Stream>::answer_echo(std::int32_t id, std::shared
           co_await timer.async_wait(use_tuple);
         }
         const echo_env env{&o, t_.date, sh_.random_bytes, sh_.hostname, peer_, sh_.started};
-        reply = make_echo_body(s->req, *d->plan, d->debug, env);
+        reply = make_echo_body(s->req, *d->plan, d->debug, env, d->page ? &*d->page : nullptr);
         close = d->plan->close;
       }
     }

@@ -392,13 +392,14 @@ TEST(server_flags, fortio_only_flags_are_accepted_with_one_warning_each) {
   const auto r = server.wait();
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const std::string w : {"W -grpc-ping-delay: ignored, the delay of a gRPC ping is the client's to ask for (-grpc-ping-delay on load)\n",
-                              "W -data-dir, -ui-path: ignored, loadgen's server has no web UI yet",
+                              "I results UI at /ui/ on the HTTP port, data directory \"/tmp\"\n",
                               "W -config-dir: ignored, loadgen has no dynamic flags: flags are read once at start\n",
                               "W -udp-timeout is not used by `loadgen server` (Fortio's flag for `loadgen load`): ignored\n",
                               "W -keepalive, -H, -c: ignored, load flags have no effect on the server (as in Fortio)\n"})
     EXPECT_NE(r.err.find(w), std::string::npos) << w << "\n" << r.err;
   EXPECT_EQ(r.err.find("static-dir"), std::string::npos) << "unused in Fortio too: no warning\n" << r.err;
-  EXPECT_EQ(count_lines_starting(r.err, ""), 8) << r.err;  // the 5, listening, SIGTERM, served
+  EXPECT_EQ(r.err.find("-data-dir"), std::string::npos) << "the results UI serves it: no warning\n" << r.err;
+  EXPECT_EQ(count_lines_starting(r.err, ""), 8) << r.err;  // the 4 warnings, listening, the UI, SIGTERM, served
 }
 
 }  // namespace

@@ -8,10 +8,13 @@
 namespace loadgen {
 
 // Exit codes, as Fortio's: 0 the run completed (even with 100% errors), 1 the run could not start
-// (bad URL, unresolvable host, unreadable file, warmup failure), 2 bad flags.
+// (bad URL, unresolvable host, unreadable file, warmup failure), 2 bad flags; and loadgen's 3: an
+// -assert failed.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_run_failed = 1;
 inline constexpr int exit_bad_flags = 2;
+// loadgen's own: the run (or merge) completed and its report was printed, but an -assert failed.
+inline constexpr int exit_assertion_failed = 3;
 
 class error : public std::runtime_error {
 public:

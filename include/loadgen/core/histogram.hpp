@@ -79,6 +79,7 @@ public:
   static std::int64_t bucket_high(std::size_t index) noexcept;
 
 private:
+  friend struct histogram_codec_access;  // core/histogram_codec: restores a histogram exactly
   void copy_counts(const histogram& other) noexcept;
   void take_scalars(histogram& other) noexcept;  // moves count, min, max, sums; other's become empty
   void ensure_counts();                          // maps the counters after a move

@@ -29,6 +29,14 @@ std::string format_starting(const run_options& options, const run_result& starte
 // written, the "Successfully wrote N bytes of Json data to X" line is added by the caller, not here.
 std::string format_report(const run_options& options, const run_result& result);
 
+// Calls per second over the run (calls / elapsed): the "All done" and "Ended after" lines' qps.
+double achieved_qps(const run_result& result);
+
+// The rate the schedule delivered, for the "Requested qps X, achieved Y" line: the calls over the
+// requested window (-t, or -n/-qps), or over the run when it took longer or was stopped early
+// (then, and at max speed, it is achieved_qps).
+double scheduled_qps(const run_options& options, const run_result& result);
+
 // Fortio's histogram block: the counter line, "# range, mid point, percentile, count", one line
 // per bucket, "# target P% V" lines; "<title> : no data" when empty.
 std::string format_histogram(std::string_view title, const fortio_histogram& h);

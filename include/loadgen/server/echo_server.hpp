@@ -2,13 +2,24 @@
 // `loadgen server`: Fortio's echo/debug HTTP server on Beast, plus a circuit-breaker mode that
 // answers like Envoy when more requests arrive than -max-active + -max-pending allow.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "loadgen/core/clock.hpp"
 #include "loadgen/wire/echo_params.hpp"
 
 namespace loadgen {
+
+// A page served beside the echo (the results UI): what the CLI's page function answers.
+struct served_page {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra ones (Location, CORS)
+};
 
 struct server_options {
   std::string listen = "8080";     // -http-port: "port", "host:port", or "disabled"
@@ -38,6 +49,13 @@ struct server_options {
   bool mtls = false;                       // -mtls: require client certificates signed by -cacert
   std::string ca_cert;                     // -cacert: CA for -mtls, and for -M https targets
   bool insecure = false;                   // -k: do not verify -M https targets
+  // Pages beside the echo, wired in by the CLI (the results UI under -ui-path): a request whose
+  // target (path and query) pages_match accepts is answered by pages(target, host) on its
+  // connection's thread (through the circuit breaker, as any request). Unset: echo only.
+  std::function<bool(std::string_view target)> pages_match;
+  std::function<served_page(std::string_view target, std::string_view host)> pages;
+  // Said (info) after the "listening" lines, e.g. where the results UI is.
+  std::vector<std::string> start_notes;
   // Said once all listeners are bound (a port in use is then the only line): flags taken for
   // Fortio's sake that do nothing here.
   std::vector<std::string> start_warnings;

@@ -1,0 +1,179 @@
+// A saved JSON result read back (report/result_reader) gives the same report as the run itself,
+// and merging results (report/result_merge) is exact.
+#include "loadgen/report/result_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "loadgen/core/error.hpp"
+#include "loadgen/report/report_json.hpp"
+#include "loadgen/report/report_text.hpp"
+#include "loadgen/report/result_merge.hpp"
+#include "report_fixtures.hpp"
+
+namespace loadgen {
+namespace {
+
+saved_result round_trip(const run_options& o, const run_result& r) { return read_result(format_json(o, r), "x.json"); }
+
+void expect_same_report(run_options o, const run_result& r) {
+  for (const log_level level : {log_level::verbose, log_level::info, log_level::warning, log_level::error}) {
+    o.level = level;
+    saved_result back = round_trip(o, r);
+    EXPECT_TRUE(back.exact);
+    back.options.level = level;
+    EXPECT_EQ(format_report(back.options, back.result), format_report(o, r)) << "level " << static_cast<int>(level);
+  }
+}
+
+TEST(result_reader, c3_n30_gives_the_same_text_report) {
+  const run_options o = testing::c3_n30_options();
+  expect_same_report(o, testing::c3_n30_result(o));
+}
+
+TEST(result_reader, qps_run_gives_the_same_text_report) {
+  const run_options o = testing::qps_info_options();
+  expect_same_report(o, testing::qps_info_result(o));
+}
+
+TEST(result_reader, envoy_run_gives_the_same_text_report) {
+  const run_options o = testing::envoy_behind_options();
+  expect_same_report(o, testing::envoy_behind_result(o));
+}
+
+TEST(result_reader, refused_run_gives_the_same_text_report) {
+  const run_options o = testing::refused_options();
+  expect_same_report(o, testing::refused_result(o));
+}
+
+TEST(result_reader, the_json_written_again_keeps_the_results_fields) {
+  const run_options o = testing::c3_n30_options();
+  const run_result r = testing::c3_n30_result(o);
+  const saved_result back = round_trip(o, r);
+  EXPECT_EQ(back.id, run_id(o, r));
+  EXPECT_EQ(back.result.start_unix_ns, r.start_unix_ns);
+  EXPECT_EQ(back.result.elapsed, r.elapsed);
+  EXPECT_EQ(back.result.stats.codes(), r.stats.codes());
+  // The Exact block written again is the same block.
+  const std::string again = format_json(back.options, back.result);
+  const std::string first = format_json(o, r);
+  EXPECT_EQ(again.substr(again.find("\"Exact\"")), first.substr(first.find("\"Exact\"")));
+}
+
+TEST(result_reader, bad_input_is_one_line_naming_the_file) {
+  const auto message = [](const std::string& text) {
+    try {
+      read_result(text, "bad.json");
+    } catch (const error& e) {
+      EXPECT_EQ(e.exit_code(), exit_run_failed);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("{"), "bad.json: not JSON (incomplete JSON)");
+  EXPECT_EQ(message("[1]"), "bad.json: not a result (a JSON object is expected)");
+  EXPECT_EQ(message("{\"a\":1}"), "bad.json: not a Fortio or loadgen result (no RunType)");
+  EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"NumThreads\":\"x\"}"), "bad.json: field NumThreads is not an integer");
+  EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"Exact\":{\"Format\":\"LGH1\",\"Histograms\":{\"Duration\":\"LGH1:x\"}}}"),
+            "bad.json: field Exact.Histograms.Duration is not an LGH1 histogram");
+}
+
+// Three runs at once, merged, against one run of the same calls: the same percentiles, exactly.
+TEST(result_merge, three_runs_merge_to_the_run_of_all_calls) {
+  run_options o = testing::options_for("http://127.0.0.1:8080/echo");
+  o.qps = 30;
+  o.calls = 300;
+  run_result all = testing::result_for(o, 3, 1);
+  std::vector<run_result> parts;
+  for (int i = 0; i < 3; ++i) {
+    run_options part = o;
+    part.qps = 10;
+    part.calls = 100;
+    parts.push_back(testing::result_for(part, 1, 1));
+  }
+  for (int i = 0; i < 300; ++i) {
+    const int status = i % 10 == 0 ? 503 : 200;
+    const nanos service = 200'000 + static_cast<nanos>(i) * 9'973 % 40'000'000;  // 0.2 to 40 ms, scattered
+    const call_record c = testing::make_call(status, i * 1'000'000LL, 30'000, service, 100, 200);
+    all.stats.record(c);
+    parts[static_cast<std::size_t>(i % 3)].stats.record(c);
+  }
+  std::vector<saved_result> saved;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    run_options part = o;
+    part.qps = 10;
+    part.calls = 100;
+    parts[i].start_unix_ns = all.start_unix_ns + static_cast<nanos>(i) * 1'000'000;
+    saved.push_back(round_trip(part, parts[i]));
+  }
+  const saved_result merged = merge_results(saved);
+  EXPECT_TRUE(merged.exact);
+  EXPECT_EQ(merged.result.stats.calls(), 300);
+  EXPECT_EQ(merged.result.stats.codes(), all.stats.codes());
+  EXPECT_EQ(merged.result.connections, 3);
+  EXPECT_EQ(merged.options.calls, 300);
+  EXPECT_DOUBLE_EQ(merged.options.qps, 30);
+  for (const double p : {50.0, 75.0, 90.0, 99.0, 99.9})
+    EXPECT_EQ(merged.result.stats.latency.value_at_percentile(p), all.stats.latency.value_at_percentile(p)) << p;
+  EXPECT_EQ(merged.result.stats.latency.sum(), all.stats.latency.sum());
+  EXPECT_EQ(merged.result.stats.latency.max(), all.stats.latency.max());
+  EXPECT_DOUBLE_EQ(merged.result.stats.latency.stddev(), all.stats.latency.stddev());
+}
+
+TEST(result_merge, series_merge_by_wall_clock_second) {
+  run_options o = testing::options_for("http://127.0.0.1:8080/echo");
+  std::vector<saved_result> saved;
+  for (int i = 0; i < 2; ++i) {
+    run_result r = testing::result_for(o, 1, 1);
+    r.start_unix_ns = 1'000'000'000'000'000'000LL + i * 1'000'000'000LL;  // the second starts a second later
+    r.elapsed = 2'000'000'000;
+    for (int s = 0; s < 2; ++s) {
+      time_slice t;
+      t.start = s;
+      t.duration = 1;
+      t.calls = 10 + i;
+      t.ok = 10 + i;
+      t.codes[200] = 10 + i;
+      t.qps = 10 + i;
+      t.p50 = 0.001 * (i + 1);
+      t.p99 = 0.002 * (i + 1);
+      t.max = 0.003 * (i + 1);
+      r.series.push_back(t);
+    }
+    saved.push_back(round_trip(o, r));
+  }
+  const saved_result merged = merge_results(saved);
+  ASSERT_EQ(merged.result.series.size(), 3u);
+  EXPECT_EQ(merged.result.elapsed, 3'000'000'000);
+  EXPECT_EQ(merged.result.series[0].calls, 10);
+  EXPECT_EQ(merged.result.series[1].calls, 21);  // second 1: the first run's second slice and the second's first
+  EXPECT_EQ(merged.result.series[1].codes.at(200), 21);
+  EXPECT_DOUBLE_EQ(merged.result.series[1].p99, 0.004);  // the highest of the two
+  EXPECT_EQ(merged.result.series[2].calls, 11);
+}
+
+// Fortio's JSON (no Exact block): read from Fortio's fields and buckets, marked not exact.
+TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
+  const std::string fortio = R"({
+  "RunType": "HTTP", "Labels": "l", "StartTime": "2026-11-29T09:59:42.5+01:00", "RequestedQPS": "max",
+  "RequestedDuration": "exactly 30 calls", "ActualQPS": 100, "ActualDuration": 300000000, "NumThreads": 3,
+  "DurationHistogram": {"Count": 30, "Min": 0.001, "Max": 0.004, "Sum": 0.075, "Avg": 0.0025, "StdDev": 0.001,
+    "Data": [{"Start": 0.001, "End": 0.002, "Percent": 50, "Count": 15}, {"Start": 0.003, "End": 0.004, "Percent": 100, "Count": 15}],
+    "Percentiles": [{"Percentile": 50, "Value": 0.002}, {"Percentile": 99, "Value": 0.00398}]},
+  "Exactly": 30, "RetCodes": {"200": 11, "503": 19}, "URL": "http://httpbin:8000/get", "Sockets": [1, 1, 2]
+})";
+  const saved_result r = read_result(fortio, "fortio.json");
+  EXPECT_FALSE(r.exact);
+  EXPECT_EQ(r.result.stats.calls(), 30);
+  EXPECT_EQ(r.result.stats.codes().at(503), 19);
+  EXPECT_EQ(r.result.stats.latency.count(), 30u);
+  EXPECT_NEAR(static_cast<double>(r.result.stats.latency.value_at_percentile(50)), 2e6, 1e5);
+  EXPECT_EQ(r.options.calls, 30);
+  EXPECT_EQ(r.options.percentiles, (std::vector<double>{50, 99}));
+  EXPECT_EQ(r.result.start_unix_ns, 1795942782500000000LL);  // 2026-11-29T08:59:42.5Z
+  EXPECT_EQ(r.result.utc_offset_seconds, 3600);
+  EXPECT_EQ(r.result.connections, 3);
+  EXPECT_EQ(r.result.stats.connections.size(), 3u);
+}
+
+}  // namespace
+}  // namespace loadgen
