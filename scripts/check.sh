@@ -7,7 +7,7 @@
 #   PRESETS="dev" FUZZ_SECONDS=0 bash scripts/check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 presets=${PRESETS:-"dev asan-ubsan tsan"}
 for preset in $presets; do
   echo "=== $preset: configure, build, test"

@@ -14,7 +14,7 @@
 #   - the rendered DOM has no <svg class="chart">, or a chart without a <path> whose d attribute
 #     is non-empty (the data the chart should draw).
 # Prints "check_html: N charts rendered, no console error" on success. With a second argument it
-# also writes a screenshot of the top of the page (1280x2400) there.
+# also writes a screenshot of the top of the page there (1280x2400, or SCREENSHOT_SIZE=W,H).
 # Exit 77 (skip) when Chromium, or python3 (which reads the rendered DOM), is not installed.
 # Runs as root with no display: --headless=new, --no-sandbox, a private profile in a temporary
 # directory that is removed at exit.
@@ -152,7 +152,7 @@ fi
 if [ -n "$shot" ]; then
   shot_path=$(absolute "$shot")
   rm -f "$shot_path"
-  if ! run_browser --hide-scrollbars --window-size=1280,2400 --screenshot="$shot_path" >/dev/null 2>"$work/shot.txt" ||
+  if ! run_browser --hide-scrollbars --window-size="${SCREENSHOT_SIZE:-1280,2400}" --screenshot="$shot_path" >/dev/null 2>"$work/shot.txt" ||
     [ ! -s "$shot_path" ]; then
     echo "check_html: the screenshot of $file failed"
     exit 1

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything loadgen needs to build, test and benchmark, from Debian 12 packages only.
 # Runs as root (or through sudo), without questions. Skips apt entirely when all is present.
+#   bash scripts/setup.sh              what building, the demo and the benchmarks need
+#   bash scripts/setup.sh --tests      and what only the tests use: Chromium, for the headless
+#                                      check of the HTML report (scripts/check.sh asks for it)
 set -euo pipefail
 
 packages=(
@@ -9,6 +12,9 @@ packages=(
   libgtest-dev libgmock-dev libssl-dev zlib1g-dev libnghttp2-dev libprotobuf-dev protobuf-compiler openssl
   curl wrk nghttp2-client nginx-light tinyproxy strace time procps util-linux
 )
+if [[ ${1:-} == --tests ]]; then
+  packages+=(chromium python3)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -17,19 +17,20 @@ namespace loadgen::cli {
 int run_report(const std::vector<std::string>& args) {
   CLI::App app("Serve the results UI for a data directory (Fortio's `fortio report`): saved results listed newest first, "
                "each one's HTML report, several compared or merged, and Fortio's data endpoints "
-               "(/fortio/data/index.tsv, /fortio/data/<file>.json). With -html OUT.html RESULT.json...: write the HTML "
+               "(/data/index.tsv, /data/<file>.json; /fortio/... redirects there, as Fortio's). With -html OUT.html RESULT.json...: write the HTML "
                "report of those results instead.",
                "report");
   app.set_help_flag("--help", "Show this help");
   server_options o;
   results_pages_flags pages;
+  pages.ui_path = "/";  // as `fortio report`: the UI at the root (/fortio/... is sent there)
   std::vector<std::string> files;
   std::string html, level;
   bool quiet = false;
   app.add_option("results", files, "With -html: the JSON results to show");
   app.add_option("--http-port", o.listen, "Port to serve the UI on: port, :port, host:port")->group("Server");
   app.add_option("--data-dir", pages.data_dir, "Directory of the saved results (JSON files; loadgen's or Fortio's)")->type_name("Directory")->group("Server");
-  app.add_option("--ui-path", pages.ui_path, "URL path of the UI")->group("Server");
+  app.add_option("--ui-path", pages.ui_path, "URL path of the UI (the root, as `fortio report`)")->group("Server");
   app.add_option("--base-url", pages.base_url, "URL prefix for data/index.tsv's links (default: http://<Host header>)")->group("Server");
   app.add_option("--html", html, "Write the HTML report of the results given to this file (- for stdout) and exit")->type_name("path")->group("Output");
   add_logging_flags(app, level, quiet);

@@ -19,7 +19,10 @@ void serve_results_pages(server_options& o, const results_pages_flags& f, bool o
   const auto data = std::make_shared<data_dir_source>(f.data_dir);
   o.pages_match = [config, only](std::string_view target) { return only || is_results_ui_target(target, config); };
   o.pages = [config, data](std::string_view target, std::string_view host) {
-    served_page page;
+    // `fortio report` serves its browse-only UI at the root and sends /fortio/... there: so do we,
+    // keeping the rest of the path (so /fortio/data/index.tsv still finds the index).
+    if (config.ui_path == "/" && (target == "/fortio" || target.rfind("/fortio/", 0) == 0))
+      return served_page{303, "text/plain; charset=UTF-8", "", {{"Location", "/" + std::string(target.substr(std::min<std::size_t>(target.size(), 8)))}}};
     if (!is_results_ui_target(target, config)) {
       const std::string_view path = target.substr(0, target.find('?'));
       if (path == "/") return served_page{303, "text/plain; charset=UTF-8", "", {{"Location", config.ui_path}}};

@@ -14,7 +14,7 @@ struct results_pages_flags {
 
 // Sets o.pages_match and o.pages to serve the UI under ui_path (made to start and end with '/').
 // only: every other target is the UI's too ("/" redirects to it, the rest is 404), for
-// `loadgen report`. Adds a start note naming the UI's address and directory.
+// `loadgen report`, whose UI is at "/" as `fortio report`'s (then /fortio/X redirects to /X). Adds a start note naming the UI's address and directory.
 // Throws loadgen::error (exit 2) for a ui_path that is not a path.
 void serve_results_pages(server_options& o, const results_pages_flags& f, bool only);
 

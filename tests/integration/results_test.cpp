@@ -248,10 +248,11 @@ TEST_F(results, report_serves_the_ui_and_fortios_data_endpoints) {
   const int port = free_port();
   background_process report({loadgen_binary(), "report", "-http-port", "127.0.0.1:" + std::to_string(port), "-data-dir", dir_});
   ASSERT_TRUE(wait_for_port(port)) << report.err_so_far();
-  expect_ui(port, dir_, "/fortio/");
-  const auto root = get(port, "/");
-  EXPECT_EQ(root.status, 303);
-  EXPECT_NE(root.head.find("Location: /fortio/"), std::string::npos);
+  // At the root, as `fortio report`; its /fortio/ paths are sent there.
+  expect_ui(port, dir_, "/");
+  const auto old = get(port, "/fortio/data/index.tsv");
+  EXPECT_EQ(old.status, 303);
+  EXPECT_NE(old.head.find("Location: /data/index.tsv"), std::string::npos) << old.head;
   EXPECT_EQ(get(port, "/echo").status, 404);  // report serves the UI only
 }
 
@@ -263,6 +264,27 @@ TEST_F(results, server_serves_the_ui_beside_the_echo) {
   const auto server = start_server(&port, {"-data-dir", dir_, "-ui-path", "/results"});
   expect_ui(port, dir_, "/results/");
   EXPECT_EQ(get(port, "/echo?status=418").status, 418);
+}
+
+// Fortio's own UI charts loadgen's JSON (the fields it reads are Fortio's; loadgen's extra ones,
+// Exact included, are ignored): no console error, the chart's canvas shown. Needs the real Fortio
+// (../shared/tools/fortio) and Chromium; skipped without either.
+TEST_F(results, fortios_own_ui_charts_loadgens_json) {
+  const std::string fortio = std::string(LOADGEN_SOURCE_DIR) + "/../shared/tools/fortio";
+  if (!std::filesystem::exists(fortio)) GTEST_SKIP() << "no " << fortio;
+  if (!std::filesystem::exists("/usr/bin/chromium")) GTEST_SKIP() << "no chromium";
+  ASSERT_EQ(load("mine.json", 20).exit_code, 0);
+  const int port = free_port();
+  background_process ui({fortio, "report", "-data-dir", dir_, "-http-port", "127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(wait_for_port(port));
+  const std::string profile = dir_ + "/chromium";
+  const auto page = run({"/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                         "--v=0", "--user-data-dir=" + profile, "--virtual-time-budget=3000", "--dump-dom",
+                         "http://127.0.0.1:" + std::to_string(port) + "/browse?url=mine.json"},
+                        std::chrono::seconds(90));
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_FALSE(std::regex_search(page.err, std::regex(R"(:CONSOLE[(:]|Uncaught)"))) << page.err;
+  EXPECT_TRUE(std::regex_search(page.out, std::regex(R"(<canvas id="chart1"[^>]*visibility: visible)"))) << page.out.substr(0, 3000);
 }
 
 TEST_F(results, report_html_of_saved_results) {
