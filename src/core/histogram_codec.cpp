@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "loadgen/core/base64.hpp"
+
 namespace loadgen {
 
 // The one place that reads and writes a histogram's private scalars and counters.
@@ -33,7 +35,6 @@ struct histogram_codec_access {
 namespace {
 
 constexpr std::string_view prefix = "LGH1:";
-constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -41,51 +42,6 @@ void put_varint(std::string& out, std::uint64_t v) {
     v >>= 7;
   }
   out.push_back(static_cast<char>(v));
-}
-
-std::string base64(const std::string& bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t v = 0;
-    for (std::size_t k = 0; k < 3; ++k)
-      v = (v << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
-    for (std::size_t k = 0; k < 4; ++k) out.push_back(k <= n ? alphabet[(v >> (18 - 6 * k)) & 63] : '=');
-  }
-  return out;
-}
-
-int sextet(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-std::optional<std::string> unbase64(std::string_view in) {
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    std::uint32_t v = 0;
-    int pad = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
-      const char c = in[i + k];
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
-        ++pad;
-        v <<= 6;
-        continue;
-      }
-      const int s = sextet(c);
-      if (s < 0 || pad > 0) return std::nullopt;
-      v = (v << 6) | static_cast<std::uint32_t>(s);
-    }
-    for (int k = 0; k < 3 - pad; ++k) out.push_back(static_cast<char>((v >> (16 - 8 * k)) & 0xff));
-  }
-  return out;
 }
 
 // Reads varints from bytes; a read past the end or an over-long varint marks the reader failed.
@@ -124,12 +80,12 @@ std::string encode_histogram(const histogram& h) {
     put_varint(bytes, n);
     next = index + 1;
   }
-  return std::string(prefix) + base64(bytes);
+  return std::string(prefix) + base64_encode(bytes);
 }
 
 std::optional<histogram> decode_histogram(std::string_view text) {
   if (text.substr(0, prefix.size()) != prefix) return std::nullopt;
-  const auto bytes = unbase64(text.substr(prefix.size()));
+  const auto bytes = base64_decode(text.substr(prefix.size()));
   if (!bytes) return std::nullopt;
   varint_reader in{*bytes};
   const std::uint64_t count = in.next();

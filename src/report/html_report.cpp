@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/core/civil_time.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/echo.hpp"
 #include "loadgen/core/go_format.hpp"
@@ -55,32 +56,14 @@ std::string labels_of(const run_options& o, const run_result& r) {
   return o.labels.empty() ? default_labels(o, r.hostname) : o.labels;
 }
 
-// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm, proleptic Gregorian).
-struct civil_date {
-  std::int64_t year;
-  int month, day;
-};
-civil_date civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
-}
-
 // The start in the run's local time: "2026-11-22 08:40:06.521 UTC" or "... +02:00".
 std::string start_time(const run_result& r) {
   const auto floor_div = [](std::int64_t a, std::int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
   const std::int64_t local_ms = floor_div(r.start_unix_ns, ns_per_ms) + std::int64_t{r.utc_offset_seconds} * 1000;
   const std::int64_t secs = floor_div(local_ms, 1000);
-  const std::int64_t in_day = secs - floor_div(secs, 86400) * 86400;
-  const civil_date d = civil_from_days(floor_div(secs, 86400));
-  std::string out = fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}.{:03d}", d.year, d.month, d.day,
-                                in_day / 3600, in_day / 60 % 60, in_day % 60, local_ms - secs * 1000);
+  const civil_time d = civil_from_seconds(secs);
+  std::string out = fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}.{:03d}", d.year, d.month, d.day, d.hour,
+                                d.minute, d.second, local_ms - secs * 1000);
   const int off = r.utc_offset_seconds, a = off < 0 ? -off : off;
   return out + (off == 0 ? " UTC" : fmt::format(" {}{:02d}:{:02d}", off < 0 ? '-' : '+', a / 3600, a / 60 % 60));
 }

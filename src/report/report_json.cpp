@@ -16,6 +16,8 @@
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/echo.hpp"
 #include "loadgen/core/go_format.hpp"
+#include "loadgen/core/base64.hpp"
+#include "loadgen/core/civil_time.hpp"
 #include "loadgen/core/histogram_codec.hpp"
 #include "loadgen/report/histogram_export.hpp"
 #include "loadgen/wire/http_request.hpp"
@@ -35,32 +37,6 @@ double go_seconds(nanos d) {
   return static_cast<double>(d / ns_per_s) + static_cast<double>(d % ns_per_s) / 1e9;
 }
 
-// A broken-down civil time (proleptic Gregorian), from seconds since the Unix epoch already
-// shifted to local time. Howard Hinnant's days-to-civil algorithm; no time zone database needed.
-struct civil_time {
-  std::int64_t year;
-  int month, day, hour, minute, second;
-};
-
-civil_time to_civil(std::int64_t seconds) {
-  std::int64_t days = seconds / 86400;
-  std::int64_t rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return {year, month, day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60)};
-}
-
 // Local wall-clock seconds and the nanosecond part of the start time.
 std::pair<std::int64_t, std::int64_t> local_start(const run_result& r) {
   std::int64_t sec = r.start_unix_ns / ns_per_s;
@@ -76,7 +52,7 @@ std::pair<std::int64_t, std::int64_t> local_start(const run_result& r) {
 // none at all on a whole second; "Z" for offset 0).
 std::string rfc3339_nano(const run_result& r) {
   const auto [sec, nsec] = local_start(r);
-  const civil_time t = to_civil(sec);
+  const civil_time t = civil_from_seconds(sec);
   std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", t.year, t.month, t.day, t.hour,
                                 t.minute, t.second);
   if (nsec != 0) {
@@ -429,7 +405,7 @@ std::string default_labels(const run_options& options, const std::string& hostna
 }
 
 std::string run_id(const run_options& options, const run_result& result) {
-  const civil_time t = to_civil(local_start(result).first);
+  const civil_time t = civil_from_seconds(local_start(result).first);
   std::string id = fmt::format("{:04d}-{:02d}-{:02d}-{:02d}{:02d}{:02d}", t.year, t.month, t.day, t.hour, t.minute,
                                t.second);
   if (options.run_id != 0) id += fmt::format("_{}", options.run_id);  // Fortio: "_<runid>" after the date

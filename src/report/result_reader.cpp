@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "loadgen/core/civil_time.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/grpc_outcome.hpp"
@@ -262,8 +263,9 @@ void restore_from_fortio(saved_result& out, const fields& top) {
   r.hostname.clear();
 }
 
-// Go's RFC3339Nano start ("2026-11-29T09:59:42.123456789+01:00") -> Unix ns and the offset; 0 when
-// it does not parse (Fortio's JSON is the only one without Exact.StartUnixNs).
+// Go's RFC3339Nano start ("2026-11-29T09:59:42.123456789+01:00") -> Unix ns and the offset; left
+// at 0 when it does not parse or is out of range (Fortio's JSON is the only one without
+// Exact.StartUnixNs).
 void parse_start(const std::string& text, run_result& r) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   int used = 0;
@@ -281,14 +283,9 @@ void parse_start(const std::string& text, run_result& r) {
     int oh = 0, om = 0;
     if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) == 2) offset = (text[at] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
   }
-  // Days from civil (Howard Hinnant's algorithm).
-  const int yy = mo <= 2 ? y - 1 : y;
-  const int era = (yy >= 0 ? yy : yy - 399) / 400;
-  const int yoe = yy - era * 400;
-  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-  const std::int64_t local = days * 86400 + h * 3600 + mi * 60 + sec;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 || y < 1970) return;
+  const std::int64_t local = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  if (local - offset < 0 || local - offset >= max_unix_ns / ns_per_s) return;
   r.start_unix_ns = (local - offset) * ns_per_s + frac;
   r.utc_offset_seconds = offset;
 }

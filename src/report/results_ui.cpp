@@ -8,9 +8,11 @@
 
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/go_format.hpp"
+#include "loadgen/core/text.hpp"
 #include "loadgen/report/html_report.hpp"
 #include "loadgen/report/result_merge.hpp"
 #include "loadgen/report/result_reader.hpp"
+#include "loadgen/wire/echo_params.hpp"
 
 namespace loadgen {
 namespace {
@@ -18,29 +20,17 @@ namespace {
 // The most results the listing page opens to summarise (older ones are listed by name only).
 constexpr std::size_t summarised_max = 200;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded decoding ('+' is a space, %XX a byte; a bad escape kept as is).
-std::string form_decode(std::string_view in) {
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
+// The query's values for key, decoded, in order.
+std::vector<std::string> query_values(std::string_view query, std::string_view key) {
+  std::vector<std::string> out;
+  for (auto& [k, v] : parse_query(query))
+    if (k == key) out.push_back(std::move(v));
   return out;
 }
 
+std::string escape(std::string_view text) { return html_escape(text); }
+
+// A query component: unreserved characters (RFC 3986) kept, every other byte %XX.
 std::string form_encode(std::string_view in) {
   std::string out;
   for (const char c : in) {
@@ -48,35 +38,6 @@ std::string form_encode(std::string_view in) {
                        c == '_' || c == '.' || c == '~';
     if (plain) out.push_back(c);
     else out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-  }
-  return out;
-}
-
-std::string escape(std::string_view in) {
-  std::string out;
-  for (const char c : in) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// The query's values for key, decoded, in order.
-std::vector<std::string> query_values(std::string_view query, std::string_view key) {
-  std::vector<std::string> out;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const std::size_t eq = pair.find('=');
-    if (form_decode(pair.substr(0, eq)) == key) out.push_back(eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
   }
   return out;
 }
@@ -233,7 +194,7 @@ ui_answer answer_results_ui(std::string_view target, std::string_view host, cons
   if (path == "data/index.tsv") return tsv_index(host, config, data);
   if (path == "data/" || path == "data" || path == "data/index.html") return data_links(data);
   if (path.substr(0, 5) == "data/") {
-    const std::string name = form_decode(path.substr(5));
+    const std::string name = form_decode(path.substr(5));  // wire/echo_params
     const std::vector<result_entry> listed = data.list();
     if (!find_listed(listed, name)) return text_answer(404, "no result named \"" + name + "\" in the data directory");
     auto text = data.read(name);

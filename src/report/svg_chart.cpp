@@ -1,5 +1,7 @@
 #include "svg_chart.hpp"
 
+#include "loadgen/core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -395,21 +397,7 @@ extents measure(const chart& c) {
 
 }  // namespace
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return html_escape(text); }
 
 std::string_view colour(int index) {
   const auto n = static_cast<int>(palette.size());

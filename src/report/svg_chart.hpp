@@ -14,7 +14,7 @@
 
 namespace loadgen::svg {
 
-// Text for HTML or SVG, as content or inside a quoted attribute: & < > " ' escaped.
+// Text for HTML or SVG, as content or inside a quoted attribute: core/text.hpp's html_escape.
 std::string escape(std::string_view text);
 
 // How an axis labels its values.

@@ -16,18 +16,6 @@ int hex(char c) {
   return -1;
 }
 
-std::string decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else out += s[i];
-  }
-  return out;
-}
 
 bool parse_double(std::string_view s, double* out) {
   if (!s.empty() && s.back() == '%') s.remove_suffix(1);
@@ -90,6 +78,19 @@ std::string pick(std::string_view spec, double draw, Parse&& parse_value, T* out
 
 }  // namespace
 
+std::string form_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else out += s[i];
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!query.empty()) {
@@ -97,7 +98,7 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     const std::string_view item = query.substr(0, amp);
     if (!item.empty()) {
       const std::size_t eq = item.find('=');
-      out.emplace_back(decode(item.substr(0, eq)), eq == std::string_view::npos ? "" : decode(item.substr(eq + 1)));
+      out.emplace_back(form_decode(item.substr(0, eq)), eq == std::string_view::npos ? "" : form_decode(item.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);

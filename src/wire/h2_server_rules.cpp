@@ -2,39 +2,11 @@
 
 #include <cctype>
 
+#include "loadgen/core/base64.hpp"
+
 namespace loadgen {
 
 namespace {
-
-// RFC 4648 §5 alphabet; -1 for a byte outside it.
-int base64url_value(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
-
-std::optional<std::string> decode_base64url(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);  // tolerated, though RFC 7540 omits it
-  if (in.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  unsigned bits = 0;
-  int have = 0;
-  for (char c : in) {
-    const int v = base64url_value(c);
-    if (v < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<unsigned>(v);
-    have += 6;
-    if (have >= 8) {
-      have -= 8;
-      out.push_back(static_cast<char>((bits >> have) & 0xff));
-    }
-  }
-  return out;
-}
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -63,7 +35,7 @@ h2_preface_match match_h2_preface(std::string_view first_bytes) noexcept {
 
 std::optional<std::string> h2c_upgrade_settings(std::string_view upgrade, std::optional<std::string_view> http2_settings) {
   if (!http2_settings || !lists_token(upgrade, "h2c")) return std::nullopt;
-  auto payload = decode_base64url(trim(*http2_settings));
+  auto payload = base64url_decode(trim(*http2_settings));
   if (!payload || payload->size() % 6 != 0) return std::nullopt;
   return payload;
 }

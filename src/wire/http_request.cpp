@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "loadgen/core/base64.hpp"
 #include "loadgen/core/text.hpp"
 
 namespace loadgen {
@@ -17,30 +18,6 @@ bool has_header(const run_options& o, std::string_view name) {
 }
 
 }  // namespace
-
-std::string base64_encode(std::string_view data) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
-                       static_cast<unsigned char>(data[i + 2]);
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += table[(v >> 6) & 63];
-    out += table[v & 63];
-  }
-  if (i < data.size()) {
-    unsigned v = static_cast<unsigned char>(data[i]) << 16;
-    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += i + 1 < data.size() ? table[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::string request_method(const run_options& o) {
   if (!o.method.empty()) return o.method;

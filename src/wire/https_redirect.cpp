@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "loadgen/core/text.hpp"
+
 namespace loadgen {
 
 namespace {
@@ -76,19 +78,6 @@ std::optional<std::string> escaped_path(std::string_view raw) {
   return out;
 }
 
-void html_escape(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
 }  // namespace
 
 std::optional<std::string> https_redirect_location(std::string_view host, std::string_view target) {
@@ -119,7 +108,7 @@ void append_https_redirect(std::string& out, std::string_view method, std::strin
   std::string body;
   if (get) {
     body = "<a href=\"";
-    html_escape(body, location);
+    append_html_escaped(body, location);
     body += "\">See Other</a>.\n\n";
   }
   out += version == 10 ? "HTTP/1.0 303 See Other\r\n" : "HTTP/1.1 303 See Other\r\n";

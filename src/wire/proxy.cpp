@@ -5,6 +5,7 @@
 
 #include "loadgen/core/error.hpp"
 #include "loadgen/wire/http_request.hpp"
+#include "loadgen/core/base64.hpp"
 #include "loadgen/core/text.hpp"
 
 namespace loadgen {

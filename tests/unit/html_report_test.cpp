@@ -172,7 +172,7 @@ TEST_F(HtmlReport, OneDocumentWithEveryChartDrawn) {
 TEST_F(HtmlReport, TitlesNamesAndLabelsAreEscaped) {
   EXPECT_NE(html.find("<title>Load &lt;report&gt;</title>"), std::string::npos);
   EXPECT_NE(html.find("<h2>baseline &lt;run&gt;</h2>"), std::string::npos);
-  EXPECT_NE(html.find("<tr><td>Labels</td><td>&lt;script&gt;&amp;&quot;label</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>Labels</td><td>&lt;script&gt;&amp;&#34;label</td></tr>"), std::string::npos);
   EXPECT_EQ(html.find(evil_label), std::string::npos);
   EXPECT_EQ(html.find("<run>"), std::string::npos);
   EXPECT_NE(html.find("First failure: certificate &lt;expired&gt;"), std::string::npos);

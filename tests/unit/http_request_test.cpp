@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "loadgen/core/base64.hpp"
+
 namespace loadgen {
 namespace {
 
@@ -80,6 +85,16 @@ TEST(http_request, base64) {
   EXPECT_EQ(base64_encode("fo"), "Zm8=");
   EXPECT_EQ(base64_encode("foo"), "Zm9v");
   EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  // core/base64's decoders, both alphabets.
+  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)})
+    EXPECT_EQ(base64_decode(base64_encode(s)), s);
+  EXPECT_FALSE(base64_decode("Zg="));     // not a multiple of 4
+  EXPECT_FALSE(base64_decode("Z==="));    // three '='
+  EXPECT_FALSE(base64_decode("Zm-v"));    // url-safe character in the standard alphabet
+  EXPECT_EQ(base64url_decode("-_8"), std::string("\xfb\xff", 2));
+  EXPECT_EQ(base64url_decode("Zm9v="), "foo");  // padding tolerated
+  EXPECT_FALSE(base64url_decode("Zm9vY"));      // 4k+1 characters
+  EXPECT_FALSE(base64url_decode("Zm+v"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers shared by the parsers (pure, header-only, no locale).
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace loadgen {
@@ -26,6 +27,28 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   for (std::size_t i = 0; i < a.size(); ++i)
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
+}
+
+// Text for HTML (content, or inside a quoted attribute): & < > " ' escaped as Go's
+// html.EscapeString escapes them (&amp; &lt; &gt; &#34; &#39;), appended to out.
+inline void append_html_escaped(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+inline std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_html_escaped(out, s);
+  return out;
 }
 
 }  // namespace loadgen

@@ -38,6 +38,9 @@ using percent_draw = std::function<double()>;
 std::variant<echo_plan, std::string> plan_echo(std::string_view query, const echo_limits& limits,
                                                bool accepts_gzip, const percent_draw& draw);
 
+// application/x-www-form-urlencoded decoding: '+' is a space, %XX a byte, a bad escape kept as is.
+std::string form_decode(std::string_view text);
+
 // "a=1&b=x%20y" -> {{"a","1"},{"b","x y"}} ('+' is a space, %XX decoded; bad escapes kept as is).
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 

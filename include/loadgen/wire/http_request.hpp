@@ -54,7 +54,6 @@ void render_request(std::string_view request, Next&& next_random, std::string& o
   out.append(request.substr(from));
 }
 
-// Standard base64 (for Basic auth and the JSON Payload field).
-std::string base64_encode(std::string_view data);
+// base64_encode (Basic auth, the JSON's Payload) is core/base64.hpp's.
 
 }  // namespace loadgen
