@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 jobs=${FUZZ_BUILD_JOBS:-$(nproc)}
-targets=(response_parser url duration go_flags echo_params proxy server_request grpc result)
+targets=(response_parser url duration go_flags echo_params proxy server_request grpc result envoy_stats)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs" >/dev/null

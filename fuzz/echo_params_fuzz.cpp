@@ -2,6 +2,7 @@
 #include <string>
 
 #include "fuzz_input.hpp"
+#include "loadgen/core/envoy_reply.hpp"
 #include "loadgen/wire/echo_params.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -34,7 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   LOADGEN_FUZZ_CHECK(plan.size >= -1 && plan.size <= limits.max_size);
   LOADGEN_FUZZ_CHECK(accepts_gzip || !plan.gzip);
   std::size_t header_params = 0;
-  for (const auto& [name, value] : params) header_params += name == "header";
+  for (const auto& [name, value] : params) {
+    header_params += name == "header";
+    if (name == "envoy")  // envoy=REASON adds Envoy's header for it (x-envoy-overloaded, ...), if it has one
+      if (const auto e = loadgen::envoy_reply_named(value); e && !e->header.empty()) ++header_params;
+  }
   LOADGEN_FUZZ_CHECK(plan.headers.size() == header_params);
   for (const auto& [name, value] : plan.headers) {
     LOADGEN_FUZZ_CHECK(!name.empty());

@@ -24,8 +24,10 @@ echo
 echo "\$ loadgen curl -quiet $url"
 "$bin" curl -quiet "$url"
 echo
-echo "\$ loadgen load -c 3 -qps 0 -n 30 -loglevel Warning $url"
-"$bin" load -c 3 -qps 0 -n 30 -loglevel Warning "$url"
+# The Istio task's command, plus -envoy-admin: the server plays the sidecar's admin port too, so
+# the breaker's own counters are read around the run and checked against the 503s.
+echo "\$ loadgen load -c 3 -qps 0 -n 30 -loglevel Warning -envoy-admin http://127.0.0.1:${port} $url"
+"$bin" load -c 3 -qps 0 -n 30 -loglevel Warning -envoy-admin "http://127.0.0.1:${port}" "$url"
 echo
 mkdir -p build/demo
 echo "\$ loadgen load -c 3 -qps 60 -t 3s -allow-initial-errors -quiet -html build/demo/report.html -assert 'code503<=20%' $url"

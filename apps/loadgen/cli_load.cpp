@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -22,6 +23,7 @@
 #include "loadgen/report/live_view.hpp"
 #include "loadgen/platform/process.hpp"
 #include "loadgen/wire/proxy.hpp"
+#include "loadgen/client/envoy_admin_read.hpp"
 #include "loadgen/client/runner.hpp"
 #include "loadgen/core/plan.hpp"
 
@@ -55,6 +57,35 @@ struct load_flags {
   std::string healthservice;           // -healthservice
   std::string html;                    // -html FILE: the self-contained HTML report
   std::vector<std::string> asserts;    // -assert, repeatable
+  std::string envoy_admin;             // -envoy-admin URL (or auto)
+  std::string envoy_cluster;           // -envoy-cluster NAME
+};
+
+// How long each read of the admin /stats may take: the run waits for it before its first call
+// and after its last, so it stays short whatever -timeout says.
+constexpr nanos envoy_admin_timeout = ns_per_s;
+
+// -envoy-admin: the sidecar's counters read around the run (client/envoy_admin_read).
+struct envoy_watch {
+  std::string admin;  // "" when not asked
+  bool quiet = false; // auto: say nothing when no admin port answers
+  std::string cluster;
+  std::optional<envoy_stats> before;
+  std::string before_notice;
+
+  void read_before() {
+    if (admin.empty()) return;
+    envoy_admin_read rd = read_envoy_admin(admin, envoy_admin_timeout, quiet);
+    before = std::move(rd.stats);
+    before_notice = std::move(rd.notice);
+  }
+  // After the run: the second read (only when the first worked) and the story of the two.
+  void finish(const run_options& o, run_result& r) const {
+    if (admin.empty()) return;
+    envoy_admin_read after;
+    if (before) after = read_envoy_admin(admin, envoy_admin_timeout, false);
+    r.envoy = envoy_around_run(admin, before, before_notice, after.stats, after.notice, o.target.host, o.target.port, cluster);
+  }
 };
 
 
@@ -181,6 +212,13 @@ int run_load(const std::vector<std::string>& args) {
   load(app.add_option("--s", f.grpc_streams, "-grpc: streams per connection, each a call slot (-c 2 -s 4: 8 slots)"));
   load(app.add_option("--grpc-ping-delay", f.grpc_ping_delay, "-grpc -ping: delay the server waits before answering")->type_name("duration"));
   load(app.add_flag("--grpc-compression", f.grpc_compression, "-grpc: gzip the messages (grpc-encoding: gzip)"));
+  own(app.add_option("--envoy-admin", f.envoy_admin,
+                     "Envoy's admin URL (the sidecar's: http://127.0.0.1:15000, or auto for that and silence when absent): "
+                     "its cluster counters are read before the first call and after the last, and what moved is reported")
+          ->type_name("URL"));
+  own(app.add_option("--envoy-cluster", f.envoy_cluster,
+                     "-envoy-admin: the cluster to report (default: the target's, by Istio's outbound|<port>||<host> naming)")
+          ->type_name("name"));
   output(app.add_option("--html", f.html, "Also write a self-contained HTML report (charts inline, opens offline) to this file")->type_name("path"));
   output(app.add_option("--assert", f.asserts,
                         "Threshold checked after the report, repeatable: p99<250ms, errors<1%, code503<=10, qps>=0.99*requested "
@@ -195,6 +233,14 @@ int run_load(const std::vector<std::string>& args) {
     if (!f.profile.empty()) check_profile_writable(f.profile);  // as Fortio: fail before the run, not after
     const std::vector<assertion> asserts = parse_assertions(f.asserts, o);  // bad ones stop here, exit 2
     if (!f.html.empty()) check_writable(f.html, "-html");
+    envoy_watch envoy;
+    if (!f.envoy_cluster.empty() && f.envoy_admin.empty()) throw flag_error("-envoy-cluster needs -envoy-admin");
+    if (!f.envoy_admin.empty()) {
+      envoy.quiet = f.envoy_admin == "auto";
+      envoy.admin = envoy.quiet ? std::string(envoy_admin_auto) : f.envoy_admin;
+      check_envoy_admin_url(envoy.admin);
+      envoy.cluster = f.envoy_cluster;
+    }
 
     // Under a cgroup CPU limit (a Kubernetes pod's limits.cpu) the plan does not busy-wait unless
     // asked to: spinning would spend the quota and get the process throttled.
@@ -202,9 +248,13 @@ int run_load(const std::vector<std::string>& args) {
     print(format_banner(o, plan.cpus, plan.threads));
     const auto live = make_live_view(o, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);
     run_hooks hooks;
-    hooks.on_start = [&](const run_result& started) { print(format_starting(o, started)); };
+    hooks.on_start = [&](const run_result& started) {
+      print(format_starting(o, started));
+      envoy.read_before();  // just before the first call: the run's start time is not fixed yet
+    };
     hooks.monitor = live.get();
-    const run_result r = run_load(o, plan, hooks);
+    run_result r = run_load(o, plan, hooks);
+    envoy.finish(o, r);
     print(format_report(o, r));
     write_json(o, r);
     if (!f.html.empty()) write_html_to(format_html({{&o, &r, run_id(o, r), {}}}, "loadgen " + run_id(o, r)), f.html);

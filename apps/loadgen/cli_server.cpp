@@ -32,6 +32,9 @@ int run_server(const std::vector<std::string>& args) {
   app.add_option("--maxpayloadsizekb", max_kb, "Largest size= and request body, in KB")->group("Server");
   app.add_option("--max-active", o.max_active, "Circuit breaker: requests served at once (Envoy's maxRequests); 0 = off")->group("Server");
   app.add_option("--max-pending", o.max_pending, "Circuit breaker: requests waiting for a slot (Envoy's http1MaxPendingRequests)")->group("Server");
+  app.add_option("--cluster-name", o.cluster_name,
+                 "Circuit breaker: the cluster GET /stats (Envoy's admin stats of the breaker) names; default outbound|<http port>||loadgen.local")
+      ->group("Server");
   app.add_option("--echo-server-default-params", o.default_params, "Query used when a request has none, e.g. \"status=503:10\"")->group("Server");
   app.add_option("--echo-debug-path", o.debug_path, "Path of the debug page (empty disables it)")->group("Server");
   app.add_option("--threads", o.threads, "Server threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)")->group("Server");

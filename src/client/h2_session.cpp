@@ -74,6 +74,8 @@ struct h2_call {
   std::int64_t block_bytes = 0;
   std::int64_t header_bytes = 0, body_bytes = 0;
   bool overloaded = false;
+  bool ratelimited = false;   // x-envoy-ratelimited
+  std::string envoy_prefix;   // a 5xx or 429's first body bytes (core/envoy_reply), else empty
   std::int64_t upstream_ms = -1;
   std::string head_text;  // curl only: "HTTP/2 200\r\nname: value\r\n...\r\n"
   std::string location;
@@ -693,6 +695,7 @@ int h2_connection::on_header(nghttp2_session* session, const nghttp2_frame* fram
     if (n == "grpc-status") c.grpc_status = parse_grpc_status(v);
     else if (n == "grpc-encoding") c.grpc_gzip = v == "gzip";
     else if (n == "x-envoy-overloaded") c.overloaded = true;
+    else if (n == "x-envoy-ratelimited") c.ratelimited = true;
     else if (n == "x-envoy-upstream-service-time") {
       std::int64_t ms = -1;
       if (std::from_chars(v.data(), v.data() + v.size(), ms).ec == std::errc()) c.upstream_ms = ms;
@@ -759,7 +762,10 @@ int h2_connection::on_frame_recv(nghttp2_session* session, const nghttp2_frame* 
 int h2_connection::on_data_chunk(nghttp2_session* session, uint8_t, int32_t stream_id, const uint8_t* data, size_t len, void*) {
   auto* s = static_cast<h2_stream_session*>(nghttp2_session_get_stream_user_data(session, stream_id));
   if (!s) return 0;
-  s->call_.body_bytes += static_cast<std::int64_t>(len);
+  h2_call& c = s->call_;
+  c.body_bytes += static_cast<std::int64_t>(len);
+  if ((c.block_status == 429 || c.block_status >= 500) && c.envoy_prefix.size() < envoy_body_prefix_max)
+    c.envoy_prefix.append(reinterpret_cast<const char*>(data), std::min(len, envoy_body_prefix_max - c.envoy_prefix.size()));
   if (s->env().options.target.grpc && s->call_.grpc_body.size() < grpc_max_response + grpc_prefix_size + 1)
     s->call_.grpc_body.append(reinterpret_cast<const char*>(data), len);  // past the limit: judged too large
   if (auto* observer = s->observer()) observer->on_body(std::string_view(reinterpret_cast<const char*>(data), len));
@@ -779,6 +785,8 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
     rec.total_bytes = c.header_bytes + s->body_bytes(c.body_bytes);
     rec.envoy_overloaded = c.overloaded;
     rec.upstream_service_time_ms = c.upstream_ms;
+    if (!s->env().options.target.grpc)
+      rec.envoy_cause = classify_envoy_reply(rec.status, c.overloaded, c.ratelimited, c.envoy_prefix);
     if (s->env().options.target.grpc) {
       std::string why;
       rec.status = judge_grpc_answer(rec.status, c.grpc_status, c.grpc_body, !s->env().options.grpc_ping, &why, c.grpc_gzip);

@@ -270,6 +270,7 @@ void http1_session::take_response(call_record& rec) {
   // -compression: a gzip body counts at its decompressed size (what Fortio's std client reports).
   if (gunzip_ && gunzip_->gzip()) rec.total_bytes = parser_.header_bytes() + gunzip_->body_bytes();
   rec.envoy_overloaded = parser_.envoy_overloaded();
+  rec.envoy_cause = classify_envoy_reply(rec.status, rec.envoy_overloaded, parser_.envoy_ratelimited(), parser_.body_prefix());
   rec.upstream_service_time_ms = parser_.upstream_service_time_ms();
   const run_options& o = env_.options;
   if (!parser_.keep_alive() || !o.keepalive || (reuse_limit_ > 0 && socket_requests_ >= reuse_limit_)) close_socket();

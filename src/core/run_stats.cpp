@@ -74,6 +74,7 @@ void run_stats::record(const call_record& call) noexcept {
     ++status_counts[static_cast<size_t>(call.status)];
   }
   if (!is_ok_status(call.status)) errors.record(value);
+  ++envoy_reasons[static_cast<std::size_t>(call.envoy_cause)];  // none's count is never read
   if (call.upstream_service_time_ms >= 0) upstream_service_time.record(call.upstream_service_time_ms * ns_per_ms);
   // Only the first call of each status allocates (a new small vector entry).
   try {
@@ -111,6 +112,7 @@ void run_stats::merge(const run_stats& o) {
   for (size_t i = 0; i < status_counts.size(); ++i) status_counts[i] += o.status_counts[i];
   for (size_t i = 0; i < transport_counts.size(); ++i) transport_counts[i] += o.transport_counts[i];
   envoy_overloaded += o.envoy_overloaded;
+  for (std::size_t i = 0; i < envoy_reasons.size(); ++i) envoy_reasons[i] += o.envoy_reasons[i];
   for (const auto& [code, n] : o.envoy_overloaded_by_status) add_envoy_overloaded(code, n);
   skipped += o.skipped;
   bytes_sent += o.bytes_sent;

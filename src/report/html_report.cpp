@@ -16,11 +16,13 @@
 #include "loadgen/core/civil_time.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/echo.hpp"
+#include "loadgen/core/envoy_reply.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/core/outcome.hpp"
 #include "loadgen/core/version.hpp"
 #include "loadgen/report/histogram_export.hpp"
 #include "loadgen/report/report_json.hpp"
+#include "loadgen/report/report_text.hpp"
 #include "svg_chart.hpp"
 
 namespace loadgen {
@@ -40,14 +42,6 @@ std::string percent(double part, double whole) {
 }
 std::string percent(std::int64_t part, std::int64_t whole) {
   return percent(static_cast<double>(part), static_cast<double>(whole));
-}
-
-// Go's Duration.Seconds(), as the text and JSON reports use it.
-double seconds_of(nanos d) { return static_cast<double>(d / ns_per_s) + static_cast<double>(d % ns_per_s) / 1e9; }
-
-double achieved_qps(const run_result& r) {
-  const double s = seconds_of(r.elapsed);
-  return s > 0 ? static_cast<double>(r.stats.calls()) / s : 0;
 }
 
 std::string shown_url(const run_options& o) { return o.target.scheme.empty() ? o.url_text : o.target.to_string(); }
@@ -234,7 +228,8 @@ std::string parameters(const run_options& o, const run_result& r) {
   for (const double p : o.percentiles) percentiles += (percentiles.empty() ? "" : ", ") + go_g(p);
   const std::string qps = o.max_speed() ? std::string("max") : go_g(o.qps);
   std::string achieved = fmt::format("{:.1f}", achieved_qps(r));
-  if (!o.max_speed()) achieved += " (" + percent(achieved_qps(r), o.qps) + " of requested)";
+  // As the text report's "Requested qps X, achieved Y" line: over the requested window.
+  if (!o.max_speed()) achieved += " (" + percent(scheduled_qps(o, r), o.qps) + " of requested)";
   std::string ended = format_go_duration(r.elapsed);
   if (r.interrupted) ended += " (interrupted)";
   if (r.aborted) ended += " (aborted by -abort-on)";
@@ -392,11 +387,36 @@ std::string envoy_overflows(const run_result& r) {
          table("envoy", {"status", "x-envoy-overloaded", "responses", "% of the status"}, rows);
 }
 
+// 5xx and 429 answers by Envoy's reason (core/envoy_reply), and -envoy-admin's counters.
+std::string envoy_reasons_and_stats(const run_result& r) {
+  const run_stats& s = r.stats;
+  std::string out, rows;
+  std::int64_t classified = 0;
+  for (std::size_t i = 1; i < envoy_reason_kinds; ++i) classified += s.envoy_reasons[i];
+  for (std::size_t i = 1; i < envoy_reason_kinds; ++i) {
+    const std::int64_t n = s.envoy_reasons[i];
+    if (n != 0) rows += row({escape(envoy_reason_label(static_cast<envoy_reason>(i))), std::to_string(n), percent(n, classified)});
+  }
+  if (!rows.empty())
+    out = "<h3>5xx and 429 by Envoy's reason</h3>\n" + table("envoy-reasons", {"reason", "answers", "% of 5xx/429"}, rows);
+  if (!r.envoy) return out;
+  const envoy_cluster_delta& e = *r.envoy;
+  if (e.cluster.empty()) return out + "<h3>Envoy admin</h3>\n<p class=\"failure\">" + escape(e.notice) + "</p>\n";
+  std::string counters;
+  for (std::size_t i = 0; i < e.delta.size(); ++i)
+    counters += row({escape(e.delta[i].first), std::to_string(e.before[i].second), std::to_string(e.after[i].second),
+                     fmt::format("{:+d}", e.delta[i].second)});
+  for (const auto& [name, v] : e.gauges) counters += row({escape(name), "", std::to_string(v), ""});
+  return out + "<h3>Envoy cluster " + escape(e.cluster) + "</h3>\n<p>Read from " + escape(e.admin) +
+         "/stats before the first call and after the last.</p>\n" +
+         table("envoy-stats", {"counter or gauge", "before", "after", "change"}, counters);
+}
+
 // ---- The time series ---------------------------------------------------------------------------
 
 // The calls the schedule asks for by t seconds (the ramp: the rate rises linearly over it).
 double scheduled_calls(const run_options& o, double t) {
-  const double ramp = seconds_of(o.ramp);
+  const double ramp = to_seconds(o.ramp);
   if (ramp <= 0) return o.qps * t;
   return t < ramp ? o.qps * t * t / (2 * ramp) : o.qps * ramp / 2 + o.qps * (t - ramp);
 }
@@ -511,7 +531,7 @@ std::string run_section(const html_run& run, std::size_t index) {
     return out + "</section>\n";
   }
   out += headline(o, r) + parameters(o, r) + distribution(o, r, group + "-dist") + percentile_table(o, r) +
-         timing(o, r, group + "-lag") + codes_table(o, r) + transport_errors(r) + envoy_overflows(r) +
+         timing(o, r, group + "-lag") + codes_table(o, r) + transport_errors(r) + envoy_overflows(r) + envoy_reasons_and_stats(r) +
          time_series(o, r);
   return out + "</section>\n";
 }

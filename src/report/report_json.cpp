@@ -278,6 +278,24 @@ void write_loadgen_fields(json_writer& w, const run_options& o, const run_result
   w.field("WaitedForConnection", s.waited_for_connection);
   write_counts(w, "TransportErrors", transport_counts(s));
   w.field("EnvoyOverloaded", s.envoy_overloaded);
+  std::vector<std::pair<std::string, std::int64_t>> reasons;  // 5xx and 429 by Envoy's reason, sorted by key
+  for (std::size_t i = 1; i < envoy_reason_kinds; ++i)
+    if (s.envoy_reasons[i] > 0) reasons.emplace_back(std::string(envoy_reason_key(static_cast<envoy_reason>(i))), s.envoy_reasons[i]);
+  std::sort(reasons.begin(), reasons.end());
+  write_counts(w, "EnvoyReasons", reasons);
+  if (r.envoy) {  // -envoy-admin only
+    const envoy_cluster_delta& e = *r.envoy;
+    w.key("EnvoyStats");
+    w.begin_object();
+    w.field("Admin", e.admin);
+    w.field("Cluster", e.cluster);
+    w.field("Notice", e.notice);
+    write_counts(w, "Before", e.before);
+    write_counts(w, "After", e.after);
+    write_counts(w, "Delta", e.delta);
+    write_counts(w, "CircuitBreakers", e.gauges);
+    w.end_object();
+  }
   if (o.h2 && !o.target.is_echo()) {  // -h2 only: what the connections spoke (the text's "Protocol :" line)
     w.key("Protocol");
     w.begin_object();

@@ -12,6 +12,7 @@
 #include "loadgen/core/access_log_line.hpp"
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/echo.hpp"
+#include "loadgen/core/envoy_reply.hpp"
 #include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/report/histogram_export.hpp"
@@ -255,12 +256,59 @@ std::string envoy_overflow_lines(const run_options& o, const run_stats& s) {
   return out;
 }
 
+// 5xx and 429 answers by Envoy's reason (core/envoy_reply), when there were any:
+// "Envoy reasons : overflow 19, no healthy upstream 1; application 2" (application: no sign of
+// Envoy, the service's own answer). Not for gRPC, whose errors are statuses, not bodies.
+std::string envoy_reason_line(const run_options& o, const run_stats& s) {
+  if (o.target.grpc || o.target.is_echo()) return {};
+  std::string parts;
+  for (const auto& e : envoy_replies()) {
+    const std::int64_t n = s.envoy_reasons[static_cast<std::size_t>(e.reason)];
+    if (n > 0) parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", e.label, n);
+  }
+  const std::int64_t app = s.envoy_reasons[static_cast<std::size_t>(envoy_reason::application)];
+  if (parts.empty() && app == 0) return {};
+  return fmt::format("Envoy reasons : {}; application {}\n", parts.empty() ? "none" : parts, app);
+}
+
+// -envoy-admin: what moved in the sidecar's cluster, its breaker gauges, and whether its overflow
+// count agrees with the x-envoy-overloaded answers loadgen saw; or the one notice.
+std::string envoy_admin_lines(const run_options& o, const run_result& r) {
+  if (!r.envoy) return {};
+  const envoy_cluster_delta& e = *r.envoy;
+  if (e.cluster.empty()) return "Envoy admin : " + e.notice + "\n";
+  std::string moved;
+  for (const auto& [name, d] : e.delta)
+    if (d != 0) moved += fmt::format("{}{} {:+d}", moved.empty() ? "" : ", ", name, d);
+  std::string out = fmt::format("Envoy cluster {} : {}\n", e.cluster, moved.empty() ? "no counter moved" : moved);
+  if (!e.gauges.empty()) {
+    std::string gauges;
+    for (const auto& [name, v] : e.gauges)
+      gauges += fmt::format("{}{} {}", gauges.empty() ? "" : ", ", name.substr(std::string_view("circuit_breakers.").size()), v);
+    out += "Envoy circuit breakers after : " + gauges + "\n";
+  }
+  const std::int64_t counted = e.delta_of("upstream_rq_pending_overflow") + e.delta_of("upstream_cx_overflow");
+  const int shed_status = o.target.grpc ? status_grpc_unavailable : 503;
+  const std::int64_t seen = r.stats.envoy_overloaded_for(shed_status);
+  const std::string what = o.target.grpc ? "UNAVAILABLE calls" : "503s";
+  if (counted == seen) {
+    out += fmt::format("Envoy check : the cluster's overflows (+{}) and the {} with x-envoy-overloaded ({}) agree\n", counted,
+                       what, seen);
+  } else {
+    out += fmt::format(
+        "Envoy check : the cluster counted {} overflows, loadgen saw {} {} with x-envoy-overloaded (other clients of "
+        "this proxy, retries, or another cluster count too)\n",
+        counted, seen, what);
+  }
+  return out;
+}
+
 // loadgen's own lines, just before "All done". None starts with a prefix Fortio uses.
 std::string insight_lines(const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
   // An echo run's failures are already named one per line by echo_lines().
   const std::string transport = protocol_line(o, s) + (o.target.is_echo() ? std::string() : transport_error_line(s));
-  if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(o, s);
+  if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(o, s) + envoy_reason_line(o, s) + envoy_admin_lines(o, r);
 
   std::string out = "Service time (from send) : " + summary(s.service) + "\n";
   if (!o.max_speed()) {
@@ -305,6 +353,8 @@ std::string insight_lines(const run_options& o, const run_result& r) {
     out += fmt::format("TLS handshakes : {} (resumed {})\n", summary(s.tls_handshake), s.tls_resumed);
   out += transport;
   out += envoy_overflow_lines(o, s);
+  out += envoy_reason_line(o, s);
+  out += envoy_admin_lines(o, r);
   if (s.upstream_service_time.count() > 0)
     out += "Envoy upstream service time : " + summary(s.upstream_service_time) + "\n";
   return out;

@@ -403,6 +403,14 @@ saved_result read_result(std::string_view text, const std::string& name) {
   run_stats& s = out.result.stats;
   s.waited_for_connection = top.integer("WaitedForConnection");
   s.envoy_overloaded = top.integer("EnvoyOverloaded");
+  const fields reasons = top.object("EnvoyReasons");
+  for (const auto& [k, v] : reasons.raw()) {
+    std::size_t i = 1;
+    const std::string_view key(k.data(), k.size());
+    while (i < envoy_reason_kinds && envoy_reason_key(static_cast<envoy_reason>(i)) != key) ++i;
+    if (i == envoy_reason_kinds) reasons.fail(k, "an Envoy reason (core/envoy_reply)");
+    s.envoy_reasons[i] = reasons.integer(k);
+  }
   s.skipped = top.integer("Skipped");
   s.tls_resumed = top.integer("TLSResumed");
   s.failure_detail = top.text("FailureDetail");

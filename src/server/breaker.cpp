@@ -23,10 +23,12 @@ breaker::admission breaker::enter(const waiter& w) {
   std::lock_guard lock(mutex_);
   if (active_ < max_active_) {
     ++active_;
+    ++admitted_;
     return admission::now;
   }
   if (static_cast<int>(queue_.size()) < max_pending_) {
     queue_.push_back(w);
+    ++queued_;
     return admission::queued;
   }
   ++shed_;
@@ -41,6 +43,7 @@ void breaker::leave_locked() {
   }
   waiter w = queue_.front();
   queue_.pop_front();
+  ++admitted_;
   wake(w);
 }
 
@@ -63,12 +66,18 @@ void breaker::release_all() {
   std::lock_guard lock(mutex_);
   for (auto& w : queue_) wake(w);
   active_ += static_cast<int>(queue_.size());
+  admitted_ += static_cast<std::int64_t>(queue_.size());
   queue_.clear();
 }
 
 std::int64_t breaker::shed() {
   std::lock_guard lock(mutex_);
   return shed_;
+}
+
+breaker::counters breaker::snapshot() {
+  std::lock_guard lock(mutex_);
+  return {admitted_, queued_, shed_, active_, static_cast<int>(queue_.size()), max_active_, max_pending_};
 }
 
 std::tuple<std::int64_t, int, int> breaker::take_report() {

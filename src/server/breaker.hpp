@@ -35,6 +35,17 @@ public:
   void release_all();
 
   std::int64_t shed();
+
+  // Its counters as Envoy's admin /stats shows a cluster's (server/admin_stats).
+  struct counters {
+    std::int64_t admitted = 0;  // requests given a slot, at once or after waiting (upstream_rq_total)
+    std::int64_t queued = 0;    // requests that had to wait (upstream_rq_pending_total)
+    std::int64_t shed = 0;      // requests refused (upstream_rq_pending_overflow)
+    int active = 0, pending = 0;  // now (upstream_rq_active, upstream_rq_pending_active)
+    int max_active = 0, max_pending = 0;
+  };
+  counters snapshot();
+
   // For the once-a-second line: how many were shed since the last call, and the state now.
   std::tuple<std::int64_t, int, int> take_report();
 
@@ -46,6 +57,7 @@ private:
   int active_ = 0;
   std::deque<waiter> queue_;
   std::int64_t shed_ = 0, shed_since_report_ = 0;
+  std::int64_t admitted_ = 0, queued_ = 0;
 };
 
 // One request's admission, as a guard: entering the breaker in the constructor, and giving the

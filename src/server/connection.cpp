@@ -41,7 +41,7 @@ net::awaitable<bool> answer_planned(server_thread& t, shared_state& sh, const ec
                                     echo_decision& d, const echo_env& env, bool& keep_alive, std::string& out) {
   echo_plan& plan = *d.plan;
   std::optional<breaker_slot> slot;  // gives the slot back on every way out
-  if (sh.breaker_) {
+  if (sh.breaker_ && !(d.page && d.page->outside_breaker)) {
     slot.emplace(*sh.breaker_, t.ctx.get_executor());
     co_await slot->wait();
     if (slot->shed()) {

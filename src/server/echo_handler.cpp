@@ -141,6 +141,9 @@ echo_body make_echo_body(const echo_request& req, echo_plan& plan, bool debug, c
   if (page) {
     b.borrowed = page->body;
     b.content_type = page->content_type;
+  } else if (plan.envoy_reply) {
+    b.borrowed = plan.envoy_body;  // Envoy's local reply, e.g. "no healthy upstream"
+    b.content_type = "text/plain";
   } else if (debug) {
     b.owned = debug_page(req, env);
     b.is_owned = true;

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "admin_stats.hpp"
 #include "connection.hpp"
 #include "listen.hpp"
 #include "loadgen/core/error.hpp"
@@ -180,9 +181,26 @@ void print_summary(const std::vector<std::unique_ptr<server_thread>>& threads, s
                  o.max_pending);
 }
 
+// With a circuit breaker, GET /stats is Envoy's admin page for it (admin_stats.hpp), answered
+// before any other page the CLI wired in. Called once the HTTP port is known.
+void serve_admin_stats(server_options& o, const shared_state& sh, int port) {
+  if (!sh.breaker_) return;
+  breaker* b = sh.breaker_.get();
+  const std::string cluster = o.cluster_name.empty() ? default_cluster_name(port) : o.cluster_name;
+  auto match = std::move(o.pages_match);
+  auto pages = std::move(o.pages);
+  o.pages_match = [match](std::string_view target) { return is_admin_stats_target(target) || (match && match(target)); };
+  o.pages = [b, cluster, pages](std::string_view target, std::string_view host) {
+    if (is_admin_stats_target(target)) return admin_stats_page(target, b->snapshot(), cluster);
+    return pages(target, host);
+  };
+  o.start_notes.push_back("Envoy admin /stats of the breaker on the HTTP port, cluster \"" + cluster + "\"");
+}
+
 }  // namespace
 
-int run_echo_server(const server_options& o) {
+int run_echo_server(const server_options& given) {
+  server_options o = given;  // the pages seam gains /stats (serve_admin_stats)
   // Blocked before anything listens or logs "listening": a signal from then on is a clean stop.
   sigset_t set;
   sigemptyset(&set);
@@ -205,6 +223,7 @@ int run_echo_server(const server_options& o) {
   }
   std::vector<std::unique_ptr<server_thread>> threads;
   if (http || grpc) threads = make_threads(o, http ? &ep : nullptr, grpc ? &grpc_ep : nullptr);
+  if (http) serve_admin_stats(o, sh, ep.port());
   net::io_context echo_ctx(1);  // Fortio's TCP and UDP echo, on a thread of their own
   if (tcp_echo) start_tcp_echo(echo_ctx, o.tcp_listen);
   if (udp_echo) start_udp_echo(echo_ctx, o.udp_listen);

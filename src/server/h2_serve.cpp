@@ -334,7 +334,7 @@ net::awaitable<void> h2_server<Stream>::answer_echo(std::int32_t id, std::shared
     if (!d->plan) {
       reply = bad_request_answer(d->error);
     } else {
-      if (sh_.breaker_) {
+      if (sh_.breaker_ && !(d->page && d->page->outside_breaker)) {
         slot.emplace(*sh_.breaker_, t_.ctx.get_executor());
         co_await slot->wait();
       }

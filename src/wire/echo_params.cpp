@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "loadgen/core/duration.hpp"
+#include "loadgen/core/envoy_reply.hpp"
 
 namespace loadgen {
 
@@ -133,6 +134,17 @@ std::variant<echo_plan, std::string> plan_echo(std::string_view query, const ech
       if (colon == std::string::npos || colon == 0) err = "bad header \"" + value + "\" (want Name:Value)";
       else if (value.find_first_of("\r\n") != std::string::npos) err = "bad header: line break";
       else plan.headers.emplace_back(value.substr(0, colon), value.substr(colon + 1));
+    } else if (name == "envoy") {
+      if (const auto e = envoy_reply_named(value)) {
+        plan.status = e->status;
+        plan.envoy_reply = true;
+        plan.envoy_body = e->body;
+        if (!e->header.empty()) plan.headers.emplace_back(e->header, "true");
+      } else {
+        err = "unknown reason \"" + value + "\" (want one of";
+        for (const auto& r : envoy_replies()) err += " " + std::string(r.name);
+        err += ")";
+      }
     } else if (name == "close" || name == "gzip") {
       double percent = 0;
       if (!parse_chance(value, &percent)) err = "bad value \"" + value + "\" (want true or a percent)";

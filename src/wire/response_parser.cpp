@@ -50,6 +50,9 @@ void response_parser::reset(bool head_request, response_observer* observer, bool
   connection_keep_alive_ = false;
   chunked_ = false;
   envoy_overloaded_ = false;
+  envoy_ratelimited_ = false;
+  keep_prefix_ = false;
+  prefix_len_ = 0;
   first_line_ = true;
   upstream_ms_ = -1;
   content_length_ = -1;
@@ -179,6 +182,9 @@ void response_parser::on_header(std::string_view name, std::string_view value) {
     case 18:
       if (equals_lower(name, "x-envoy-overloaded")) envoy_overloaded_ = true;
       break;
+    case 19:
+      if (equals_lower(name, "x-envoy-ratelimited")) envoy_ratelimited_ = true;
+      break;
     case 29:
       if (equals_lower(name, "x-envoy-upstream-service-time")) {
         std::int64_t v = -1;
@@ -197,11 +203,12 @@ bool response_parser::end_of_head() {
     first_line_ = true;
     head_bytes_so_far_ = 0;
     content_length_ = -1;
-    chunked_ = connection_close_ = connection_keep_alive_ = envoy_overloaded_ = false;
+    chunked_ = connection_close_ = connection_keep_alive_ = envoy_overloaded_ = envoy_ratelimited_ = false;
     head_.clear();
     return true;
   }
   header_bytes_ = head_bytes_so_far_;
+  keep_prefix_ = status_ == 429 || (status_ >= 500 && status_ <= 599);
   if (observer_) observer_->on_head(head_);
   if (head_request_ || status_ == 204 || status_ == 304 || status_ < 200) mode_ = body_mode::none;
   else if (chunked_) mode_ = body_mode::chunked;
@@ -220,6 +227,7 @@ std::size_t response_parser::feed_body(const char* data, std::size_t size) {
     case body_mode::length: {
       const std::size_t take = static_cast<std::size_t>(std::min<std::int64_t>(remaining_, static_cast<std::int64_t>(size)));
       if (observer_) observer_->on_body({data, take});
+      keep_prefix(data, take);
       remaining_ -= static_cast<std::int64_t>(take);
       total_bytes_ += static_cast<std::int64_t>(take);
       if (remaining_ == 0) finish();
@@ -227,6 +235,7 @@ std::size_t response_parser::feed_body(const char* data, std::size_t size) {
     }
     case body_mode::until_close:
       if (observer_) observer_->on_body({data, size});
+      keep_prefix(data, size);
       total_bytes_ += static_cast<std::int64_t>(size);
       return size;
     case body_mode::chunked:
@@ -246,6 +255,7 @@ std::size_t response_parser::feed_chunked(const char* data, std::size_t size) {
     if (chunk_ == chunk_state::data) {
       const std::size_t take = static_cast<std::size_t>(std::min<std::int64_t>(remaining_, static_cast<std::int64_t>(n)));
       if (observer_) observer_->on_body({p, take});
+      keep_prefix(p, take);
       remaining_ -= static_cast<std::int64_t>(take);
       used += take;
       total_bytes_ += static_cast<std::int64_t>(take);

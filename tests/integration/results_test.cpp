@@ -250,6 +250,19 @@ TEST_F(results, report_serves_the_ui_and_fortios_data_endpoints) {
   ASSERT_TRUE(wait_for_port(port)) << report.err_so_far();
   // At the root, as `fortio report`; its /fortio/ paths are sent there.
   expect_ui(port, dir_, "/");
+  // A Fortio result in the same directory: listed with its figures, shown, merged (approximate).
+  std::filesystem::copy_file(std::string(LOADGEN_SOURCE_DIR) + "/tests/data/fortio_load_c3_n30.json", dir_ + "/fortio.json");
+  std::filesystem::last_write_time(dir_ + "/fortio.json", std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  const auto list = get(port, "/");
+  EXPECT_NE(list.body.find("3 result(s), newest first"), std::string::npos) << list.body;
+  EXPECT_TRUE(std::regex_search(list.body, std::regex(R"(browse\?url=fortio\.json">fortio\.json</a></td><td>[^<]*</td><td>max</td><td>[0-9.]+</td><td>30</td>)")))
+      << list.body;
+  const auto shown = get(port, "/browse?url=fortio.json");
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("Fortio JSON: approximate percentiles"), std::string::npos);
+  const auto merged = get(port, "/browse?sel=a.json&sel=fortio.json&merge=1");
+  EXPECT_EQ(merged.status, 200);
+  EXPECT_NE(merged.body.find("merged from 2 results"), std::string::npos);
   const auto old = get(port, "/fortio/data/index.tsv");
   EXPECT_EQ(old.status, 303);
   EXPECT_NE(old.head.find("Location: /data/index.tsv"), std::string::npos) << old.head;

@@ -73,7 +73,7 @@ TEST(report_json, fortio_fields_in_fortio_order_then_ours) {
       "ConnectionStats", "AbortOn",
       // loadgen's own
       "LatencyFrom", "ServiceTimeHistogram", "DispatchLagHistogram", "GeneratorLagHistogram",
-      "WaitedForConnection", "TransportErrors", "EnvoyOverloaded",
+      "WaitedForConnection", "TransportErrors", "EnvoyOverloaded", "EnvoyReasons",
       "UpstreamServiceTimeHistogram", "LatencyByCode", "Skipped", "Interrupted", "Aborted",
       "TLSHandshakeHistogram", "TLSResumed", "FailureDetail", "TimeSeries", "Exact"};
   EXPECT_EQ(top_level_keys(format_json(o, testing::c3_n30_result(o))), expected);

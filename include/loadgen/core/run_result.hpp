@@ -1,10 +1,12 @@
 #pragma once
 // The outcome of one `load` run as plain data (pure): what the reports print from.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "loadgen/core/clock.hpp"
+#include "loadgen/core/envoy_cluster.hpp"
 #include "loadgen/core/time_series.hpp"
 #include "loadgen/core/run_stats.hpp"
 
@@ -25,6 +27,7 @@ struct run_result {
   std::string hostname;             // for the default labels
   std::string endpoint;             // the resolved "ip:port" (or socket path) connections went to
   std::vector<time_slice> series;   // one slice per -interval (1 s by default)
+  std::optional<envoy_cluster_delta> envoy;  // -envoy-admin: the sidecar's counters around the run
 };
 
 }  // namespace loadgen

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "loadgen/core/clock.hpp"
+#include "loadgen/core/envoy_reply.hpp"
 #include "loadgen/core/histogram.hpp"
 #include "loadgen/core/outcome.hpp"
 
@@ -63,6 +64,7 @@ struct call_record {
   std::int64_t header_bytes = 0;  // status line + headers + final CRLF
   std::int64_t total_bytes = 0;   // every byte of the response, headers included (Fortio's Body/Total)
   bool envoy_overloaded = false;  // response carried x-envoy-overloaded
+  envoy_reason envoy_cause = envoy_reason::none;  // a 5xx or 429's reason (core/envoy_reply)
   std::int64_t upstream_service_time_ms = -1;  // x-envoy-upstream-service-time, -1 if absent
   // QPS mode: the previous call on this connection was still running when this one fell due, so
   // its dispatch lag is the server's doing (too few connections for the rate at that latency),
@@ -126,6 +128,8 @@ public:
   // and per status, sorted by status (few entries; a 503 is a circuit-breaker overflow).
   std::int64_t envoy_overloaded = 0;
   std::vector<std::pair<int, std::int64_t>> envoy_overloaded_by_status;
+  // 5xx and 429 answers by Envoy's reason (index: envoy_reason; none counts every other call).
+  std::array<std::int64_t, envoy_reason_kinds> envoy_reasons{};
   // How many responses of this status carried x-envoy-overloaded (0 when none).
   std::int64_t envoy_overloaded_for(int status) const noexcept;
   std::int64_t skipped = 0;

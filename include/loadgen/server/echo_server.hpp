@@ -19,6 +19,7 @@ struct served_page {
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra ones (Location, CORS)
+  bool outside_breaker = false;  // answered even when the circuit breaker is full (an admin page)
 };
 
 struct server_options {
@@ -38,7 +39,10 @@ struct server_options {
   std::string grpc_listen = "8079";    // -grpc-port: same forms as -http-port, or "disabled"
   std::uint32_t grpc_max_streams = 0;  // -grpc-max-streams: SETTINGS_MAX_CONCURRENT_STREAMS; 0 = unset (unlimited), as Fortio
   nanos grpc_max_delay = 10 * ns_per_s;  // -grpc-max-delay: the longest delayNanos a ping may ask for
-  std::string grpc_health_service = "ping";  // -healthservice: SERVING (as ""), and NAME_down NOT_SERVING
+  std::string grpc_health_service = "ping";
+  // -cluster-name: the cluster /stats names (with -max-active); "" is Istio's name for the HTTP
+  // port, "outbound|<port>||loadgen.local".
+  std::string cluster_name;  // -healthservice: SERVING (as ""), and NAME_down NOT_SERVING
   // Beside the echo port (side_servers.hpp): Fortio's -redirect-port, -P and -M.
   std::string redirect_listen = "8081";    // -redirect-port: 303 to https; "disabled" turns it off
   std::vector<std::string> tcp_proxies;    // -P "local dest-host:dest-port", repeatable

@@ -27,6 +27,9 @@ struct echo_plan {
   std::vector<std::pair<std::string, std::string>> headers;  // header=Name:Value, in order
   bool close = false;      // answer with Connection: close and close
   bool gzip = false;       // compress the body (only when the client accepts gzip)
+  // envoy=REASON: answer as Envoy does for it (core/envoy_reply: status, body, header).
+  bool envoy_reply = false;
+  std::string_view envoy_body;  // a view of the table's static text
 };
 
 // A uniform draw in [0, 100), one per distribution.

@@ -4,11 +4,15 @@
 // response size. Handles Content-Length, chunked (with extensions and trailers), bodies delimited
 // by the connection's close, responses without a body (HEAD, 1xx, 204, 304), and skips interim
 // 1xx responses such as "100 Continue".
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "loadgen/core/envoy_reply.hpp"
 
 namespace loadgen {
 
@@ -53,6 +57,10 @@ public:
   // HTTP/1.0 with "Connection: keep-alive", and the body was not delimited by the close.
   bool keep_alive() const noexcept { return keep_alive_; }
   bool envoy_overloaded() const noexcept { return envoy_overloaded_; }
+  bool envoy_ratelimited() const noexcept { return envoy_ratelimited_; }
+  // A 5xx or 429's first body bytes (de-chunked, at most envoy_body_prefix_max), for
+  // classify_envoy_reply; empty for any other status. Kept in a fixed array: no allocation.
+  std::string_view body_prefix() const noexcept { return {prefix_.data(), prefix_len_}; }
   std::int64_t upstream_service_time_ms() const noexcept { return upstream_ms_; }
   std::int64_t content_length() const noexcept { return content_length_; }  // -1 if none
   // The Location header of the final response ("" if none). Kept only when reset() was asked to
@@ -76,6 +84,12 @@ private:
   std::size_t feed_chunked(const char* data, std::size_t size);
   void fail(const char* why) noexcept;
   void finish() noexcept { state_ = state::done; }
+  void keep_prefix(const char* data, std::size_t size) noexcept {
+    if (!keep_prefix_ || prefix_len_ >= prefix_.size()) return;
+    const std::size_t n = std::min(size, prefix_.size() - prefix_len_);
+    std::copy_n(data, n, prefix_.data() + prefix_len_);
+    prefix_len_ += n;
+  }
 
   state state_ = state::head;
   body_mode mode_ = body_mode::none;
@@ -90,6 +104,10 @@ private:
   bool connection_keep_alive_ = false;
   bool chunked_ = false;
   bool envoy_overloaded_ = false;
+  bool envoy_ratelimited_ = false;
+  bool keep_prefix_ = false;  // the final status is 5xx or 429
+  std::array<char, envoy_body_prefix_max> prefix_;
+  std::size_t prefix_len_ = 0;
   bool first_line_ = true;
   std::int64_t upstream_ms_ = -1;
   std::int64_t content_length_ = -1;
