@@ -52,8 +52,7 @@ constexpr group_heading group_order[] = {
 // Every flag of Fortio 1.65's flag set that loadgen does not refuse. Go's flag set is global, so
 // `fortio load` takes -http-port and `fortio server` takes -qps, ignoring them. Whatever of these
 // a command does not declare itself, it accepts too, and says it ignores it (one warning each).
-// Not here, so refused with Go's "flag provided but not defined" until they are built: -health
-// (grpcping's) and -stream.
+// Not here, so refused with Go's "flag provided but not defined" until it is built: -stream.
 struct fortio_flag {
   const char* name;
   bool takes_value;
@@ -70,7 +69,7 @@ constexpr fortio_flag fortio_flags[] = {
     {"dns-method", true, "load and curl"}, {"echo-debug-path", true, "server"},
     {"echo-server-default-params", true, "server"}, {"gomaxprocs", true, "load"}, {"halfclose", false, "load and curl"},
     {"grpc", false, "load"}, {"grpc-compression", false, "load"}, {"grpc-max-streams", true, "server"},
-    {"grpc-ping-delay", true, "load"}, {"healthservice", true, "load and server"}, {"ping", false, "load"},
+    {"grpc-ping-delay", true, "load"}, {"health", false, "grpcping"}, {"healthservice", true, "load, grpcping and server"}, {"ping", false, "load"},
     {"s", true, "load"}, {"grpc-port", true, "server"}, {"h2", false, "load and curl"}, {"http-port", true, "server"}, {"http1.0", false, "load and curl"}, {"httpbufferkb", true, "load"},
     {"httpccch", false, "load"}, {"https-insecure", false, "load and curl"}, {"jitter", false, "load"},
     {"json", true, "load"}, {"k", false, "load and curl"}, {"keepalive", false, "load and curl"}, {"key", true, "load, curl and server"},

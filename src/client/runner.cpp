@@ -56,6 +56,7 @@ std::unique_ptr<access_log_file> open_access_log(const run_options& o, run_conte
   run.access_request.method = request_method(o);
   // siege shows the request target for GET and the absolute URL for other methods.
   run.access_request.display = run.access_request.method == "GET" ? o.target.target : o.target.to_string();
+  run.access_request.grpc = o.target.grpc;
   return file;
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/core/outcome.hpp"
 
 namespace loadgen {
@@ -42,7 +43,13 @@ void append_padded(std::string& out, std::int64_t v, std::size_t width) {
 
 void append_ok(std::string& out, int status) { out += is_ok_status(status) ? "true" : "false"; }
 
-void append_json(std::string& out, const access_log_entry& e) {
+// Fortio's details: the HTTP status, or for gRPC the status's name (core/grpc_outcome).
+void append_details(std::string& out, const access_log_entry& e, const access_log_request& r) {
+  if (r.grpc) out += grpc_code_name(e.status);
+  else append_int(out, e.status);
+}
+
+void append_json(std::string& out, const access_log_entry& e, const access_log_request& r) {
   out += "{\"latency\":";
   append_fixed(out, go_seconds(e.latency), 6);
   out += ",\"timestamp\":";
@@ -54,11 +61,11 @@ void append_json(std::string& out, const access_log_entry& e) {
   out += ",\"ok\":";
   append_ok(out, e.status);
   out += ",\"details\":\"";
-  append_int(out, e.status);
+  append_details(out, e, r);
   out += "\"}\n";
 }
 
-void append_influx(std::string& out, const access_log_entry& e) {
+void append_influx(std::string& out, const access_log_entry& e, const access_log_request& r) {
   out += "latency,thread=";
   append_int(out, e.thread);
   out += ",ok=";
@@ -66,7 +73,7 @@ void append_influx(std::string& out, const access_log_entry& e) {
   out += " value=";
   append_fixed(out, go_seconds(e.latency), 6);
   out += ",details=\"";
-  append_int(out, e.status);
+  append_details(out, e, r);
   out += "\" ";
   append_int(out, e.unix_ns);
   out += '\n';
@@ -116,8 +123,8 @@ std::string access_logger_info(const std::string& path, access_log_format format
 void append_access_log_line(std::string& out, access_log_format format, const access_log_entry& entry,
                             const access_log_request& request) {
   switch (format) {
-    case access_log_format::json: append_json(out, entry); return;
-    case access_log_format::influx: append_influx(out, entry); return;
+    case access_log_format::json: append_json(out, entry, request); return;
+    case access_log_format::influx: append_influx(out, entry, request); return;
     case access_log_format::siege: append_siege(out, entry, request); return;
   }
 }

@@ -211,6 +211,27 @@ TEST(grpc_client, grpcping_rounds_and_histograms) {
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
 
+// grpcping -health: Fortio's GrpcHealthCheck. The RTT histogram and one "Health STATUS : n" line
+// on stdout; a status that is not a health answer (NOT_FOUND for an unknown service) ends it.
+TEST(grpc_client, grpcping_health_checks) {
+  auto s = start_grpc();
+  const auto ok = run({loadgen_binary(), "grpcping", "-health", "-n", "4", "-healthservice", "ping", s.target()},
+                      std::chrono::seconds(30));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out.rfind("RTT histogram usec : count 4 ", 0), 0u) << ok.out;
+  EXPECT_EQ(count_lines_starting(ok.out, "# target 50% "), 1) << ok.out;
+  EXPECT_TRUE(has(ok.out, "\nHealth SERVING : 4\n")) << ok.out;
+  EXPECT_TRUE(has(ok.err, "GrpcHealthCheck for " + s.target() + " svc 'ping', 4 iterations\n")) << ok.err;
+  const auto down = run({loadgen_binary(), "grpcping", "-health", "-n", "2", "-healthservice", "ping_down", s.target()});
+  EXPECT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_TRUE(has(down.out, "\nHealth NOT_SERVING : 2\n")) << down.out;
+  const auto unknown = run({loadgen_binary(), "grpcping", "-health", "-n", "2", "-healthservice", "nope", s.target()});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err.substr(unknown.err.find("loadgen grpcping")), "loadgen grpcping: grpc error from Check 1: NOT_FOUND\n")
+      << unknown.err;
+  EXPECT_EQ(s.stop_and_count_served(), 4 + 2 + 1);
+}
+
 TEST(grpc_client, against_fortios_server) {
   const std::string fortio = std::string(LOADGEN_SOURCE_DIR) + "/../shared/tools/fortio";
   if (access(fortio.c_str(), X_OK) != 0) GTEST_SKIP() << "no Fortio binary next to the project (a clone on its own has none)";
@@ -231,6 +252,14 @@ TEST(grpc_client, against_fortios_server) {
   const auto grpcping = run({loadgen_binary(), "grpcping", "-n", "2", target}, std::chrono::seconds(30));
   EXPECT_EQ(grpcping.exit_code, 0) << grpcping.err;
   EXPECT_TRUE(has(grpcping.out, "\nRTT histogram usec : count 6 ")) << grpcping.out;
+  // -health against Fortio's server, and Fortio's own grpcping -health against it: the same lines.
+  const auto health_checks = run({loadgen_binary(), "grpcping", "-health", "-n", "3", "-healthservice", "ping", target},
+                                 std::chrono::seconds(30));
+  EXPECT_TRUE(has(health_checks.out, "\nHealth SERVING : 3\n")) << health_checks.out;
+  const auto theirs = run({fortio, "grpcping", "-health", "-n", "3", "-healthservice", "ping", target}, std::chrono::seconds(30));
+  EXPECT_TRUE(has(theirs.out, "\nHealth SERVING : 3\n")) << theirs.out;
+  EXPECT_EQ(theirs.out.rfind("RTT histogram usec : count 3 ", 0), 0u) << theirs.out;
+  EXPECT_EQ(health_checks.out.rfind("RTT histogram usec : count 3 ", 0), 0u) << health_checks.out;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "loadgen/core/grpc_outcome.hpp"
+
 #include <string>
 
 namespace loadgen {
@@ -102,6 +104,20 @@ TEST(access_log_line, appends_after_what_is_there) {
             "first\n"
             "latency,thread=0,ok=true value=0.000001,details=\"200\" 7\n"
             "latency,thread=1,ok=true value=0.000002,details=\"200\" 8\n");
+}
+
+// -grpc: details is the status's name, as Fortio's gRPC runner writes it; ok is SERVING only.
+TEST(access_log_line, grpc_details_are_status_names) {
+  access_log_request grpc;
+  grpc.grpc = true;
+  EXPECT_EQ(line(access_log_format::json, entry(1000, 5, 0, 0, status_grpc_serving), grpc),
+            "{\"latency\":0.000001,\"timestamp\":5,\"thread\":0,\"iter\":0,\"ok\":true,\"details\":\"SERVING\"}\n");
+  EXPECT_EQ(line(access_log_format::json, entry(1000, 5, 0, 1, status_grpc_unavailable), grpc),
+            "{\"latency\":0.000001,\"timestamp\":5,\"thread\":0,\"iter\":1,\"ok\":false,\"details\":\"UNAVAILABLE\"}\n");
+  EXPECT_EQ(line(access_log_format::influx, entry(1000, 5, 1, 0, grpc_health_base + 2), grpc),
+            "latency,thread=1,ok=false value=0.000001,details=\"NOT_SERVING\" 5\n");
+  EXPECT_EQ(line(access_log_format::json, entry(1000, 5, 0, 2, -1), grpc),
+            "{\"latency\":0.000001,\"timestamp\":5,\"thread\":0,\"iter\":2,\"ok\":false,\"details\":\"ERROR\"}\n");
 }
 
 TEST(access_log_line, format_names_and_logger_info) {

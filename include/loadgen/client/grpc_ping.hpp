@@ -15,4 +15,17 @@ namespace loadgen {
 // file cannot be loaded.
 std::vector<grpc_ping_round> grpc_ping_rounds(const run_options& options, int rounds);
 
+// One health check's answer: its status (status_grpc_serving, or grpc_health_base + the health
+// status) and its round-trip time.
+struct grpc_health_check {
+  int status = 0;
+  nanos rtt = 0;
+};
+
+// `grpcping -health`: n grpc.health.v1.Health/Check calls for options.grpc_health_service, one at a
+// time on one connection, each bounded by options.timeout (Fortio's GrpcHealthCheck). Throws
+// loadgen::error (exit 1) on the first call that gets no health answer ("grpc error from Check 2:
+// NOT_FOUND"), as Fortio stops there too.
+std::vector<grpc_health_check> grpc_health_checks(const run_options& options, int n);
+
 }  // namespace loadgen

@@ -10,7 +10,7 @@
 // latency: seconds with six decimals (Go's %f, as Fortio prints it); timestamp: Unix ns of the
 // call's start; thread: the connection index (Fortio's goroutine per connection); iter: that
 // connection's call counter from 0; ok: Fortio's is_ok_status (2xx and 418); details: the HTTP
-// status, or "-1" for a transport error (no response). siege: siege's "%s %d%s %5.2f secs: %7lu
+// status, or "-1" for a transport error (no response); for gRPC the status's name ("SERVING"). siege: siege's "%s %d%s %5.2f secs: %7lu
 // bytes ==> %-4s %s" with its "not cached" mark of three spaces; the bytes are the body's; the
 // code reads -1 for a transport error (siege prints no line for those).
 #include <cstdint>
@@ -47,6 +47,9 @@ struct access_log_request {
   std::string protocol = "HTTP/1.1";
   std::string method = "GET";
   std::string display = "/";   // siege's: the request target for GET, the absolute URL otherwise
+  // -grpc: details is the status's name as Fortio's gRPC runner writes it ("SERVING",
+  // "NOT_SERVING", and loadgen's names for the errors, "UNAVAILABLE", ...) instead of a number.
+  bool grpc = false;
 };
 
 // Appends one line (with its '\n') to out. Allocates only when out must grow.
