@@ -29,7 +29,9 @@ void serve_results_pages(server_options& o, const results_pages_flags& f, bool o
       return served_page{404, "text/plain; charset=UTF-8", "not found: the results UI is at " + config.ui_path + "\n", {}};
     }
     ui_answer a = answer_results_ui(target, host, config, *data);
-    return served_page{a.status, std::move(a.content_type), std::move(a.body), std::move(a.headers)};
+    // Outside the circuit breaker: a person browsing results is not load, and a full breaker
+    // must not hide the results of the run that filled it.
+    return served_page{a.status, std::move(a.content_type), std::move(a.body), std::move(a.headers), true};
   };
   o.start_notes.push_back("results UI at " + config.ui_path + " on the HTTP port, data directory \"" + f.data_dir + "\"");
 }

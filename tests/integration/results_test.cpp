@@ -10,6 +10,8 @@
 #include <iterator>
 #include <regex>
 
+#include <unistd.h>
+
 #include "loadgen/core/histogram_codec.hpp"
 #include "process.hpp"
 
@@ -37,6 +39,15 @@ http_answer get(int port, const std::string& target) {
   std::smatch m;
   if (std::regex_search(a.head, m, std::regex(R"(^HTTP/1\.1 (\d{3}))"))) a.status = std::stoi(m[1]);
   return a;
+}
+
+// True once the breaker of the server on port sheds a call (its one slot is taken).
+bool wait_until_shed(int port) {
+  for (int i = 0; i < 100; ++i) {
+    if (get(port, "/echo").status == 503) return true;
+    ::usleep(10'000);
+  }
+  return false;
 }
 
 class results : public with_shared_server<results> {
@@ -277,6 +288,12 @@ TEST_F(results, server_serves_the_ui_beside_the_echo) {
   const auto server = start_server(&port, {"-data-dir", dir_, "-ui-path", "/results"});
   expect_ui(port, dir_, "/results/");
   EXPECT_EQ(get(port, "/echo?status=418").status, 418);
+  // Behind a full circuit breaker the UI still answers: it is not load.
+  int busy_port = 0;
+  const auto busy = start_server(&busy_port, {"-data-dir", dir_, "-max-active", "1"});
+  background_process slow({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(busy_port) + "/echo?delay=1500ms"});
+  ASSERT_TRUE(wait_until_shed(busy_port));
+  EXPECT_EQ(get(busy_port, "/fortio/data/index.tsv").status, 200);
 }
 
 // Fortio's own UI charts loadgen's JSON (the fields it reads are Fortio's; loadgen's extra ones,
