@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -189,16 +191,28 @@ std::string background_process::err_so_far() {
 std::string loadgen_binary() { return LOADGEN_BINARY; }
 
 int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
+  // The kernel picks bind(0) ports at random, so two calls can return the same port (about 1 in
+  // 14,000 per pair here): a fixture that asked for five ports once got its plain-HTTP port twice,
+  // once for an nginx TLS server, and nginx served TLS on both. A port is never handed out twice
+  // in one process.
+  static std::mutex lock;
+  static std::set<int> given;
+  const std::lock_guard<std::mutex> hold(lock);
+  for (;;) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    socklen_t len = sizeof a;
+    const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+    const int error = errno;
+    if (fd >= 0) close(fd);
+    if (!ok) throw std::runtime_error(std::string("free_port: ") + std::strerror(error));
+    const int port = ntohs(a.sin_port);
+    if (given.insert(port).second) return port;
+  }
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds limit) {

@@ -54,8 +54,9 @@ private:
 // The built loadgen binary (LOADGEN_BINARY, set by CMake).
 std::string loadgen_binary();
 
-// A free TCP port on 127.0.0.1 (bound and released: another process could take it before the
-// caller binds it, which is rare enough for ctest -j on a few CPUs, as scripts/check.sh runs).
+// A free TCP port on 127.0.0.1, never the same twice in one process. It is bound and released:
+// another process could take it before the caller binds it, which is rare enough for ctest -j on
+// a few CPUs, as scripts/check.sh runs.
 int free_port();
 
 // Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it accepts
