@@ -3,11 +3,14 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <optional>
 #include <iostream>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "cli_common.hpp"
@@ -25,7 +28,9 @@
 #include "loadgen/wire/proxy.hpp"
 #include "loadgen/client/envoy_admin_read.hpp"
 #include "loadgen/client/runner.hpp"
+#include "loadgen/core/civil_time.hpp"
 #include "loadgen/core/plan.hpp"
+#include "loadgen/core/shard.hpp"
 
 namespace loadgen::cli {
 namespace {
@@ -59,6 +64,10 @@ struct load_flags {
   std::vector<std::string> asserts;    // -assert, repeatable
   std::string envoy_admin;             // -envoy-admin URL (or auto)
   std::string envoy_cluster;           // -envoy-cluster NAME
+  int shards = 1;                      // -shards N: this process makes 1/N of the load
+  int shard_index = -1;                // -shard-index I; -1: from JOB_COMPLETION_INDEX
+  std::string start_at;                // -start-at RFC 3339 time
+  std::string start_in;                // -start-in duration
 };
 
 // How long each read of the admin /stats may take: the run waits for it before its first call
@@ -156,6 +165,40 @@ void apply_load_flags(const load_flags& f, run_options& o) {
     if (o.streams > 1 && !o.h2) spdlog::warn("-streams {} is for HTTP/2 connections (-h2): ignored", o.streams);
 }
 
+// -shards, -shard-index (or JOB_COMPLETION_INDEX, which a Kubernetes Indexed Job gives each
+// pod), -start-at and -start-in. Returns the shard line for the report ("" when not sharded).
+// Throws flag_error (exit 2).
+std::string apply_distribution(const load_flags& f, run_options& o) {
+  if (!f.start_at.empty() && !f.start_in.empty()) throw flag_error("-start-at and -start-in: give one of them");
+  if (!f.start_at.empty()) {
+    const auto t = parse_rfc3339(f.start_at);
+    if (!t) throw flag_error("invalid -start-at \"" + f.start_at + "\" (want an RFC 3339 time with its zone, e.g. 2026-11-29T23:30:00Z)");
+    o.start_at_unix_ns = t->unix_ns;
+  } else if (!f.start_in.empty()) {
+    const nanos in = duration_flag("start-in", f.start_in);
+    if (in < 0) throw flag_error("-start-in must not be negative");
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    o.start_at_unix_ns = static_cast<std::int64_t>(now.tv_sec) * ns_per_s + now.tv_nsec + in;
+  }
+  if (f.shards < 1) throw flag_error(fmt::format("-shards must be at least 1 (got {})", f.shards));
+  if (f.shards == 1 && f.shard_index <= 0) return "";
+  int index = f.shard_index;
+  if (index < 0) {
+    const char* env = std::getenv("JOB_COMPLETION_INDEX");
+    if (env == nullptr)
+      throw flag_error(fmt::format("-shards {}: which shard is this? Give -shard-index, or set JOB_COMPLETION_INDEX "
+                                   "(a Kubernetes Indexed Job sets it in each pod)", f.shards));
+    const std::optional<int> parsed = parse_shard_index(env);
+    if (!parsed) throw flag_error(fmt::format("JOB_COMPLETION_INDEX=\"{}\" is not a shard index (0, 1, ...)", env));
+    index = *parsed;
+  }
+  const std::string whole = shard_flags_text(o);
+  apply_shard(o, index, f.shards);
+  return fmt::format("Shard {} of {} (indexes 0..{}): {}, its share of {}\n", index, f.shards, f.shards - 1,
+                     shard_flags_text(o), whole);
+}
+
 }  // namespace
 
 int run_load(const std::vector<std::string>& args) {
@@ -194,6 +237,12 @@ int run_load(const std::vector<std::string>& args) {
   output(app.add_option("--data-dir", o.data_dir, "Directory where -a saves results")->type_name("Directory"));
   output(app.add_option("--runid", o.run_id, "Run ID (an integer) written to the JSON RunID and into its ID, as Fortio"));
   output(app.add_option("--profile", f.profile, "Write a CPU and memory summary of the run to <file>.cpu and <file>.mem (text, not pprof)")->type_name("file"));
+  own(app.add_option("--shards", f.shards, "Distributed run: this process makes 1/N of -c, -qps and -n (shares add up exactly); "
+                                          "the shard is -shard-index or $JOB_COMPLETION_INDEX (Kubernetes Indexed Job)"));
+  own(app.add_option("--shard-index", f.shard_index, "With -shards: this process's shard, 0..N-1 (default: $JOB_COMPLETION_INDEX)"));
+  own(app.add_option("--start-at", f.start_at, "Make the first call at this wall-clock time (RFC 3339 with zone, e.g. 2026-11-29T23:30:00Z), "
+                                                "after the warmup: every shard starts the same moment")->type_name("time"));
+  own(app.add_option("--start-in", f.start_in, "Make the first call this long after the process starts (after the warmup)")->type_name("duration"));
   own(app.add_option("--threads", o.threads, "Worker threads (default: the CPUs this process may run on, capped by its cgroup CPU limit)"));
   own(app.add_option("--measure-from", f.measure, "Latency from the schedule's due time (due, default) or the send (sent, as Fortio)"));
   own(app.add_option("--streams", o.streams, "With -h2: concurrent streams per connection, each a call slot (-c 8 -streams 16: 128 slots); never more than the server allows"));
@@ -229,6 +278,7 @@ int run_load(const std::vector<std::string>& args) {
 
   try {
     apply_load_flags(f, o);
+    const std::string shard_line = apply_distribution(f, o);
     if (f.curl) return fetch_and_report(o, f.http.curl_stdout_headers);
     if (!f.profile.empty()) check_profile_writable(f.profile);  // as Fortio: fail before the run, not after
     const std::vector<assertion> asserts = parse_assertions(f.asserts, o);  // bad ones stop here, exit 2
@@ -246,6 +296,7 @@ int run_load(const std::vector<std::string>& args) {
     // asked to: spinning would spend the quota and get the process throttled.
     const load_plan plan = make_plan(o, affinity_cpus(), cgroup_cpu_limit(), app.get_option("--busy-wait")->count() > 0);
     print(format_banner(o, plan.cpus, plan.threads));
+    if (!shard_line.empty()) print(shard_line);
     const auto live = make_live_view(o, o.interval > 0 ? o.interval : ns_per_s, o.progress, o.interval > 0);
     run_hooks hooks;
     hooks.on_start = [&](const run_result& started) {

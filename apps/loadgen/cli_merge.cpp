@@ -43,6 +43,7 @@ int run_merge(const std::vector<std::string>& args) {
             (merged.exact ? "exact histograms" : "approximate: see above") + "): ";
     for (std::size_t i = 0; i < runs.size(); ++i) head += (i ? ", " : "") + runs[i].name;
     head += "\n";
+    head += shard_coverage(runs);
     head += format_report(merged.options, merged.result);
     std::fwrite(head.data(), 1, head.size(), stderr);
     std::fflush(stderr);

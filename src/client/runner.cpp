@@ -69,6 +69,30 @@ void stamp_wall_clock(run_result& result) {
   result.utc_offset_seconds = static_cast<int>(local.tm_gmtoff);
 }
 
+std::int64_t wall_clock_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
+}
+
+// -start-at: sleeps until the wall clock reads start_at (Unix ns), in slices of at most 20 ms so
+// that a signal (stop) ends the wait at once. A start time already past starts now, with a
+// warning past 10 ms: the shards of a distributed run would not overlap as planned.
+void wait_for_start_time(std::int64_t start_at, const std::atomic<bool>& stop) {
+  if (start_at <= 0) return;
+  const std::int64_t late = wall_clock_ns() - start_at;
+  if (late > 10 * ns_per_ms) {
+    spdlog::warn("-start-at: the start time passed {:.3f}s before this run was ready: starting now", to_seconds(late));
+    return;
+  }
+  if (late < 0) spdlog::info("Waiting {:.3f}s for the start time (-start-at)", to_seconds(-late));
+  for (;;) {
+    const std::int64_t remaining = start_at - wall_clock_ns();
+    if (remaining <= 0 || stop.load()) return;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(remaining, 20 * ns_per_ms)));
+  }
+}
+
 // Every worker's counters merged; the latency of their calls since the last call into `recent`.
 snapshot_source source_of(worker_list& workers) {
   return [&workers](histogram& recent) {
@@ -157,6 +181,7 @@ run_result run_load(const run_options& o, const load_plan& plan, const run_hooks
   const std::optional<warmup_failure> failed = threads.first_failure();
   if (failed && !o.allow_initial_errors) run.stop.store(true);
   if (!run.stop.load() && hooks.on_start) hooks.on_start(result);
+  if (!run.stop.load()) wait_for_start_time(o.start_at_unix_ns, run.stop);
   run.start = steady_clock::now() + (o.max_speed() ? 0 : startup_margin);
   run.unix_offset = unix_minus_steady();
   if (!o.count_mode() && !o.until_interrupted()) run.end = run.start + o.duration;

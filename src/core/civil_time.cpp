@@ -34,4 +34,61 @@ std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
   return era * 146097 + doe - 719468;
 }
 
+namespace {
+
+// Exactly n digits at text[at...]; advances at.
+bool digits(std::string_view text, std::size_t& at, int n, int& out) noexcept {
+  out = 0;
+  for (int i = 0; i < n; ++i, ++at) {
+    if (at >= text.size() || text[at] < '0' || text[at] > '9') return false;
+    out = out * 10 + (text[at] - '0');
+  }
+  return true;
+}
+
+bool literal(std::string_view text, std::size_t& at, char a, char b = 0) noexcept {
+  if (at >= text.size() || (text[at] != a && (b == 0 || text[at] != b))) return false;
+  ++at;
+  return true;
+}
+
+}  // namespace
+
+std::optional<rfc3339_time> parse_rfc3339(std::string_view text, bool zone_optional) noexcept {
+  std::size_t at = 0;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!digits(text, at, 4, y) || !literal(text, at, '-') || !digits(text, at, 2, mo) || !literal(text, at, '-') ||
+      !digits(text, at, 2, d) || !literal(text, at, 'T', 't') || !digits(text, at, 2, h) || !literal(text, at, ':') ||
+      !digits(text, at, 2, mi) || !literal(text, at, ':') || !digits(text, at, 2, s))
+    return std::nullopt;
+  std::int64_t frac = 0;
+  if (at < text.size() && text[at] == '.') {
+    int n = 0;
+    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++n)
+      if (n < 9) frac = frac * 10 + (text[at] - '0');
+    if (n == 0) return std::nullopt;
+    for (; n < 9; ++n) frac *= 10;
+  }
+  int offset = 0;
+  if (at == text.size()) {
+    if (!zone_optional) return std::nullopt;
+  } else if (text[at] == 'Z' || text[at] == 'z') {
+    ++at;
+  } else if (text[at] == '+' || text[at] == '-') {
+    const int sign = text[at] == '-' ? -1 : 1;
+    ++at;
+    int oh = 0, om = 0;
+    if (!digits(text, at, 2, oh) || !literal(text, at, ':') || !digits(text, at, 2, om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset = sign * (oh * 3600 + om * 60);
+  }
+  if (at != text.size()) return std::nullopt;
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  const std::int64_t local = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  const std::int64_t unix_s = local - offset;
+  constexpr std::int64_t last_second = 9'223'372'035;  // int64 nanoseconds end in 2262
+  if (unix_s < 0 || unix_s > last_second) return std::nullopt;
+  return rfc3339_time{unix_s * 1'000'000'000 + frac, offset};
+}
+
 }  // namespace loadgen

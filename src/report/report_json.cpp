@@ -360,11 +360,15 @@ void write_counter(json_writer& w, std::string_view key, const counter_stats& c)
   w.end_object();
 }
 
-void write_exact(json_writer& w, const run_result& r) {
+void write_exact(json_writer& w, const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
   w.key("Exact");
   w.begin_object();
   w.field("Format", "LGH1");
+  if (o.sharded()) {  // -shards: which part of a distributed run this is (read back by merge)
+    w.field("ShardIndex", o.shard_index);
+    w.field("ShardCount", o.shard_count);
+  }
   w.field("StartUnixNs", r.start_unix_ns);
   w.field("UTCOffsetSeconds", r.utc_offset_seconds);
   w.field("Threads", r.threads);
@@ -443,6 +447,9 @@ std::string run_id(const run_options& options, const run_result& result) {
   }
   if (last == '_') id.pop_back();
   if (id.size() > 96) id.resize(96);
+  // The shards of a distributed run share their labels and often their start second: their -a
+  // files must not overwrite each other on a shared volume.
+  if (options.sharded()) id += fmt::format("_shard{}of{}", options.shard_index, options.shard_count);
   return id;
 }
 
@@ -494,7 +501,7 @@ std::string format_json(const run_options& options, const run_result& result) {
     else write_echo_results(w, options, result, sockets);
     write_loadgen_fields(w, options, result);
     write_time_series(w, options, result);
-    write_exact(w, result);
+    write_exact(w, options, result);
     w.end_object();
     return w.str();
   }
@@ -505,7 +512,7 @@ std::string format_json(const run_options& options, const run_result& result) {
   write_sizes_and_sockets(w, options, result.stats, sockets);
   write_loadgen_fields(w, options, result);
   write_time_series(w, options, result);
-  write_exact(w, result);
+  write_exact(w, options, result);
   w.end_object();
   return w.str();
 }

@@ -1,5 +1,7 @@
 #include "loadgen/report/result_merge.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -65,6 +67,33 @@ std::string merged_labels(const std::vector<saved_result>& runs) {
 
 }  // namespace
 
+std::string shard_coverage(const std::vector<saved_result>& runs) {
+  int count = 0;
+  for (const auto& run : runs) count = std::max(count, run.options.shard_count);
+  if (count <= 1) return "";
+  std::vector<int> seen(static_cast<std::size_t>(count), 0);
+  std::int64_t first = runs.front().result.start_unix_ns, last = first;
+  for (const auto& run : runs) {
+    if (run.options.shard_count == count) ++seen[static_cast<std::size_t>(run.options.shard_index)];
+    first = std::min(first, run.result.start_unix_ns);
+    last = std::max(last, run.result.start_unix_ns);
+  }
+  std::string missing, twice;
+  int present = 0;
+  for (int i = 0; i < count; ++i) {
+    const int n = seen[static_cast<std::size_t>(i)];
+    if (n > 0) ++present;
+    if (n == 0) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+    if (n > 1) twice += (twice.empty() ? "" : ", ") + std::to_string(i);
+  }
+  std::string line = fmt::format("Shards : {} of {}", present, count);
+  if (!missing.empty()) line += ", missing " + missing;
+  if (!twice.empty()) line += ", given more than once " + twice;
+  if (present != static_cast<int>(runs.size()) && missing.empty() && twice.empty()) line += ", and results that are no shard of it";
+  line += fmt::format("; start times within {:.1f} ms\n", static_cast<double>(last - first) / 1e6);
+  return line;
+}
+
 saved_result merge_results(const std::vector<saved_result>& runs) {
   saved_result out;
   const saved_result& first = runs.front();
@@ -112,6 +141,8 @@ saved_result merge_results(const std::vector<saved_result>& runs) {
   o.calls = all_count ? calls : 0;
   o.duration = duration;
   o.labels = merged_labels(runs);
+  o.shard_index = 0;  // the merged run is the whole of a distributed one
+  o.shard_count = 1;
   r.series = merge_series(runs, r.start_unix_ns, r.elapsed);
   return out;
 }

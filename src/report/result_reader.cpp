@@ -194,6 +194,8 @@ void restore_exact(saved_result& out, const fields& top, const fields& exact) {
   run_result& r = out.result;
   run_stats& s = r.stats;
   r.start_unix_ns = exact.integer("StartUnixNs", 0, 0, max_unix_ns);
+  out.options.shard_count = static_cast<int>(exact.integer("ShardCount", 1, 1, max_connections));
+  out.options.shard_index = static_cast<int>(exact.integer("ShardIndex", 0, 0, out.options.shard_count - 1));
   r.utc_offset_seconds = static_cast<int>(exact.integer("UTCOffsetSeconds", 0, -86400, 86400));
   r.threads = static_cast<int>(exact.integer("Threads", 0, 0, max_connections));
   r.cpus = static_cast<int>(exact.integer("CPUs", 0, 0, max_connections));
@@ -267,27 +269,10 @@ void restore_from_fortio(saved_result& out, const fields& top) {
 // at 0 when it does not parse or is out of range (Fortio's JSON is the only one without
 // Exact.StartUnixNs).
 void parse_start(const std::string& text, run_result& r) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  int used = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6) return;
-  std::size_t at = static_cast<std::size_t>(used);
-  std::int64_t frac = 0;
-  if (at < text.size() && text[at] == '.') {
-    int digits = 0;
-    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++digits)
-      if (digits < 9) frac = frac * 10 + (text[at] - '0');
-    for (; digits < 9; ++digits) frac *= 10;
-  }
-  int offset = 0;
-  if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) == 2) offset = (text[at] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 || y < 1970) return;
-  const std::int64_t local = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-  if (local - offset < 0 || local - offset >= max_unix_ns / ns_per_s) return;
-  r.start_unix_ns = (local - offset) * ns_per_s + frac;
-  r.utc_offset_seconds = offset;
+  const std::optional<rfc3339_time> t = parse_rfc3339(text, true);
+  if (!t || t->unix_ns >= max_unix_ns) return;
+  r.start_unix_ns = t->unix_ns;
+  r.utc_offset_seconds = t->utc_offset_seconds;
 }
 
 // The run's options from Fortio's fields (RunnerResults and HTTPOptions).

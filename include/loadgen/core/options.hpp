@@ -97,11 +97,18 @@ struct run_options {
   bool progress = false;          // rewrite a live progress line on stderr (set when it is a terminal)
   std::string access_log_path;    // -access-log-file: one line per call, appended; "-" is stdout; "" none
   access_log_format access_log = access_log_format::json;  // -access-log-format json|influx|siege
+  // -shards N (core/shard): this process is shard shard_index of shard_count, and connections,
+  // qps and calls above are already its share.
+  int shard_index = 0, shard_count = 1;
+  // -start-at / -start-in: the first call waits for this wall-clock time (Unix ns; 0: no wait),
+  // after the connections' warmup, so that every shard of a run starts the same moment.
+  std::int64_t start_at_unix_ns = 0;
 
   bool max_speed() const noexcept { return qps <= 0; }
   bool count_mode() const noexcept { return calls > 0; }
   bool until_interrupted() const noexcept { return !count_mode() && duration <= 0; }
   bool warmup() const noexcept { return !count_mode(); }
+  bool sharded() const noexcept { return shard_count > 1; }
 };
 
 // Limits that keep every time computation of a run far from int64 nanosecond overflow (2^63 ns

@@ -15,11 +15,17 @@
 //   carry no histogram).
 // - Labels: the first run's when all agree, else all of them joined with " | ". The options that
 //   shape the report (-p, -r, -offset, latency measured from) are the first run's.
+#include <string>
 #include <vector>
 
 #include "loadgen/report/result_reader.hpp"
 
 namespace loadgen {
+
+// "Shards : 3 of 3; start times within 1.4 ms" when the runs are shards of a distributed run
+// (-shards): how many of the N there are, which are missing or given twice, and how far apart
+// they started. "" when no run is a shard. runs must not be empty.
+std::string shard_coverage(const std::vector<saved_result>& runs);
 
 // runs must not be empty. exact is true when every run's is.
 saved_result merge_results(const std::vector<saved_result>& runs);
