@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and passes the whole test suite: the dev build, then the
 # AddressSanitizer+UBSan build and the ThreadSanitizer build, each with every unit and
-# integration test, then a short libFuzzer run of every fuzz target (FUZZ_SECONDS each, default
-# 15; 0 skips it). This is exactly what CI runs (.ci/run).
-#   bash scripts/check.sh             # all three, then the fuzz stage
-#   PRESETS="dev" FUZZ_SECONDS=0 bash scripts/check.sh
+# integration test; the image stage (the container image and the .deb built and tested with
+# podman, scripts/image.sh, and the Kubernetes manifests checked against the API's schemas;
+# IMAGE=0 skips it); then a short libFuzzer run of every fuzz target (FUZZ_SECONDS each,
+# default 15; 0 skips it). This is exactly what CI runs (.ci/run).
+#   bash scripts/check.sh             # all three, the image stage, then the fuzz stage
+#   PRESETS="dev" IMAGE=0 FUZZ_SECONDS=0 bash scripts/check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
@@ -18,6 +20,15 @@ for preset in $presets; do
   ctest --preset "$preset" -j "$(nproc)"
   echo "=== $preset: passed in $((SECONDS - start))s"
 done
+if [[ ${IMAGE:-1} != 0 ]]; then
+  echo "=== image: build and test the image and the .deb, check the Kubernetes manifests"
+  start=$SECONDS
+  bash scripts/image.sh
+  bash scripts/image.sh test
+  (cd tools/k8s-validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  node tools/k8s-validate/validate.mjs deploy/k8s/*.yaml
+  echo "=== image: passed in $((SECONDS - start))s"
+fi
 fuzz_seconds=${FUZZ_SECONDS:-15}
 if ((fuzz_seconds > 0)); then
   echo "=== fuzz: every target for ${fuzz_seconds}s"

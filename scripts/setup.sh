@@ -2,8 +2,12 @@
 # Installs everything loadgen needs to build, test and benchmark, from Debian 12 packages only.
 # Runs as root (or through sudo), without questions. Skips apt entirely when all is present.
 #   bash scripts/setup.sh              what building, the demo and the benchmarks need
-#   bash scripts/setup.sh --tests      and what only the tests use: Chromium, for the headless
-#                                      check of the HTML report (scripts/check.sh asks for it)
+#   bash scripts/setup.sh --image      and what scripts/image.sh uses: podman with runc, mmdebstrap
+#                                      (a debian:12 base made offline), dnsmasq (DNS in the image
+#                                      test), dpkg-dev (the .deb's dependencies)
+#   bash scripts/setup.sh --tests      all of that, and what only the tests use: Chromium, for the
+#                                      headless check of the HTML report, and Node.js with npm for the
+#                                      Kubernetes manifests' schema check (scripts/check.sh asks for it)
 set -euo pipefail
 
 packages=(
@@ -12,9 +16,11 @@ packages=(
   libgtest-dev libgmock-dev libssl-dev zlib1g-dev libnghttp2-dev libprotobuf-dev protobuf-compiler openssl
   curl wrk nghttp2-client nginx-light tinyproxy strace time procps util-linux
 )
-if [[ ${1:-} == --tests ]]; then
-  packages+=(chromium python3)
-fi
+image_packages=(podman runc mmdebstrap dnsmasq-base dpkg-dev python3 groff-base)
+case ${1:-} in
+  --image) packages+=("${image_packages[@]}") ;;
+  --tests) packages+=("${image_packages[@]}" chromium nodejs) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -23,7 +23,7 @@ int run_merge(const std::vector<std::string>& args) {
   std::vector<std::string> files, asserts;
   std::string json_path, html_path, level;
   bool quiet = false;
-  app.add_option("results", files, "JSON results written by loadgen (-json, -a) or Fortio");
+  app.add_option("results", files, "JSON results written by loadgen (-json, -a) or Fortio, or logs with one in them (kubectl logs of a -json /dev/stderr pod)");
   app.add_option("--json", json_path, "Write the merged JSON result to this file, or - for stdout")->type_name("path")->group("Output");
   app.add_option("--html", html_path, "Write the merged HTML report (the merged run and each input) to this file")->type_name("path")->group("Output");
   app.add_option("--assert", asserts, "Threshold checked on the merged result, repeatable (as `load -assert`); any FAIL exits 3")

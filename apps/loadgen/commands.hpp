@@ -16,6 +16,7 @@ int run_udp_echo(const std::vector<std::string>& args);
 int run_grpcping(const std::vector<std::string>& args);  // cli_grpcping.cpp
 int run_merge(const std::vector<std::string>& args);     // cli_merge.cpp
 int run_report(const std::vector<std::string>& args);    // cli_report.cpp
+int run_buildinfo(const std::vector<std::string>& args); // cli_buildinfo.cpp
 
 // curl's work once its options are validated: one request, head on stderr (on stdout before the
 // body with -curl-stdout-headers, Fortio's pre-1.22 way), body on stdout; exit 0 for a 2xx, else 1

@@ -26,6 +26,7 @@ Commands:
   report    serve the results UI for a -data-dir (Fortio's `fortio report`), or
             write an HTML report of saved results (-html OUT.html RESULT.json...)
   version   print the version
+  buildinfo print the version, commit, compiler and library versions of this build
   help      print this help; `loadgen <command> -h` shows a command's flags
 
 Flags are Go-style, as Fortio's: -qps 0, -qps=0, --qps 0, -keepalive=false, repeatable -H.
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     if (command == "grpcping") return loadgen::cli::run_grpcping(args);
     if (command == "merge") return loadgen::cli::run_merge(args);
     if (command == "report") return loadgen::cli::run_report(args);
+    if (command == "buildinfo") return loadgen::cli::run_buildinfo(args);
   } catch (const std::exception& e) {
     std::cerr << "loadgen " << command << ": " << e.what() << '\n';
     return 1;

@@ -9,10 +9,24 @@
 
 namespace loadgen::cli {
 
+namespace {
+
+// "-" (and /dev/stdout) is standard output; /dev/stderr is standard error, written in order
+// after the report there, never reopened (which would truncate a redirected file). A pod that
+// gives -json /dev/stderr has one stream for `kubectl logs`: runtimes interleave two streams.
+std::FILE* standard_stream(const std::string& path) {
+  if (path == "-" || path == "/dev/stdout") return stdout;
+  if (path == "/dev/stderr") return stderr;
+  return nullptr;
+}
+
+}  // namespace
+
 void write_output(const std::string& text, const std::string& path, const char* flag) {
-  if (path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+  if (std::FILE* stream = standard_stream(path)) {
+    std::fwrite(text.data(), 1, text.size(), stream);
+    if (stream == stderr && !text.empty() && text.back() != '\n') std::fputc('\n', stream);  // before the next log line
+    std::fflush(stream);
     return;
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -22,7 +36,7 @@ void write_output(const std::string& text, const std::string& path, const char* 
 }
 
 void check_writable(const std::string& path, const char* flag) {
-  if (path == "-") return;
+  if (standard_stream(path) != nullptr) return;
   std::ofstream out(path, std::ios::binary | std::ios::app);
   if (!out) throw run_error(std::string("cannot write ") + flag + " file \"" + path + "\": " + std::strerror(errno));
 }

@@ -18,7 +18,9 @@ std::vector<saved_result> read_saved_results(const std::vector<std::string>& pat
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw run_error("cannot read \"" + path + "\": " + std::strerror(errno));
-    out.push_back(read_result(text.str(), path));
+    // A result file, or a log with one in it (`kubectl logs` of a `load -json -` pod).
+    const std::string all = text.str();
+    out.push_back(read_result(json_in_log(all), path));
   }
   return out;
 }

@@ -412,4 +412,28 @@ saved_result read_result(std::string_view text, const std::string& name) {
   return out;
 }
 
+std::string_view json_in_log(std::string_view text) noexcept {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] == '{') return text;
+  const std::size_t open = text.find("\n{");
+  if (open == std::string_view::npos) return text;
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '{' || ch == '[') {
+      ++depth;
+    } else if ((ch == '}' || ch == ']') && --depth == 0) {
+      return text.substr(open + 1, i - open);
+    }
+  }
+  return text;
+}
+
 }  // namespace loadgen

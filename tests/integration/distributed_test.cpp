@@ -128,6 +128,26 @@ TEST_F(distributed, a_missing_shard_is_named_by_merge) {
   EXPECT_NE(merged.err.find("Code 200 : 9 (100.0 %)"), std::string::npos) << merged.err;
 }
 
+// What `kubectl logs` gives for a pod of deploy/k8s/distributed-load.yaml: the report, then the
+// JSON (-json /dev/stderr), then log lines, in one stream. merge reads the result out of it.
+TEST_F(distributed, merge_reads_results_out_of_pod_logs) {
+  std::vector<std::string> argv{loadgen_binary(), "merge"};
+  for (int i : {0, 1}) {
+    const process_result r = run({loadgen_binary(), "load", "-shards", "2", "-shard-index", std::to_string(i), "-c", "2",
+                                  "-qps", "0", "-n", "11", "-json", "/dev/stderr", url("/echo")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("Successfully wrote "), std::string::npos) << r.err;
+    const std::string log = dir_ + "/shard-" + std::to_string(i) + ".log";
+    std::ofstream(log) << r.err << "12:00:00.000 I a line after the result\n";
+    argv.push_back(log);
+  }
+  const process_result merged = run(argv);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_NE(merged.err.find("Shards : 2 of 2;"), std::string::npos) << merged.err;
+  EXPECT_NE(merged.err.find("Code 200 : 11 (100.0 %)"), std::string::npos) << merged.err;
+}
+
 TEST_F(distributed, start_in_waits_before_the_first_call) {
   const process_result r =
       run({loadgen_binary(), "load", "-start-in", "1s", "-c", "1", "-qps", "0", "-n", "2", "-json", "-", url("/echo")});

@@ -30,4 +30,11 @@ struct saved_result {
 // does not decode.
 saved_result read_result(std::string_view json, const std::string& name);
 
+// The JSON result in text: text itself when it starts with '{' (after blanks); else the first
+// object that starts a line, up to its closing brace (strings and escapes respected). This is
+// how `kubectl logs` of a `load -json /dev/stderr` pod reads: the report and the JSON
+// in one stream (deploy/k8s/distributed-load.yaml gives -json /dev/stderr, after the report).
+// text itself when there is no such object, for read_result to refuse.
+std::string_view json_in_log(std::string_view text) noexcept;
+
 }  // namespace loadgen

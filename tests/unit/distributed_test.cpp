@@ -1,5 +1,6 @@
-// core/shard (the shares of -shards), parse_rfc3339 (-start-at, StartTime) and the merge's shard
-// line (report/result_merge's shard_coverage).
+// What distributed runs are made of: core/shard (the shares of -shards), parse_rfc3339
+// (-start-at, StartTime), the merge's shard line (report/result_merge's shard_coverage) and
+// json_in_log (a result read out of `kubectl logs`).
 #include <gtest/gtest.h>
 
 #include <numeric>
@@ -8,6 +9,7 @@
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/shard.hpp"
 #include "loadgen/report/result_merge.hpp"
+#include "loadgen/report/result_reader.hpp"
 
 namespace loadgen {
 namespace {
@@ -135,6 +137,20 @@ TEST(shard_coverage, names_what_is_missing_and_the_start_spread) {
             "Shards : 2 of 2, and results that are no shard of it; start times within 0.0 ms\n");
   const saved_result merged = merge_results({shard(0, 2, 0), shard(1, 2, 0)});
   EXPECT_FALSE(merged.options.sharded());
+}
+
+TEST(json_in_log, finds_the_result_in_a_pods_log) {
+  EXPECT_EQ(json_in_log("{\"a\":1}"), "{\"a\":1}");
+  EXPECT_EQ(json_in_log("  \n{\"a\":1}\n"), "  \n{\"a\":1}\n") << "a file that is JSON is left whole";
+  const std::string log =
+      "loadgen 0.1.0 running at 1000 queries per second\n"
+      "Code 200 : 3 (100.0 %)\n"
+      "{\n  \"Labels\": \"a } in a string, and \\\" an escaped quote {\",\n  \"Data\": [{\"x\": 1}]\n}\n"
+      "23:10:40.100 W a log line after the result\n";
+  EXPECT_EQ(json_in_log(log),
+            "{\n  \"Labels\": \"a } in a string, and \\\" an escaped quote {\",\n  \"Data\": [{\"x\": 1}]\n}");
+  EXPECT_EQ(json_in_log("no result here\n"), "no result here\n");
+  EXPECT_EQ(json_in_log("cut short\n{\"a\": {"), "cut short\n{\"a\": {") << "unfinished: given back whole";
 }
 
 }  // namespace
