@@ -9,8 +9,9 @@
 #   default               Fortio's schedule: every connection is due at the same instant, so the
 #                         c-th send of a burst waits for the c-1 before it (a floor of c x the cost
 #                         of one send on one core)
-#   -uniform              connections staggered evenly (Fortio's -uniform): one call every 1/qps
-#   -uniform -busy-wait=0 the same, sleeping on the timer until each due time (no busy-wait)
+#   -uniform              connections staggered evenly (Fortio's -uniform): one call every 1/qps,
+#                         each connection sleeping on its timer until the call is due (the default)
+#   -uniform -busy-wait 100us  the same, spinning the last 100 us before each due time (a core)
 #
 #   bash bench/paced.sh          QPS=20000 CONNS=64 DURATION=10s RUNS=3 bash bench/paced.sh
 set -euo pipefail
@@ -21,7 +22,7 @@ DURATION=${DURATION:-10s}
 RUNS=${RUNS:-3}
 PORT=${PORT:-18381}
 BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
-MODES=${MODES:-default|-uniform|-uniform -busy-wait=0}
+MODES=${MODES:-default|-uniform|-uniform -busy-wait 100us}
 if [[ ! -x $BIN ]]; then
   cmake --preset release >/dev/null && cmake --build --preset release --target loadgen >/dev/null
 fi
@@ -52,7 +53,7 @@ for ((i = 1; i <= RUNS; i++)); do
     cpu=$(awk '/^cpu /{print $2 + $3}' <<<"$out")
     awk -v m="$mode" -v a="$achieved" -v q="$QPS" -v c="$calls" -v l="$lag" -v cpu="$cpu" 'BEGIN {
       split(l, f, " "); for (k = 1; k < length(f); k += 2) v[f[k]] = f[k + 1];
-      printf "%-22s achieved %8.1f qps = %7.3f%%  (%d calls)  lag p50 %6.1f us  p99 %6.1f us  max %7.1f us  cpu %.2f s\n",
+      printf "%-26s achieved %8.1f qps = %7.3f%%  (%d calls)  lag p50 %6.1f us  p99 %6.1f us  max %7.1f us  cpu %.2f s\n",
         m, a, 100 * a / q, c, v["p50"] * 1e6, v["p99"] * 1e6, v["max"] * 1e6, cpu }' | tee -a "$work/runs"
   done
 done
@@ -61,12 +62,12 @@ for mode in "${modes[@]}"; do
   awk -v m="$mode" 'function med(a, n,   i, j, t) {  # insertion sort: mawk has no asort
       for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-    substr($0, 1, 22) == sprintf("%-22s", m) {
+    substr($0, 1, 26) == sprintf("%-26s", m) {
       for (k = 1; k <= NF; k++) {
         if ($k == "=") pct[++n] = $(k + 1) + 0
         if ($k == "p50") p50[n] = $(k + 1); if ($k == "p99") p99[n] = $(k + 1)
         if ($k == "max") mx[n] = $(k + 1); if ($k == "cpu") cpu[n] = $(k + 1)
       } }
-    END { printf "%-22s achieved %.3f%%  lag p50 %.1f us  p99 %.1f us  max %.1f us  cpu %.2f s\n",
+    END { printf "%-26s achieved %.3f%%  lag p50 %.1f us  p99 %.1f us  max %.1f us  cpu %.2f s\n",
             m, med(pct, n), med(p50, n), med(p99, n), med(mx, n), med(cpu, n) }' "$work/runs"
 done

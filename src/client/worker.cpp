@@ -16,7 +16,6 @@ namespace loadgen {
 namespace net = boost::asio;
 
 // Workers with this many connections or fewer busy-poll (see run()).
-constexpr std::size_t busy_poll_max_connections = 2;
 
 namespace {
 struct snapshot_mailbox {
@@ -98,10 +97,10 @@ void worker::run() {
   active_ = static_cast<int>(slots_.size());
   for (auto& s : slots_) spawn(*s, s->run());
   start_watchdog();
-  if (run_.plan->qps_per_connection <= 0 && slots_.size() <= busy_poll_max_connections) {
-    // At max speed with one or two connections the run is bound by wake-up latency, not CPU:
-    // poll instead of sleeping in epoll_wait, so a response is picked up as soon as it lands.
-    // (Never in QPS mode, where connections sleep on purpose.)
+  if (run_.options->busy_poll) {
+    // -busy-poll: poll instead of sleeping in epoll_wait, so a response is picked up as soon as
+    // it lands. With one or two connections at max speed the run is bound by that wake-up, not
+    // by CPU; the price is a whole core per thread, which is why it is only done when asked.
     while (!ctx_.stopped()) {
       ctx_.poll();
       if (active_ == 0) break;

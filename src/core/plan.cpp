@@ -52,8 +52,7 @@ nanos window_of(const run_options& o, const load_plan& p) {
 
 }  // namespace
 
-load_plan make_plan(const run_options& o, int affinity_cpus, std::optional<double> cgroup_limit,
-                    bool busy_wait_explicit) {
+load_plan make_plan(const run_options& o, int affinity_cpus, std::optional<double> cgroup_limit) {
   load_plan p;
   p.streams = o.h2 ? std::max(1, o.streams) : 1;
   p.connections = std::max(1, o.connections) * p.streams;
@@ -66,7 +65,7 @@ load_plan make_plan(const run_options& o, int affinity_cpus, std::optional<doubl
   p.cpus = threads_for(affinity_cpus, cgroup_limit);
   const int groups = (p.connections + p.streams - 1) / p.streams;  // the streams of a connection share its worker
   p.threads = std::max(1, std::min(o.threads > 0 ? o.threads : p.cpus, groups));
-  p.busy_wait = busy_wait_explicit || !cgroup_limit ? o.busy_wait : 0;
+  p.busy_wait = o.busy_wait;
   p.window = window_of(o, p);
   return p;
 }

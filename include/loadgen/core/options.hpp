@@ -83,10 +83,13 @@ struct run_options {
   measure_from latency_from = measure_from::due;  // -measure-from due|sent
   // -busy-wait: in QPS mode a connection sleeps until this long before its call is due, then
   // busy-waits (yielding to the event loop) until the due time. Waking from a sleep takes tens of
-  // microseconds on a virtual machine, which would show as dispatch lag; the spin costs CPU
-  // instead. 0 only sleeps; the CLI defaults to 0 under a cgroup CPU limit (a pod's limits.cpu),
-  // where spinning would spend the quota and get the process throttled.
-  nanos busy_wait = 100 * ns_per_us;
+  // microseconds on a virtual machine, which shows as dispatch lag; the spin removes most of it
+  // but costs a core. Off (0) unless asked: loadgen often shares its machine with what it measures.
+  nanos busy_wait = 0;
+  // -busy-poll: the worker threads poll the event loop instead of sleeping in epoll_wait, so a
+  // response is picked up the moment it lands (one or two connections at max speed gain most).
+  // Costs a whole core per thread; off unless asked.
+  bool busy_poll = false;
   std::string user_agent;         // default "loadgen/<version>"; "-H User-Agent:" overrides
   bool insecure = false;          // -k / -https-insecure: do not verify the server's certificate
   std::string ca_cert;            // -cacert: trust this CA file instead of the system store

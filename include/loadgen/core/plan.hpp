@@ -30,7 +30,7 @@ struct load_plan {
   std::vector<std::int64_t> calls_per_connection;  // -n mode; empty otherwise
   std::int64_t planned_per_connection = 0;         // -t with a constant paced rate: the cap; 0 = none
   double qps_per_connection = 0;                   // <= 0: max speed
-  nanos busy_wait = 0;     // paced: spin this long before each due time (0 under a cgroup limit)
+  nanos busy_wait = 0;     // paced: spin this long before each due time (-busy-wait; 0 by default)
   // Paced runs: the schedule's span, i.e. when the call after the last planned one would be due
   // (per connection: calls / rate). Fortio's rate lines and ActualDuration use at least this, as
   // Fortio's own run lasts it. 0: no fixed window (max speed, until interrupted).
@@ -41,9 +41,8 @@ struct load_plan {
 };
 
 // affinity_cpus: sched_getaffinity's count. cgroup_limit: the cgroup CPU quota in CPUs, if any.
-// busy_wait_explicit: -busy-wait was given (else the default applies: 0 under a cgroup limit,
-// where spinning spends the quota and gets the process throttled, options.busy_wait otherwise).
-load_plan make_plan(const run_options& options, int affinity_cpus, std::optional<double> cgroup_limit,
-                    bool busy_wait_explicit = false);
+// The busy-wait is options.busy_wait as asked (0 by default), under a cgroup limit too: whoever
+// asks for a spin there has dedicated the quota to it.
+load_plan make_plan(const run_options& options, int affinity_cpus, std::optional<double> cgroup_limit);
 
 }  // namespace loadgen
