@@ -13,7 +13,8 @@
 #                                              # and -c 8 -streams 32 (CONNS items are c:streams)
 #   SCHEME=https PROTO=h2 bash bench/compare.sh  # h2 over TLS (ALPN), the same two shapes
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
-# request, from /usr/bin/time), RSS MB (peak), and the ratio of each to wrk's.
+# request, from /usr/bin/time) and its user and sys parts, RSS MB (peak), and the ratio of each
+# to wrk's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -81,7 +82,7 @@ for _ in $(seq 50); do curl -kfs "${CURL_H2[@]}" "$SCHEME://127.0.0.1:$PORT/" >/
 URL="$SCHEME://127.0.0.1:$PORT/"
 ulimit -n 65536 2>/dev/null || true
 
-# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb". CONNS is c:streams
+# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb user_seconds sys_seconds". CONNS is c:streams
 # with PROTO=h2 (loadgen -h2 -c c -streams s; h2load -c c -m s).
 run_tool() {
   local tool=$1 c=${2%%:*} out
@@ -93,9 +94,9 @@ run_tool() {
       before) cmd=("$BEFORE" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
       h2load) cmd=(h2load -t "$threads" -c "$c" -m "$streams" -D "$SECONDS_PER_RUN" "$URL") ;;
       fortio)
-        ((streams == 1)) || { echo "0 1 0 0"; return; }
+        ((streams == 1)) || { echo "0 1 0 0 0 0"; return; }
         cmd=("$FORTIO" load -h2 -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -loglevel Error -k "$URL") ;;
-      *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0"; return ;;
+      *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0 0 0"; return ;;
     esac
   else
     case $tool in
@@ -118,7 +119,7 @@ run_tool() {
   local t
   t=$(grep '^TIME' <<<"$out")
   # Wall time: the tool's own run time is what requests were made in; use the requested duration.
-  echo "${req:-0} $SECONDS_PER_RUN $(awk '{print $2 + $3, $4}' <<<"$t")"
+  echo "${req:-0} $SECONDS_PER_RUN $(awk '{print $2 + $3, $4, $2, $3}' <<<"$t")"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -126,14 +127,16 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 echo "# loadgen client benchmark, $(date -u +%Y-%m-%d) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "# nginx 1 worker on CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; ${SECONDS_PER_RUN}s runs; median of $RUNS"
 for c in $CONNS; do
-  declare -A rps cpu rss
-  for tool in $TOOLS; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; done
+  declare -A rps cpu rss usr sys
+  for tool in $TOOLS; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; usr[$tool]=""; sys[$tool]=""; done
   for ((i = 0; i < RUNS; i++)); do
     for tool in $TOOLS; do
-      read -r req secs cpus kb < <(run_tool "$tool" "$c")
+      read -r req secs cpus kb user system < <(run_tool "$tool" "$c")
       if ((req > 0)); then
         rps[$tool]+="$(awk -v r="$req" -v s="$secs" 'BEGIN{printf "%.0f", r/s}') "
         cpu[$tool]+="$(awk -v c="$cpus" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
+        usr[$tool]+="$(awk -v c="$user" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
+        sys[$tool]+="$(awk -v c="$system" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
         rss[$tool]+="$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') "
       fi
     done
@@ -142,7 +145,7 @@ for c in $CONNS; do
   if [[ $PROTO == h2 ]]; then echo "## h2 ($SCHEME) -c ${c%%:*} -streams ${c#*:}"; else echo "## -c $c"; fi
   base=wrk
   [[ " $TOOLS " == *" wrk "* ]] || base=${TOOLS##* }  # ratios to the last tool when wrk is not run
-  printf '%-8s %10s %12s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "RSS MB" "req/s/$base" "CPU/$base" "RSS/$base"
+  printf '%-8s %10s %12s %9s %9s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "user us" "sys us" "RSS MB" "req/s/$base" "CPU/$base" "RSS/$base"
   wrps=$(tr ' ' '\n' <<<"${rps[$base]}" | grep . | median)
   wcpu=$(tr ' ' '\n' <<<"${cpu[$base]}" | grep . | median)
   wrss=$(tr ' ' '\n' <<<"${rss[$base]}" | grep . | median)
@@ -151,11 +154,13 @@ for c in $CONNS; do
     r=$(tr ' ' '\n' <<<"${rps[$tool]}" | grep . | median)
     u=$(tr ' ' '\n' <<<"${cpu[$tool]}" | grep . | median)
     m=$(tr ' ' '\n' <<<"${rss[$tool]}" | grep . | median)
-    printf '%-8s %10.0f %12.2f %8.1f %10.2f %10.2f %10.2f\n' "$tool" "$r" "$u" "$m" \
+    us=$(tr ' ' '\n' <<<"${usr[$tool]}" | grep . | median)
+    sy=$(tr ' ' '\n' <<<"${sys[$tool]}" | grep . | median)
+    printf '%-8s %10.0f %12.2f %9.2f %9.2f %8.1f %10.2f %10.2f %10.2f\n' "$tool" "$r" "$u" "$us" "$sy" "$m" \
       "$(awk -v a="$r" -v b="$wrps" 'BEGIN{print a/b}')" "$(awk -v a="$u" -v b="$wcpu" 'BEGIN{print a/b}')" \
       "$(awk -v a="$m" -v b="$wrss" 'BEGIN{print a/b}')"
   done
-  unset rps cpu rss
+  unset rps cpu rss usr sys
 done
 
 # Syscalls per request (strace slows both tools alike; the count is what matters): HTTP/1.1 at

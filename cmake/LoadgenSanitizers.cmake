@@ -12,6 +12,10 @@ if(LOADGEN_SANITIZERS)
     # model; GCC 12 warns in every TU that includes them. TSan still checks everything else.
     if("thread" IN_LIST LOADGEN_SANITIZERS)
       add_compile_options(-Wno-tsan)
+      # At -O1 with TSan's instrumentation inlined, GCC 12's object-size warnings misfire on
+      # std::string copies and resizes in the tests (offsets past a 32-byte string object): its
+      # known false positives. The dev and ASan builds keep these warnings as errors.
+      add_compile_options(-Wno-array-bounds -Wno-stringop-overflow)
     endif()
   endif()
   message(STATUS "loadgen: sanitizers ${_loadgen_san}")

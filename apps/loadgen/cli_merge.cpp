@@ -8,6 +8,7 @@
 #include "result_outputs.hpp"
 #include "saved_results.hpp"
 #include "loadgen/core/error.hpp"
+#include "loadgen/report/assertions.hpp"
 #include "loadgen/report/html_report.hpp"
 #include "loadgen/report/report_json.hpp"
 #include "loadgen/report/report_text.hpp"
@@ -33,6 +34,8 @@ int run_merge(const std::vector<std::string>& args) {
   try {
     run_options report_level;
     report_level.level = setup_logging(level, quiet);
+    // A malformed -assert is a bad flag (exit 2) whatever the files hold: checked before reading.
+    for (const auto& text : asserts) parse_assertion(text);
     std::vector<saved_result> runs = read_saved_results(files, "merge");
     saved_result merged = merge_results(runs);
     merged.options.level = report_level.level;

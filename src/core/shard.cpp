@@ -15,8 +15,9 @@ std::int64_t integer_share(std::int64_t total, int index, int count) noexcept {
 
 double qps_share(double total, int index, int count) noexcept {
   if (total <= 0) return total;
-  // Whole rates up to 2^53 are exact doubles, so the integer split is exact too.
-  if (total == std::floor(total) && total < 9007199254740992.0)
+  // Whole rates up to 2^53 are exact doubles, so the integer split is exact too. Fewer calls/s
+  // than shards split evenly: a share of 0 would read as max speed.
+  if (total == std::floor(total) && total >= count && total < 9007199254740992.0)
     return static_cast<double>(integer_share(static_cast<std::int64_t>(total), index, count));
   return total / count;
 }

@@ -148,6 +148,13 @@ TEST_F(distributed, merge_reads_results_out_of_pod_logs) {
   EXPECT_NE(merged.err.find("Code 200 : 11 (100.0 %)"), std::string::npos) << merged.err;
 }
 
+TEST_F(distributed, a_malformed_assert_is_a_bad_flag_before_any_file_is_read) {
+  const process_result r = run({loadgen_binary(), "merge", "-assert", "p99<250", dir_ + "/no-such-result.json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("a latency needs a unit"), std::string::npos) << r.err;
+  EXPECT_EQ(count_lines_starting(r.err, "loadgen merge: "), 1) << r.err;
+}
+
 TEST_F(distributed, start_in_waits_before_the_first_call) {
   const process_result r =
       run({loadgen_binary(), "load", "-start-in", "1s", "-c", "1", "-qps", "0", "-n", "2", "-json", "-", url("/echo")});

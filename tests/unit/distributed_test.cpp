@@ -40,7 +40,8 @@ TEST(shard, qps_shares) {
   EXPECT_EQ(qps_share(10.5, 2, 3), 3.5);
   EXPECT_EQ(qps_share(0, 1, 3), 0) << "max speed stays max speed";
   EXPECT_EQ(qps_share(-1, 1, 3), -1);
-  EXPECT_EQ(qps_share(2, 2, 3), 0) << "a shard may be given no rate of its own";
+  EXPECT_DOUBLE_EQ(qps_share(2, 2, 3), 2.0 / 3) << "never 0: that would be max speed";
+  EXPECT_EQ(qps_share(3, 2, 3), 1);
 }
 
 TEST(shard, index_from_the_environment) {

@@ -17,7 +17,7 @@ std::string gzip(const std::string& text) {
   z.next_out = reinterpret_cast<Bytef*>(out.data());
   z.avail_out = static_cast<uInt>(out.size());
   deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
+  out.erase(static_cast<std::size_t>(z.total_out));  // (not resize: GCC 12 -O1 warns it might grow)
   deflateEnd(&z);
   return out;
 }

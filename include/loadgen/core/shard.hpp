@@ -17,7 +17,9 @@ namespace loadgen {
 std::int64_t integer_share(std::int64_t total, int index, int count) noexcept;
 
 // A shard's -qps: max speed (<= 0) stays max speed in every shard; a whole number of calls/s
-// splits as integers (100 over 3: 34, 33, 33); any other rate splits evenly (0.5 over 2: 0.25).
+// at least count splits as integers (100 over 3: 34, 33, 33); any other rate splits evenly (0.5
+// over 2: 0.25; 2 over 3: 0.667 each, never 0, which would mean max speed). Always > 0 when
+// total is.
 double qps_share(double total, int index, int count) noexcept;
 
 // JOB_COMPLETION_INDEX's text ("0", "12") as an index; nullopt for anything else.
