@@ -14,7 +14,7 @@ packages=(
   g++ clang libfuzzer-14-dev cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libssl-dev zlib1g-dev libnghttp2-dev libprotobuf-dev protobuf-compiler openssl
-  curl wrk nghttp2-client nginx-light tinyproxy strace time procps util-linux
+  curl ca-certificates wrk nghttp2-client nginx-light tinyproxy strace time procps util-linux
 )
 image_packages=(podman runc mmdebstrap dnsmasq-base dpkg-dev python3 groff-base)
 case ${1:-} in
