@@ -24,7 +24,7 @@ bash scripts/setup.sh --image
 export CONTAINERS_CONF=$PWD/deploy/podman/containers.conf
 pm() { podman --runtime runc "$@"; }
 nofile=$(ulimit -Hn)
-((nofile > 65536)) && nofile=65536
+[[ $nofile == unlimited ]] || ((nofile > 65536)) && nofile=65536
 run_flags=(--network host --ulimit "nofile=$nofile:$nofile" --ulimit nproc=4096:4096)
 
 say() { printf '=== image: %s\n' "$*"; }

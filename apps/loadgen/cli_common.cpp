@@ -52,7 +52,6 @@ constexpr group_heading group_order[] = {
 // Every flag of Fortio 1.65's flag set that loadgen does not refuse. Go's flag set is global, so
 // `fortio load` takes -http-port and `fortio server` takes -qps, ignoring them. Whatever of these
 // a command does not declare itself, it accepts too, and says it ignores it (one warning each).
-// Not here, so refused with Go's "flag provided but not defined" until it is built: -stream.
 struct fortio_flag {
   const char* name;
   bool takes_value;

@@ -115,7 +115,12 @@ void print(const std::string& text) {
 // Throws loadgen::error for a bad value.
 void apply_load_flags(const load_flags& f, run_options& o) {
     o.level = setup_logging(f.http.level, f.http.quiet);
-    apply_http_flags(f.http, o);
+    http_flags http = f.http;
+    if (http.stream && !f.curl) {  // as Fortio: -stream is curl's (a load would read stdin for every call)
+      spdlog::warn("-stream is for curl (and load -curl): ignored");
+      http.stream = false;
+    }
+    apply_http_flags(http, o);
     o.duration = duration_flag("t", f.duration);
     o.offset = to_seconds(duration_flag("offset", f.offset));
     o.ramp = duration_flag("ramp", f.ramp);

@@ -55,6 +55,7 @@ void add_http_flags(CLI::App& app, http_flags& f) {
   http(app.add_option("--payload-size", f.payload_size, "Send this many pseudo-random bytes as the body (at most -maxpayloadsizekb)"));
   http(app.add_option("--maxpayloadsizekb", f.max_payload_kb, "Largest -payload-size, in KB")->type_name("Kbytes"));
   http(app.add_flag("--payload-lines", f.payload_lines, "With -payload-file: each line is one payload, used round robin"));
+  http(app.add_flag("--stream", f.stream, "curl: send standard input as the body (read to its end, then sent with its length)"));
   http(app.add_flag("--L", f.follow, "Follow redirects (up to 10); load follows those to the same host and port"));
   http(app.add_option("--user", f.user, "Basic auth credentials user:password (never written to the JSON or logs)"));
   http(app.add_option("--content-type", f.content_type, "Content-Type of the body (makes the request a POST)"));
@@ -102,22 +103,26 @@ void apply_http_flags(const http_flags& f, run_options& o) {
   }
   o.method = f.method;
   if (!f.content_type.empty()) o.content_type = f.content_type;
+  // -stream (Fortio's curl flag) is the body from standard input, as -payload-file -.
+  if (f.stream && (!f.payload_file.empty() || f.payload_size > 0 || !f.payload.empty()))
+    throw flag_error("-stream sends standard input as the body: give it without -payload, -payload-file or -payload-size");
+  const std::string payload_file = f.stream ? "-" : f.payload_file;
   // Fortio's precedence: -payload-file, then -payload-size, then -payload.
-  if (!f.payload_file.empty()) {
+  if (!payload_file.empty()) {
     std::ostringstream data;
-    if (f.payload_file == "-") {
+    if (payload_file == "-") {
       data << std::cin.rdbuf();
     } else {
       std::error_code ec;
-      if (std::filesystem::is_directory(f.payload_file, ec))
-        throw run_error("cannot read -payload-file \"" + f.payload_file + "\": it is a directory");
-      std::ifstream in(f.payload_file, std::ios::binary);
-      if (!in) throw run_error("cannot read -payload-file \"" + f.payload_file + "\": " + std::strerror(errno));
+      if (std::filesystem::is_directory(payload_file, ec))
+        throw run_error("cannot read -payload-file \"" + payload_file + "\": it is a directory");
+      std::ifstream in(payload_file, std::ios::binary);
+      if (!in) throw run_error("cannot read -payload-file \"" + payload_file + "\": " + std::strerror(errno));
       data << in.rdbuf();
       // A read that stopped part way (an I/O error, or no memory for the whole file) must not
       // send a cut body as if it were the file.
       if (in.bad() || data.bad())
-        throw run_error("cannot read -payload-file \"" + f.payload_file + "\" whole (an I/O error, or too large to hold in memory)");
+        throw run_error("cannot read -payload-file \"" + payload_file + "\" whole (an I/O error, or too large to hold in memory)");
     }
     o.payload = data.str();
     o.has_payload = true;
@@ -127,7 +132,7 @@ void apply_http_flags(const http_flags& f, run_options& o) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (!line.empty()) o.payload_lines.push_back(line);
       }
-      if (o.payload_lines.empty()) throw run_error("-payload-file \"" + f.payload_file + "\" has no non-empty line for -payload-lines");
+      if (o.payload_lines.empty()) throw run_error("-payload-file \"" + payload_file + "\" has no non-empty line for -payload-lines");
     }
   } else if (f.payload_size > 0) {
     if (f.max_payload_kb < 0 || f.max_payload_kb > 1024 * 1024)

@@ -18,6 +18,7 @@ struct http_flags {
   int payload_size = 0;              // -payload-size
   std::int64_t max_payload_kb = 256; // -maxpayloadsizekb: caps -payload-size (Fortio's default)
   bool payload_lines = false;        // -payload-lines: one payload per line of -payload-file
+  bool stream = false;               // -stream: the body is standard input (Fortio's curl -stream)
   std::string user;                  // -user user:password
   bool follow = false;               // -L
   std::string content_type;          // -content-type

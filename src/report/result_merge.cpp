@@ -78,18 +78,29 @@ std::string shard_coverage(const std::vector<saved_result>& runs) {
     first = std::min(first, run.result.start_unix_ns);
     last = std::max(last, run.result.start_unix_ns);
   }
-  std::string missing, twice;
+  // The indexes of each kind, the first few by number and then how many more: a result's
+  // ShardCount can be large, and the line stays one line.
+  struct index_list {
+    std::string text;
+    int listed = 0, more = 0;
+    void add(int i) {
+      if (listed < 8) text += (listed++ ? ", " : "") + std::to_string(i);
+      else ++more;
+    }
+    std::string str() const { return more > 0 ? fmt::format("{} and {} more", text, more) : text; }
+  } missing, twice;
   int present = 0;
   for (int i = 0; i < count; ++i) {
     const int n = seen[static_cast<std::size_t>(i)];
     if (n > 0) ++present;
-    if (n == 0) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
-    if (n > 1) twice += (twice.empty() ? "" : ", ") + std::to_string(i);
+    if (n == 0) missing.add(i);
+    if (n > 1) twice.add(i);
   }
   std::string line = fmt::format("Shards : {} of {}", present, count);
-  if (!missing.empty()) line += ", missing " + missing;
-  if (!twice.empty()) line += ", given more than once " + twice;
-  if (present != static_cast<int>(runs.size()) && missing.empty() && twice.empty()) line += ", and results that are no shard of it";
+  if (missing.listed > 0) line += ", missing " + missing.str();
+  if (twice.listed > 0) line += ", given more than once " + twice.str();
+  if (present != static_cast<int>(runs.size()) && missing.listed == 0 && twice.listed == 0)
+    line += ", and results that are no shard of it";
   line += fmt::format("; start times within {:.1f} ms\n", static_cast<double>(last - first) / 1e6);
   return line;
 }

@@ -22,6 +22,23 @@ TEST_F(curl_test, post_body_is_echoed_to_stdout) {
   EXPECT_EQ(r.out, "hello loadgen");
 }
 
+// Fortio's curl -stream: the body is standard input (a POST), echoed back by the server.
+TEST_F(curl_test, stream_sends_standard_input_as_the_body) {
+  const std::string body = "line one\nline two\n" + std::string(70000, 'x');  // past one read buffer
+  const auto r = run({loadgen_binary(), "curl", "-quiet", "-stream", url("/echo")}, std::chrono::seconds(30), body);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, body);
+  EXPECT_NE(r.err.find("Content-Length: 70018"), std::string::npos) << r.err;
+}
+
+TEST_F(curl_test, stream_on_load_is_curls_and_ignored_with_a_warning) {
+  const auto r = run({loadgen_binary(), "load", "-stream", "-n", "2", "-c", "1", "-qps", "0", url("/echo")},
+                     std::chrono::seconds(30), "not read");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("-stream is for curl (and load -curl): ignored"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Code 200 : 2 (100.0 %)"), std::string::npos) << r.err;
+}
+
 TEST_F(curl_test, non_2xx_exits_1_with_one_line) {
   const auto r = run({loadgen_binary(), "curl", "-quiet", url("/echo?status=503")});
   EXPECT_EQ(r.exit_code, 1);

@@ -43,7 +43,7 @@ http_answer get(int port, const std::string& target) {
 
 // True once the breaker of the server on port sheds a call (its one slot is taken).
 bool wait_until_shed(int port) {
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 500; ++i) {  // up to 5 s: the slow call may start late on a loaded machine
     if (get(port, "/echo").status == 503) return true;
     ::usleep(10'000);
   }
@@ -290,9 +290,9 @@ TEST_F(results, server_serves_the_ui_beside_the_echo) {
   EXPECT_EQ(get(port, "/echo?status=418").status, 418);
   // Behind a full circuit breaker the UI still answers: it is not load.
   int busy_port = 0;
-  const auto busy = start_server(&busy_port, {"-data-dir", dir_, "-max-active", "1"});
-  background_process slow({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(busy_port) + "/echo?delay=1500ms"});
-  ASSERT_TRUE(wait_until_shed(busy_port));
+  const auto busy = start_server(&busy_port, {"-data-dir", dir_, "-max-active", "1", "-max-echo-delay", "30s"});
+  background_process slow({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(busy_port) + "/echo?delay=20s"});
+  ASSERT_TRUE(wait_until_shed(busy_port));  // (the slow call holds the one slot until the test ends)
   EXPECT_EQ(get(busy_port, "/fortio/data/index.tsv").status, 200);
 }
 

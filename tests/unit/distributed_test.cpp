@@ -136,6 +136,9 @@ TEST(shard_coverage, names_what_is_missing_and_the_start_spread) {
             "Shards : 2 of 3, missing 1, given more than once 2; start times within 0.0 ms\n");
   EXPECT_EQ(shard_coverage({shard(0, 2, 0), shard(1, 2, 0), shard(0, 1, 0)}),
             "Shards : 2 of 2, and results that are no shard of it; start times within 0.0 ms\n");
+  EXPECT_EQ(shard_coverage({shard(0, 1000, 0)}),
+            "Shards : 1 of 1000, missing 1, 2, 3, 4, 5, 6, 7, 8 and 991 more; start times within 0.0 ms\n")
+      << "one line, however many shards a result says there are";
   const saved_result merged = merge_results({shard(0, 2, 0), shard(1, 2, 0)});
   EXPECT_FALSE(merged.options.sharded());
 }
