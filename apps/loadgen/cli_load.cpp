@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <optional>
 #include <iostream>
@@ -29,6 +28,7 @@
 #include "loadgen/client/envoy_admin_read.hpp"
 #include "loadgen/client/runner.hpp"
 #include "loadgen/core/civil_time.hpp"
+#include "loadgen/core/clock.hpp"
 #include "loadgen/core/plan.hpp"
 #include "loadgen/core/shard.hpp"
 
@@ -182,9 +182,7 @@ std::string apply_distribution(const load_flags& f, run_options& o) {
   } else if (!f.start_in.empty()) {
     const nanos in = duration_flag("start-in", f.start_in);
     if (in < 0) throw flag_error("-start-in must not be negative");
-    timespec now{};
-    clock_gettime(CLOCK_REALTIME, &now);
-    o.start_at_unix_ns = static_cast<std::int64_t>(now.tv_sec) * ns_per_s + now.tv_nsec + in;
+    o.start_at_unix_ns = wall_clock::now() + in;
   }
   if (f.shards < 1) throw flag_error(fmt::format("-shards must be at least 1 (got {})", f.shards));
   if (f.shards == 1 && f.shard_index <= 0) return "";

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "access_log.hpp"
+#include "loadgen/core/clock.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/platform/process.hpp"
 #include "signal_watch.hpp"
@@ -41,10 +42,8 @@ worker_list make_workers(run_context& run) {
 // Unix ns minus steady-clock ns, now: one pair of clock reads per run, so that a call's wall-clock
 // time is its steady time plus this (the access log reads no clock per call).
 nanos unix_minus_steady() {
-  timespec ts{};
   const nanos steady = steady_clock::now();
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<nanos>(ts.tv_sec) * ns_per_s + ts.tv_nsec - steady;
+  return wall_clock::now() - steady;
 }
 
 // -access-log-file: the file (opened now, so a bad path fails before any call) and what the siege
@@ -61,18 +60,11 @@ std::unique_ptr<access_log_file> open_access_log(const run_options& o, run_conte
 }
 
 void stamp_wall_clock(run_result& result) {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  result.start_unix_ns = static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
+  result.start_unix_ns = wall_clock::now();
+  const time_t seconds = static_cast<time_t>(result.start_unix_ns / ns_per_s);
   tm local{};
-  localtime_r(&ts.tv_sec, &local);
+  localtime_r(&seconds, &local);
   result.utc_offset_seconds = static_cast<int>(local.tm_gmtoff);
-}
-
-std::int64_t wall_clock_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
 }
 
 // -start-at: sleeps until the wall clock reads start_at (Unix ns), in slices of at most 20 ms so
@@ -80,14 +72,14 @@ std::int64_t wall_clock_ns() {
 // warning past 10 ms: the shards of a distributed run would not overlap as planned.
 void wait_for_start_time(std::int64_t start_at, const std::atomic<bool>& stop) {
   if (start_at <= 0) return;
-  const std::int64_t late = wall_clock_ns() - start_at;
+  const std::int64_t late = wall_clock::now() - start_at;
   if (late > 10 * ns_per_ms) {
     spdlog::warn("-start-at: the start time passed {:.3f}s before this run was ready: starting now", to_seconds(late));
     return;
   }
   if (late < 0) spdlog::info("Waiting {:.3f}s for the start time (-start-at)", to_seconds(-late));
   for (;;) {
-    const std::int64_t remaining = start_at - wall_clock_ns();
+    const std::int64_t remaining = start_at - wall_clock::now();
     if (remaining <= 0 || stop.load()) return;
     std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(remaining, 20 * ns_per_ms)));
   }
