@@ -18,7 +18,8 @@ bool connect_gate::try_enter(waiter& w) {
   return false;
 }
 
-void connect_gate::leave() {
+void connect_gate::leave(nanos answered_at) {
+  if (answered_at > last_answer_) last_answer_ = answered_at;
   if (queue_.empty()) {
     --in_flight_;
     return;
@@ -41,14 +42,17 @@ void connect_gate::withdraw(waiter& w) {
 
 boost::asio::awaitable<gate_result> wait_for_slot(connect_gate* gate, connect_gate::waiter& w,
                                                   boost::asio::steady_timer& timer, bool& waiting,
-                                                  const bool& timed_out, const bool& stopping) {
+                                                  const bool& timed_out, const bool& stopping, nanos& left_at) {
   if (!gate || gate->try_enter(w)) co_return gate_result::entered;
   // Our own queueing, bounded like the rest of the call by its deadline (abort()) and by a stop.
   waiting = true;
   timer.expires_at(boost::asio::steady_timer::time_point::max());
   while (!w.granted && !timed_out && !stopping) co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   waiting = false;
-  if (w.granted && !timed_out && !stopping) co_return gate_result::entered;
+  if (w.granted && !timed_out && !stopping) {
+    left_at = steady_clock::now();
+    co_return gate_result::entered;
+  }
   gate->withdraw(w);
   co_return timed_out ? gate_result::timed_out : gate_result::stopped;
 }

@@ -2,7 +2,14 @@
 // At most N connects in flight per worker: 20,000 simultaneous SYNs would overflow the server's
 // accept backlog and turn into connect timeouts. The rest wait in arrival order. A waiter sleeps
 // on its own timer; grant() cancels that timer. A waiter that gives up (deadline, stop) withdraws.
+//
+// The gate also knows whether it is moving: when a connect through it last got an answer from
+// the network (connected, refused, reset: anything but our own -timeout). The watchdog uses it to
+// tell our own queue (connects ahead are completing: the wait is ours, not the server's) from a
+// server that does not answer (then the queue wait counts against the call's -timeout).
 #include <deque>
+
+#include "loadgen/core/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,18 +28,36 @@ public:
   // true: connect now (the slot is taken). false: w is queued; wait on w.timer until w.granted.
   bool try_enter(waiter& w);
   // A connect that had a slot finished (either way): the slot passes to the oldest waiter.
-  void leave();
+  // answered_at (steady ns, 0: not answered) is when the network answered the connect; it
+  // records that the gate is moving.
+  void leave(nanos answered_at = 0);
   // w stops waiting (deadline or stop) without a slot; if it was granted meanwhile, the slot
   // is passed on.
   void withdraw(waiter& w);
 
   int in_flight() const noexcept { return in_flight_; }
   std::size_t queued() const noexcept { return queue_.size(); }
+  // A connect through the gate was answered less than `window` ns before `now` (steady ns).
+  bool moving(nanos now, nanos window) const noexcept { return last_answer_ != 0 && now - last_answer_ < window; }
 
 private:
   int max_;
   int in_flight_ = 0;
+  nanos last_answer_ = 0;  // steady ns of the latest answered connect; 0: none yet
   std::deque<waiter*> queue_;
+};
+
+// Holds a connect slot until the connect is over, however it ends (an exception unwinding the
+// coroutine frame included), so a slot can never leak. Set answered_at when the network answered.
+struct gate_pass {
+  connect_gate* gate = nullptr;
+  nanos answered_at = 0;
+  explicit gate_pass(connect_gate* g) noexcept : gate(g) {}
+  gate_pass(const gate_pass&) = delete;
+  gate_pass& operator=(const gate_pass&) = delete;
+  ~gate_pass() {
+    if (gate) gate->leave(answered_at);
+  }
 };
 
 enum class gate_result { entered, timed_out, stopped };
@@ -40,9 +65,10 @@ enum class gate_result { entered, timed_out, stopped };
 // A session's wait for a connect slot (gate null: no limit, enter at once). It sleeps on timer,
 // with waiting true meanwhile, until the slot is granted or the session's abort() or stop() set
 // timed_out or stopping (they cancel timer when waiting is true). A wait that ends without the
-// slot withdraws from the gate. The flags belong to the session, which outlives the wait.
+// slot withdraws from the gate. A wait that ends with it sets left_at to the steady time (ns).
+// The flags belong to the session, which outlives the wait.
 boost::asio::awaitable<gate_result> wait_for_slot(connect_gate* gate, connect_gate::waiter& w,
                                                   boost::asio::steady_timer& timer, bool& waiting,
-                                                  const bool& timed_out, const bool& stopping);
+                                                  const bool& timed_out, const bool& stopping, nanos& left_at);
 
 }  // namespace loadgen

@@ -23,6 +23,7 @@ connection_slot::connection_slot(worker& owner, int index, std::int64_t calls, s
   const run_context& run = owner.shared();
   session_env env{owner.context(), *run.options, run.where, run.requests};
   env.gate = &owner.gate();
+  env.read_spill = &owner.read_spill();
   env.stats = &owner.stats();
   env.rng = &owner.rng();
   env.index = index;
@@ -32,10 +33,16 @@ connection_slot::connection_slot(worker& owner, int index, std::int64_t calls, s
 connection_slot::~connection_slot() = default;
 
 void connection_slot::check_deadline(nanos now) {
-  if (deadline_ != 0 && now >= deadline_) {
-    deadline_ = 0;
-    session_->abort();
-  }
+  if (deadline_ == 0 || now < deadline_) return;
+  // A wait in this worker's own connect queue does not count against -timeout while the
+  // connects ahead are being answered (see connect_gate): the call keeps its place, and once its
+  // connect starts it has a whole -timeout from then, as each Fortio dial has. A queue that does
+  // not move for a whole -timeout (a server that answers nothing) ends the wait as a timeout.
+  const nanos timeout = owner_.shared().options->timeout;
+  const connect_queue_state queue = session_->connect_queue();
+  if (queue.queued ? owner_.gate().moving(now, timeout) : queue.left_at != 0 && now < queue.left_at + timeout) return;
+  deadline_ = 0;
+  session_->abort();
 }
 
 void connection_slot::wake() {
@@ -65,7 +72,8 @@ std::string connection_slot::on_crash(const std::exception_ptr& e) {
 }
 
 void connection_slot::begin_call() noexcept {
-  // -timeout bounds the whole call from the moment it starts: a wait for a connect slot included.
+  // -timeout bounds the whole call from the moment it starts: a wait for a connect slot included,
+  // unless the connects ahead are being answered (check_deadline()).
   deadline_ = steady_clock::now() + owner_.shared().options->timeout;
   in_flight_ = true;
 }

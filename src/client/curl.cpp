@@ -2,6 +2,8 @@
 // (make_http1_session) that makes the call, the same redirect rule (wire/redirect.hpp).
 #include "loadgen/client/curl.hpp"
 
+#include <vector>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -49,6 +51,8 @@ fetch_result fetch_origin(const run_options& o, response_observer& observer) {
   session_env env{io, o, where, requests};
   env.observer = &observer;
   env.describe_failures = true;
+  std::vector<char> read_spill(64 * 1024);  // large bodies in few reads
+  env.read_spill = &read_spill;
   const std::unique_ptr<session> s = o.h2 ? make_h2_sessions(1)(env) : make_http1_session(env);
   net::steady_timer deadline(io, std::chrono::nanoseconds(o.timeout));
   deadline.async_wait([&s](boost::system::error_code ec) {

@@ -100,17 +100,6 @@ private:
   std::string no_location_;
 };
 
-// Releases a connect slot of the gate however the connect ends.
-struct gate_pass {
-  connect_gate* gate = nullptr;
-  explicit gate_pass(connect_gate* g) noexcept : gate(g) {}
-  gate_pass(const gate_pass&) = delete;
-  gate_pass& operator=(const gate_pass&) = delete;
-  ~gate_pass() {
-    if (gate) gate->leave();
-  }
-};
-
 // tcp://: one TCP (or -unix-socket) stream per connection slot, kept while calls succeed.
 class tcp_echo_session final : public echo_session {
 public:
@@ -128,6 +117,7 @@ public:
     stopping_ = true;
     if (waiting_for_gate_) gate_timer_.cancel();
   }
+  connect_queue_state connect_queue() const noexcept override { return {waiting_for_gate_, queue_left_at_}; }
   void close() noexcept override {
     error_code ignored;
     socket_.close(ignored);
@@ -145,12 +135,14 @@ private:
   net::steady_timer gate_timer_;
   connect_gate::waiter gate_waiter_;
   bool waiting_for_gate_ = false;
+  nanos queue_left_at_ = 0;  // this call's connect started after a wait in the queue (0: none)
   bool stopping_ = false;
 };
 
 net::awaitable<bool> tcp_echo_session::connect(call_record& rec) {
   const gate_result entry =
-      co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, timed_out_, stopping_);
+      co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, timed_out_, stopping_,
+                        queue_left_at_);
   if (entry == gate_result::stopped) co_return false;
   mark_sent(rec);  // the wait for a connect slot is dispatch lag, not service time
   if (entry == gate_result::timed_out) {
@@ -163,7 +155,9 @@ net::awaitable<bool> tcp_echo_session::connect(call_record& rec) {
   error_code ec;
   socket_.open(where.endpoint.protocol(), ec);
   if (!ec) std::tie(ec) = co_await socket_.async_connect(where.endpoint, use_tuple);
-  if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, steady_clock::now() - began);
+  const nanos ended = steady_clock::now();
+  if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, ended - began);
+  if (!timed_out_) pass.answered_at = ended;  // the gate moves (see connect_gate)
   if (ec) {
     fail(rec, timed_out_                              ? transport_error::connect_timeout
               : ec == net::error::connection_refused ? transport_error::refused
@@ -202,6 +196,7 @@ net::awaitable<bool> tcp_echo_session::exchange(call_record& rec, bool reused) {
 
 net::awaitable<bool> tcp_echo_session::call(call_record& rec) {
   begin_call(rec);
+  queue_left_at_ = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = socket_.is_open();
     if (!reused) {

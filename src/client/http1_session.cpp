@@ -17,22 +17,10 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
 
-// Every connection starts with a small read buffer and grows it once when a response fills it:
-// small responses then cost 2 KB per connection (20,000 connections fit), large ones few reads.
-constexpr std::size_t small_buffer = 2 * 1024;
-constexpr std::size_t large_buffer = 64 * 1024;
-
-// Releases a connect slot of the gate when the connect is over, however it ends (an exception
-// unwinding the coroutine frame included), so a slot can never leak.
-struct gate_pass {
-  connect_gate* gate = nullptr;
-  explicit gate_pass(connect_gate* g) noexcept : gate(g) {}
-  gate_pass(const gate_pass&) = delete;
-  gate_pass& operator=(const gate_pass&) = delete;
-  ~gate_pass() {
-    if (gate) gate->leave();
-  }
-};
+// A TLS connection reads into a buffer of its own (an async read must own its buffer while it
+// waits): 2 KB, grown once when a response fills it, so large responses take few reads.
+constexpr std::size_t tls_small_buffer = 2 * 1024;
+constexpr std::size_t tls_large_buffer = 64 * 1024;
 
 }  // namespace
 
@@ -43,8 +31,7 @@ http1_session::http1_session(const session_env& env)
       own_rng_(env.rng ? nullptr : std::make_unique<std::mt19937_64>(std::random_device{}())),
       rng_(env.rng ? *env.rng : *own_rng_),
       socket_(env.io),
-      gate_timer_(env.io),
-      buffer_(small_buffer) {
+      gate_timer_(env.io) {
   gate_waiter_.timer = &gate_timer_;
   if (env.options.compression) gunzip_ = std::make_unique<gunzip_observer>(env.observer);
   next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
@@ -85,7 +72,8 @@ std::int64_t http1_session::draw_reuse_limit() {
 
 net::awaitable<bool> http1_session::connect(call_record& rec) {
   const gate_result entry =
-      co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, timed_out_, stopping_);
+      co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, timed_out_, stopping_,
+                        queue_left_at_);
   if (entry == gate_result::stopped) co_return false;
   if (entry == gate_result::timed_out) {
     if (rec.sent == 0) rec.sent = steady_clock::now();
@@ -95,6 +83,7 @@ net::awaitable<bool> http1_session::connect(call_record& rec) {
   }
   gate_pass pass(env_.gate);
   co_await open_connection(rec);
+  if (!timed_out_) pass.answered_at = steady_clock::now();  // the gate moves (see connect_gate)
   co_return true;
 }
 
@@ -102,7 +91,10 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
   const route& where = env_.where;
   const nanos began = steady_clock::now();
   if (rec.sent == 0) rec.sent = began;  // the wait for a connect slot is dispatch lag, not service time
-  if (where.tls) tls_.emplace(env_.io, *where.tls);  // a fresh SSL object per connection
+  if (where.tls) {
+    tls_ = std::make_unique<net::ssl::stream<socket_type>>(env_.io, *where.tls);  // a fresh SSL object per connection
+    if (tls_buffer_.empty()) tls_buffer_.resize(tls_small_buffer);
+  }
   if (!address_ || !env_.options.no_reresolve) {
     address_ = only_address(where);
     if (!address_) {
@@ -126,6 +118,8 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
     co_return false;
   }
   if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
+  // Synchronous reads (exchange()'s spill) must say "would block" rather than wait.
+  socket.non_blocking(true, ec);
   if (!where.tunnel_request.empty() && !co_await open_tunnel(rec)) co_return false;
   if (tls_ && !co_await handshake(rec)) co_return false;
   socket_requests_ = 0;
@@ -139,12 +133,12 @@ net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
   auto [wec, written] = co_await net::async_write(socket, net::buffer(env_.where.tunnel_request), use_tuple);
   parser_.reset(true);
   while (!wec && !parser_.done() && !parser_.failed()) {
-    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(buffer_), use_tuple);
+    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(small_), use_tuple);
     if (rec_ec) {
       parser_.on_eof();
       break;
     }
-    parser_.feed(buffer_.data(), n);
+    parser_.feed(small_.data(), n);
   }
   if (timed_out_) {
     fail(rec, transport_error::timeout,
@@ -211,8 +205,26 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
     error_code ignored;
     lowest().shutdown(net::socket_base::shutdown_send, ignored);
   }
+  // spill: the last read filled small_, so more is likely waiting in the socket: read it now,
+  // synchronously, through the worker's large buffer (plain TCP only; it is never held across an
+  // await). A spill that finds nothing goes back to waiting.
+  bool spill = false;
   for (;;) {
-    auto [rec_ec, n] = co_await stream.async_read_some(net::buffer(buffer_), use_tuple);
+    error_code rec_ec;
+    std::size_t n = 0;
+    const char* data = nullptr;
+    if (spill) {
+      n = lowest().read_some(net::buffer(*env_.read_spill), rec_ec);
+      data = env_.read_spill->data();
+      if (rec_ec == net::error::would_block || rec_ec == net::error::try_again) {
+        spill = false;
+        continue;
+      }
+    } else {
+      const net::mutable_buffer target = read_target();
+      std::tie(rec_ec, n) = co_await stream.async_read_some(target, use_tuple);
+      data = static_cast<const char*>(target.data());
+    }
     if (rec_ec == net::ssl::error::stream_truncated) rec_ec = net::error::eof;  // closed without close_notify
     if (rec_ec) {
       if (timed_out_) {
@@ -239,7 +251,7 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
       }
       break;  // a close-delimited body ended with EOF
     }
-    const std::size_t used = parser_.feed(buffer_.data(), n);
+    const std::size_t used = parser_.feed(data, n);
     if (parser_.failed()) {
       fail(rec, transport_error::bad_response, [&] { return "bad response from " + peer + ": " + parser_.error(); });
       co_return false;
@@ -248,7 +260,11 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
       if (used != n) close_socket();  // bytes nobody asked for: do not trust this socket again
       break;
     }
-    if (n == buffer_.size() && buffer_.size() < large_buffer) buffer_.resize(large_buffer);
+    if (tls_) {
+      if (n == tls_buffer_.size() && tls_buffer_.size() < tls_large_buffer) tls_buffer_.resize(tls_large_buffer);
+    } else {
+      spill = env_.read_spill != nullptr && (spill ? n == env_.read_spill->size() : n == small_.size());
+    }
   }
   take_response(rec);
   co_return false;
@@ -330,6 +346,7 @@ net::awaitable<bool> http1_session::call_following(call_record& rec, std::string
 // thousands of connections to keep while its call is in flight.
 net::awaitable<bool> http1_session::call(call_record& rec) {
   timed_out_ = false;
+  queue_left_at_ = 0;
   failure_.clear();
   location_.clear();
   rec.error = transport_error::none;

@@ -3,8 +3,8 @@
 // tunnel): keep-alive with one request in flight, a dead kept-alive socket retried once on a new
 // one, -connection-reuse, the server's Connection: close honoured, same-origin redirects followed
 // on the same connection (-L).
+#include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +31,7 @@ public:
   boost::asio::awaitable<bool> call(call_record& rec) override;
   void abort() noexcept override;
   void stop() noexcept override;
+  connect_queue_state connect_queue() const noexcept override { return {waiting_for_gate_, queue_left_at_}; }
   void close() noexcept override { close_socket(); }
   const std::string& failure() const noexcept override { return failure_; }
   const std::string& location() const noexcept override { return location_; }
@@ -57,6 +58,10 @@ private:
   std::string_view next_request();
   void take_response(call_record& rec);
   socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
+  // Where the next asynchronous read lands: small_ on plain TCP, tls_buffer_ on TLS.
+  boost::asio::mutable_buffer read_target() noexcept {
+    return tls_ ? boost::asio::buffer(tls_buffer_) : boost::asio::buffer(small_);
+  }
   void close_socket() noexcept;
   // Marks the call failed and closes the socket. why() builds the one-line reason, and only when
   // this session keeps reasons (curl): a failed call on the load path allocates nothing.
@@ -76,15 +81,20 @@ private:
   std::unique_ptr<address_book::entry> fresh_address_;  // a per-connection resolution's answer (rr, first, rnd)
   std::unique_ptr<gunzip_observer> gunzip_;  // -compression only: inflates gzip bodies, counts their size
   socket_type socket_;                                        // plain http
-  std::optional<boost::asio::ssl::stream<socket_type>> tls_;  // https: a new one per connection
+  std::unique_ptr<boost::asio::ssl::stream<socket_type>> tls_;  // https: a new one per connection
   SSL_SESSION* tls_session_ = nullptr;                        // to resume TLS on reconnect
   boost::asio::steady_timer gate_timer_;                      // waiting for a connect slot
   connect_gate::waiter gate_waiter_;
-  std::vector<char> buffer_;
+  // Reads land in small_ (enough for a whole small response); when one fills it, the rest is
+  // read at once through the worker's shared env.read_spill (plain TCP). TLS reads use
+  // tls_buffer_, allocated with the first TLS connection. 10,000 connections then cost 5 MB less.
+  std::array<char, 512> small_;
+  std::vector<char> tls_buffer_;
   response_parser parser_;
   bool timed_out_ = false;            // abort() ended the pending operation
   bool stopping_ = false;             // stop(): do not wait for a connect slot
   bool waiting_for_gate_ = false;
+  nanos queue_left_at_ = 0;           // this call's connect started after a wait in the queue (0: none)
   std::int64_t socket_requests_ = 0;  // requests made on the current socket
   std::int64_t reuse_limit_ = 0;      // close after this many (0: unlimited)
   std::size_t next_request_ = 0;      // round robin over the request set (-payload-lines)

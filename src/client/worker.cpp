@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <condition_variable>
 #include <mutex>
 
@@ -15,8 +16,6 @@ namespace loadgen {
 
 namespace net = boost::asio;
 
-// Workers with this many connections or fewer busy-poll (see run()).
-
 namespace {
 struct snapshot_mailbox {
   std::mutex mutex;
@@ -26,6 +25,15 @@ struct snapshot_mailbox {
   histogram* retired = nullptr;  // the tap half the worker just flipped out
 };
 }  // namespace
+
+int worker::max_connects_in_flight() {
+  static const int limit = [] {
+    const char* text = std::getenv("LOADGEN_CONNECTS_IN_FLIGHT");
+    const long value = text ? std::strtol(text, nullptr, 10) : 0;
+    return value >= 1 && value <= 65536 ? static_cast<int>(value) : 256;
+  }();
+  return limit;
+}
 
 worker::worker(run_context& run, std::vector<int> connection_indexes)
     // Only this thread does I/O on this context; other threads only post(). That lets Asio skip

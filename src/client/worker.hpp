@@ -31,8 +31,9 @@ struct warmup_failure {
 
 class worker {
 public:
-  // Connects in flight are capped per worker (see connect_gate).
-  static constexpr int max_connects_in_flight = 256;
+  // Connects in flight are capped per worker (see connect_gate): 256, or the environment's
+  // LOADGEN_CONNECTS_IN_FLIGHT (1 to 65536; a test hook: a gate of 1 makes a queue on loopback).
+  static int max_connects_in_flight();
 
   // connection_indexes: the global indexes of the connection slots this worker owns.
   worker(run_context& run, std::vector<int> connection_indexes);
@@ -64,6 +65,9 @@ public:
   boost::asio::io_context& context() noexcept { return ctx_; }
   std::mt19937_64& rng() noexcept { return rng_; }
   connect_gate& gate() noexcept { return gate_; }
+  // The sessions' shared large read buffer (session_env::read_spill): 64 KB per worker instead
+  // of a large buffer per connection.
+  std::vector<char>& read_spill() noexcept { return read_spill_; }
   // Coroutines that ended with an exception (each ended its connection and was counted).
   std::int64_t crashes() const noexcept { return crashes_; }
 
@@ -87,7 +91,8 @@ private:
   latency_tap tap_;
   std::optional<access_log_buffer> log_;  // -access-log-file
   std::mt19937_64 rng_;
-  connect_gate gate_{max_connects_in_flight};
+  connect_gate gate_{max_connects_in_flight()};
+  std::vector<char> read_spill_ = std::vector<char>(64 * 1024);
   std::vector<std::unique_ptr<connection_slot>> slots_;
   boost::asio::steady_timer watchdog_;
   int active_ = 0;

@@ -10,10 +10,12 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "loadgen/core/clock.hpp"
 #include "loadgen/core/options.hpp"
 #include "loadgen/core/run_stats.hpp"
 #include "loadgen/wire/http_request.hpp"
@@ -23,6 +25,11 @@ namespace loadgen {
 
 struct route;
 class connect_gate;
+
+struct connect_queue_state {
+  bool queued = false;  // waiting for a connect slot now
+  nanos left_at = 0;    // steady ns when the connect started after a wait; 0: it did not wait
+};
 
 // What a session is given. Everything referenced outlives the session.
 struct session_env {
@@ -34,6 +41,9 @@ struct session_env {
   run_stats* stats = nullptr;        // connect and TLS figures, first failure's detail; null: none
   std::mt19937_64* rng = nullptr;    // {uuid} and -connection-reuse draws; null: seeded per session
   response_observer* observer = nullptr;  // curl: sees each response's head and body as it arrives
+  // A large read buffer shared by the sessions of one thread: a session reads into it only
+  // synchronously and parses what it read before it awaits anything. null: none (small reads).
+  std::vector<char>* read_spill = nullptr;
   int index = 0;                     // connection slot index (per-connection stats, -payload-lines start)
   bool describe_failures = false;    // keep a one-line reason per failed call (curl); off on the load path
 };
@@ -54,6 +64,10 @@ public:
   // The call's deadline passed (watchdog, same thread): the pending operation, a wait for a
   // connect slot included, ends now and the call fails as a timeout.
   virtual void abort() noexcept = 0;
+  // Where the current call stands in this worker's connect queue (see connect_gate): waiting
+  // in it now, or the steady time (ns) its connect started after a wait in it (0: no wait). The
+  // watchdog does not count such a wait against -timeout while the queue moves.
+  virtual connect_queue_state connect_queue() const noexcept { return {}; }
   // The run is stopping (same thread): stop waiting for a connect slot; in-flight I/O goes on.
   virtual void stop() noexcept = 0;
   // Closes the connection now (end of run, or after an internal error).
