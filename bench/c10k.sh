@@ -7,6 +7,7 @@
 #   bash bench/c10k.sh
 #   CONNS=20000 CALLS=1000000 RUNS=3 bash bench/c10k.sh
 #   TIMEOUT=10s bash bench/c10k.sh      # the same with a longer -timeout
+#   BEFORE=/path/to/older/loadgen bash bench/c10k.sh   # adds that build, alternated
 # The listen backlog is capped by net.core.somaxconn (printed): connects beyond it wait for a SYN
 # retry, which is part of what this run measures.
 set -euo pipefail
@@ -18,7 +19,8 @@ TIMEOUT=${TIMEOUT:-3s}
 PORT=${PORT:-18182}
 BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
 FORTIO=${FORTIO:-$( [[ -x ../shared/tools/fortio ]] && echo ../shared/tools/fortio || true)}
-TOOLS=${TOOLS:-"loadgen ${FORTIO:+fortio}"}
+BEFORE=${BEFORE:-}  # an older loadgen build, run as tool "before" in the same alternation
+TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }${FORTIO:+fortio}"}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 
@@ -61,6 +63,7 @@ for run in $(seq "$RUNS"); do
   for tool in $TOOLS; do
     case $tool in
       loadgen) cmd=("$BIN" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url") ;;
+      before) cmd=("$BEFORE" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url") ;;
       fortio) cmd=("$FORTIO" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url") ;;
       *) echo "bench: unknown tool $tool" >&2; exit 1 ;;
     esac

@@ -36,6 +36,8 @@
 #include "loadgen/wire/grpc_rules.hpp"
 #include "loadgen/wire/gunzip_observer.hpp"
 #include "loadgen/wire/h2_rules.hpp"
+#include "loadgen/wire/http_request.hpp"
+#include "loadgen/wire/redirect.hpp"
 #include "route.hpp"
 
 namespace loadgen {
@@ -148,6 +150,7 @@ private:
   bool goaway_ = false;
   std::int32_t last_stream_id_ = 0;
   bool protocol_error_ = false;  // we sent GOAWAY with an error: the server's bytes were bad
+  std::uint32_t goaway_sent_ = 0;  // that GOAWAY's error code (COMPRESSION_ERROR, PROTOCOL_ERROR, ...)
   bool reading_ = false, writing_ = false, in_recv_ = false;
   bool send_posted_ = false;  // enqueue() posted the submit-and-write of queued calls
   std::vector<char> in_;
@@ -278,6 +281,9 @@ public:
 private:
   const h2_request* next_request();
   net::awaitable<call_end> attempt(call_record& rec);
+  // -L: the request for the same-origin redirect rec ended with, or null when the 3xx is the
+  // answer (no usable Location, another origin: location() says where, or 10 hops made).
+  const h2_request* next_hop(const call_record& rec);
 
   session_env env_;
   std::unique_ptr<std::mt19937_64> own_rng_;
@@ -292,6 +298,9 @@ private:
   std::size_t next_request_;
   std::string rendered_;
   std::optional<h2_request> own_request_;  // {uuid}: this call's request
+  std::optional<run_options> hop_;         // -L: the options of the redirect being followed
+  std::optional<h2_request> hop_request_;  // -L: its request
+  int hops_ = 0;                           // -L: redirects followed in this call
   std::unique_ptr<session> http1_;         // after an ALPN fallback
   std::unique_ptr<gunzip_observer> gunzip_;
   response_observer* observer_ = nullptr;
@@ -797,6 +806,13 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
     self->finish(*s, call_end::done);
     return 0;
   }
+  if (self->protocol_error_) {
+    // nghttp2 closes our streams (as REFUSED_STREAM) after the GOAWAY it sent because the
+    // server's bytes were bad (a header over HPACK's limits, a malformed frame): name that.
+    self->fail_call(*s, transport_error::h2_protocol,
+                    "bad HTTP/2 from " + self->env_.where.peer_text + ": ended with GOAWAY " + h2_error_name(self->goaway_sent_));
+    return 0;
+  }
   if (h2_stream_fate(stream_id, self->goaway_, self->last_stream_id_, c.started) == h2_fate::retry) {
     self->finish(*s, call_end::retry);
     return 0;
@@ -806,8 +822,11 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
 }
 
 int h2_connection::on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user) {
-  if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR)
-    static_cast<h2_connection*>(user)->protocol_error_ = true;
+  if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR) {
+    auto* self = static_cast<h2_connection*>(user);
+    self->protocol_error_ = true;
+    self->goaway_sent_ = frame->goaway.error_code;
+  }
   return 0;
 }
 
@@ -849,9 +868,24 @@ net::awaitable<call_end> h2_stream_session::attempt(call_record& rec) {
   co_return end_;
 }
 
+const h2_request* h2_stream_session::next_hop(const call_record& rec) {
+  if (!env_.options.follow_redirects || rec.status == status_transport_error || location_.empty() || hops_ >= 10)
+    return nullptr;
+  auto next = next_redirect(hop_ ? *hop_ : env_.options, rec.status, location_);
+  if (!next || !next->same_origin) return nullptr;  // curl follows another origin itself
+  hop_ = std::move(next->next);
+  hop_request_ = h2_request_from_http1(build_request(*hop_), env_.options.target.scheme);
+  if (!hop_request_) return nullptr;
+  ++hops_;
+  location_.clear();
+  return &*hop_request_;
+}
+
 net::awaitable<bool> h2_stream_session::call(call_record& rec) {
   failure_.clear();
   location_.clear();
+  hop_.reset();
+  hops_ = 0;
   rec.error = transport_error::none;
   if (group_->fallback) {
     if (!http1_) {
@@ -871,6 +905,10 @@ net::awaitable<bool> h2_stream_session::call(call_record& rec) {
     const call_end how = co_await attempt(rec);
     switch (how) {
       case call_end::done:
+        if (const h2_request* hop = next_hop(rec)) {  // -L: the next hop is another stream
+          request = hop;
+          continue;
+        }
         rec.done = steady_clock::now();
         co_return true;
       case call_end::abandoned:

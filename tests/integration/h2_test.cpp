@@ -1,9 +1,11 @@
 // HTTP/2 (-h2) against real peers: Debian's nginx (h2 over TLS by ALPN, h2c with prior
 // knowledge, GOAWAY every 100 streams, a 4-stream cap, an https server without h2), with every
-// call counted on both sides (nginx's own access log, $server_protocol HTTP/2.0); and two broken
-// servers on loopback (one that never sends SETTINGS, one that answers garbage).
+// call counted on both sides (nginx's own access log, $server_protocol HTTP/2.0); and three broken
+// servers on loopback (one that never sends SETTINGS, one that answers garbage, one whose
+// response header is over HPACK's field limit).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <nghttp2/nghttp2.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -67,6 +69,8 @@ protected:
         "    root " + d + ";\n"
         "    location = /ok { return 200 \"ok\\n\"; }\n"
         "    location = /post { return 200 \"posted\\n\"; }\n"
+        "    location = /hop { return 302 /ok; }\n"
+        "    location = /loop { return 302 /loop; }\n"
         "    location = /slow { limit_rate 1k; alias " + d + "/big.bin; }\n"
         "    location = /text.txt { gzip on; gzip_types text/plain; gzip_min_length 0; }\n"
         "    location = /shed { add_header x-envoy-overloaded true always;\n"
@@ -258,6 +262,27 @@ TEST_F(h2_test, curl_prints_http2_status_and_lower_case_headers) {
   }
 }
 
+// -L on HTTP/2: a same-origin redirect is the next stream on the same connection, and the call
+// is the last hop's answer (as on HTTP/1.1); 10 hops at most.
+TEST_F(h2_test, redirects_are_followed_on_the_same_connection_with_L) {
+  const auto r = load({"-qps", "0", "-n", "30", "-c", "2", "-L", url(h2c, "/hop")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "Code 200 : 30 (100.0 %)")) << r.err;
+  EXPECT_EQ(logged(h2c, "HTTP/2.0", "302"), 30);
+  EXPECT_EQ(logged(h2c, "HTTP/2.0", "200"), 30);
+  EXPECT_EQ(connections_logged(h2c).size(), 2u) << "each hop on its call's connection";
+  const auto unfollowed = load({"-qps", "0", "-n", "5", "-c", "1", url(h2c, "/hop")});
+  EXPECT_TRUE(has(unfollowed.err, "Code 302 : 5 (100.0 %)")) << unfollowed.err;
+  const auto loop = load({"-qps", "0", "-n", "2", "-c", "1", "-L", url(h2c, "/loop")});
+  EXPECT_TRUE(has(loop.err, "Code 302 : 2 (100.0 %)")) << loop.err;
+  EXPECT_EQ(logged(h2c, "HTTP/2.0", "302"), 30 + 5 + 2 * 11) << "a first request and 10 hops per call";
+  const auto c = run({loadgen_binary(), "curl", "-h2", "-L", url(h2c, "/hop")});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(c.out, "ok\n");
+  EXPECT_EQ(c.err.rfind("HTTP/2 302\r\n", 0), 0u) << c.err;
+  EXPECT_TRUE(has(c.err, "\r\n\r\nHTTP/2 200\r\n")) << c.err;
+}
+
 TEST_F(h2_test, compression_counts_and_prints_the_inflated_body) {
   const auto r = load({"-qps", "0", "-n", "4", "-c", "1", "-streams", "2", "-compression", url(h2c, "/text.txt")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -290,11 +315,14 @@ TEST_F(h2_test, envoy_headers_and_abort_on) {
   EXPECT_LE(std::stoi(m[1]), 2);
 }
 
-// A loopback server that accepts, reads the client's preface, and then either says nothing
-// (never SETTINGS) or answers in HTTP/1.1 (garbage for an HTTP/2 client).
+// A loopback server that accepts, reads the client's preface, and then says nothing (never
+// SETTINGS), answers in HTTP/1.1 (garbage for an HTTP/2 client), or sends valid SETTINGS and a
+// response on stream 1 whose one header is 70,000 bytes, over the 64 KB that nghttp2's HPACK
+// decoder takes for a header field (a HEADERS frame and CONTINUATION frames, library-encoded).
 class bad_server {
 public:
-  explicit bad_server(bool garbage) : fd_(listen_loopback(64, &port_)), garbage_(garbage), thread_([this] { serve(); }) {}
+  enum mode { silent, garbage, huge_header };
+  explicit bad_server(mode m) : fd_(listen_loopback(64, &port_)), mode_(m), thread_([this] { serve(); }) {}
   ~bad_server() {
     stop_ = true;
     shutdown(fd_, SHUT_RDWR);
@@ -305,28 +333,62 @@ public:
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
 
 private:
+  static void frame(std::string& out, std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload) {
+    const auto n = static_cast<std::uint32_t>(payload.size());
+    const char head[9] = {static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n),
+                          static_cast<char>(type), static_cast<char>(flags), static_cast<char>(stream >> 24),
+                          static_cast<char>(stream >> 16), static_cast<char>(stream >> 8), static_cast<char>(stream)};
+    out.append(head, sizeof head).append(payload);
+  }
+  static std::string huge_response() {
+    nghttp2_hd_deflater* deflater = nullptr;
+    if (nghttp2_hd_deflate_new(&deflater, 4096) != 0) return {};
+    std::string big(70000, 'a');
+    const std::string status = "200";
+    nghttp2_nv nv[] = {{(uint8_t*)":status", (uint8_t*)status.data(), 7, status.size(), NGHTTP2_NV_FLAG_NONE},
+                       {(uint8_t*)"x-big", (uint8_t*)big.data(), 5, big.size(), NGHTTP2_NV_FLAG_NONE}};
+    std::string block(nghttp2_hd_deflate_bound(deflater, nv, 2), '\0');
+    const auto n = nghttp2_hd_deflate_hd(deflater, (uint8_t*)block.data(), block.size(), nv, 2);
+    nghttp2_hd_deflate_del(deflater);
+    if (n < 0) return {};
+    block.resize(static_cast<std::size_t>(n));
+    std::string out;
+    frame(out, 0x4, 0, 0, {});    // SETTINGS (none)
+    frame(out, 0x4, 0x1, 0, {});  // ACK of the client's
+    constexpr std::size_t max_frame = 16384;
+    for (std::size_t at = 0; at < block.size(); at += max_frame) {
+      const bool first = at == 0, last = at + max_frame >= block.size();
+      frame(out, first ? 0x1 : 0x9, static_cast<std::uint8_t>((last ? 0x4 : 0) | (first ? 0x1 : 0)), 1,
+            std::string_view(block).substr(at, max_frame));  // HEADERS (END_STREAM), CONTINUATION...
+    }
+    return out;
+  }
   void serve() {
+    const std::string huge = mode_ == huge_header ? huge_response() : std::string();
     while (!stop_) {
       const int c = accept(fd_, nullptr, nullptr);
       if (c < 0) return;
       clients_.push_back(c);
       char buf[4096];
-      if (read(c, buf, sizeof buf) > 0 && garbage_) {
+      if (read(c, buf, sizeof buf) <= 0) continue;
+      if (mode_ == garbage) {
         const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         (void)!write(c, reply, sizeof reply - 1);
+      } else if (mode_ == huge_header) {
+        (void)!write(c, huge.data(), huge.size());
       }
     }
   }
   int port_ = 0;
   int fd_;
-  bool garbage_;
+  mode mode_;
   std::atomic<bool> stop_{false};
   std::vector<int> clients_;
   std::thread thread_;
 };
 
 TEST(h2_bad_servers, never_sends_settings_is_a_named_error_and_the_run_completes) {
-  bad_server silent(false);
+  bad_server silent(bad_server::silent);
   const auto r = run({loadgen_binary(), "load", "-h2", "-qps", "0", "-n", "6", "-c", "2", "-streams", "2", "-timeout", "300ms",
                       silent.url()},
                      std::chrono::seconds(30));
@@ -337,7 +399,7 @@ TEST(h2_bad_servers, never_sends_settings_is_a_named_error_and_the_run_completes
 }
 
 TEST(h2_bad_servers, garbage_after_the_preface_is_a_protocol_error) {
-  bad_server garbage(true);
+  bad_server garbage(bad_server::garbage);
   const auto r = run({loadgen_binary(), "load", "-h2", "-qps", "0", "-n", "6", "-c", "2", "-streams", "2", "-timeout", "2s",
                       garbage.url()},
                      std::chrono::seconds(30));
@@ -345,6 +407,18 @@ TEST(h2_bad_servers, garbage_after_the_preface_is_a_protocol_error) {
   EXPECT_TRUE(has(r.err, "Code  -1 : 6 (100.0 %)")) << r.err;
   EXPECT_TRUE(has(r.err, "Transport errors : h2 protocol error 6\n")) << r.err;
   const auto c = run({loadgen_binary(), "curl", "-h2", garbage.url()}, std::chrono::seconds(30));
+  EXPECT_EQ(c.exit_code, 1);
+  EXPECT_TRUE(has(c.err, "bad HTTP/2 from 127.0.0.1:")) << c.err;
+}
+
+TEST(h2_bad_servers, a_header_over_the_hpack_field_limit_is_a_protocol_error) {
+  bad_server huge(bad_server::huge_header);
+  const auto r = run({loadgen_binary(), "load", "-h2", "-qps", "0", "-n", "4", "-c", "2", "-timeout", "2s", huge.url()},
+                     std::chrono::seconds(30));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "Code  -1 : 4 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has(r.err, "Transport errors : h2 protocol error 4\n")) << r.err;
+  const auto c = run({loadgen_binary(), "curl", "-h2", huge.url()}, std::chrono::seconds(30));
   EXPECT_EQ(c.exit_code, 1);
   EXPECT_TRUE(has(c.err, "bad HTTP/2 from 127.0.0.1:")) << c.err;
 }
