@@ -168,6 +168,7 @@ public:
   ~h2_group() {
     for (auto& c : connections_)
       if (auto p = c.lock()) p->close();
+    if (tls_session_) SSL_SESSION_free(tls_session_);
   }
   h2_group(const h2_group&) = delete;
   h2_group& operator=(const h2_group&) = delete;
@@ -196,6 +197,15 @@ public:
   }
   int streams() const noexcept { return streams_; }
   bool fallback = false;  // the server chose HTTP/1.1 in ALPN: every slot speaks it
+
+  // The TLS session of the group's latest connection: the next one (after a GOAWAY, a loss)
+  // resumes it instead of a full handshake, as HTTP/1.1 connections do. Owns one reference.
+  SSL_SESSION* tls_session() const noexcept { return tls_session_; }
+  void keep_tls_session(SSL_SESSION* fresh) noexcept {
+    if (!fresh) return;
+    if (tls_session_) SSL_SESSION_free(tls_session_);
+    tls_session_ = fresh;
+  }
 
   // The request for a call: prepared once per distinct request (no {uuid}), else per call.
   const std::vector<h2_request>& prepared() {
@@ -232,6 +242,7 @@ private:
   std::shared_ptr<h2_connection> current_;
   std::vector<std::weak_ptr<h2_connection>> connections_;  // current and draining ones
   std::optional<std::vector<h2_request>> prepared_;
+  SSL_SESSION* tls_session_ = nullptr;
 };
 
 // One call slot: its calls go on its group's connection as streams.
@@ -349,6 +360,7 @@ net::awaitable<void> h2_connection::establish() {
   if (tls_) {
     SSL* ssl = tls_->native_handle();
     prepare_client_ssl(ssl, env_.options);
+    if (SSL_SESSION* kept = group_.tls_session()) SSL_set_session(ssl, kept);
     const nanos hs_began = steady_clock::now();
     auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
     if (state_ == state::closed) co_return;
@@ -731,6 +743,8 @@ int h2_connection::on_frame_recv(nghttp2_session* session, const nghttp2_frame* 
       if (self->state_ == state::waiting_settings) {
         self->state_ = state::open;
         if (self->env_.stats) ++self->env_.stats->protocol.h2_connections;  // counted once it speaks h2
+        // TLS 1.3 session tickets come before the server's first SETTINGS: keep the session now.
+        if (self->tls_) self->group_.keep_tls_session(SSL_get1_session(self->tls_->native_handle()));
       }
       break;
     }

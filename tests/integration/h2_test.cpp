@@ -86,17 +86,19 @@ protected:
         "  server {\n    listen " + port(ports_[capped]) + " http2;\n    http2_max_concurrent_streams 4;\n" +
         "    keepalive_requests 100000;\n    access_log " + d + "/access.log calls;\n" + locations + "  }\n" +
         "  server {\n    listen " + port(ports_[tls_h1]) + " ssl;\n" + tls + "    access_log " + d + "/access.log calls;\n" +
-        locations + "  }\n";
-    nginx_ = start_nginx(dir_, http, {ports_[0], ports_[1], ports_[2], ports_[3], ports_[4]}).release();
+        locations + "  }\n" +
+        "  server {\n    listen " + port(ports_[tls_goaway]) + " ssl http2;\n" + tls + "    keepalive_requests 100;\n" +
+        "    access_log " + d + "/access.log calls;\n" + locations + "  }\n";
+    nginx_ = start_nginx(dir_, http, {ports_[0], ports_[1], ports_[2], ports_[3], ports_[4], ports_[5]}).release();
   }
   static void TearDownTestSuite() {
     delete nginx_;
     nginx_ = nullptr;
     remove_tree(dir_);
   }
-  enum which { tls_h2, h2c, goaway, capped, tls_h1 };
+  enum which { tls_h2, h2c, goaway, capped, tls_h1, tls_goaway };
   static std::string url(which w, const std::string& path) {
-    const bool https = w == tls_h2 || w == tls_h1;
+    const bool https = w == tls_h2 || w == tls_h1 || w == tls_goaway;
     return std::string(https ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(ports_[w]) + path;
   }
   static process_result load(std::vector<std::string> flags) {
@@ -119,7 +121,7 @@ protected:
   }
 
   static inline std::string dir_;
-  static inline int ports_[5] = {};
+  static inline int ports_[6] = {};
   static inline background_process* nginx_ = nullptr;
 };
 
@@ -156,6 +158,16 @@ TEST_F(h2_test, goaway_every_100_streams_loses_and_doubles_no_call) {
   const auto conns = connections_logged(goaway);
   EXPECT_GE(conns.size(), 10u);
   EXPECT_EQ(h2_connections(r.err), static_cast<int>(conns.size())) << r.err;
+}
+
+// After each GOAWAY (every 100 streams) the next connection resumes the TLS session of the last.
+TEST_F(h2_test, reconnects_after_goaway_resume_the_tls_session) {
+  const auto r = load({"-qps", "0", "-n", "500", "-c", "1", url(tls_goaway, "/ok")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "Code 200 : 500 (100.0 %)")) << r.err;
+  EXPECT_EQ(logged(tls_goaway, "HTTP/2.0"), 500);
+  EXPECT_EQ(connections_logged(tls_goaway).size(), 5u);
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("TLS handshakes : count 5 .*\\(resumed 4\\)"))) << r.err;
 }
 
 TEST_F(h2_test, server_stream_cap_is_never_exceeded_and_said_once) {
