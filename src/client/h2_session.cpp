@@ -30,6 +30,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "connect_gate.hpp"
 #include "loadgen/client/session.hpp"
 #include "loadgen/platform/tls.hpp"
 #include "loadgen/wire/grpc_messages.hpp"
@@ -110,6 +111,9 @@ public:
   void abort(h2_stream_session& s);
   bool stop(h2_stream_session& s);
   void close() noexcept;
+  // The connection waits in the worker's connect queue, or when it left it (see connect_gate):
+  // its calls are the ones waiting, and the watchdog treats them as HTTP/1.1 calls in the queue.
+  connect_queue_state connect_queue() const noexcept { return {waiting_for_gate_, queue_left_at_}; }
 
 private:
   using socket_type = net::generic::stream_protocol::socket;
@@ -156,6 +160,17 @@ private:
   std::vector<char> in_;
   std::string out_;
   std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
+  // The worker's connect queue (env_.gate): h2 connections take a connect slot as HTTP/1.1 ones.
+  net::steady_timer gate_timer_;
+  connect_gate::waiter gate_waiter_;
+  bool waiting_for_gate_ = false;
+  bool gate_given_up_ = false;  // lose() or close() ended the wait
+  nanos queue_left_at_ = 0;
+  // Ends a wait for a connect slot (the connection is being given up).
+  void leave_gate_queue() noexcept {
+    gate_given_up_ = true;
+    if (waiting_for_gate_) gate_timer_.cancel();
+  }
 };
 
 // The slots of one HTTP/2 connection.
@@ -272,6 +287,10 @@ public:
       group_->leave();
     }
   }
+  connect_queue_state connect_queue() const noexcept override {
+    if (http1_ && group_->fallback) return http1_->connect_queue();
+    return conn_ ? conn_->connect_queue() : connect_queue_state{};
+  }
   const std::string& failure() const noexcept override { return http1_ && group_->fallback ? http1_->failure() : failure_; }
   const std::string& location() const noexcept override { return http1_ && group_->fallback ? http1_->location() : location_; }
 
@@ -320,8 +339,9 @@ private:
 // ---- h2_connection ----------------------------------------------------------------------------
 
 h2_connection::h2_connection(h2_group& group, const session_env& env)
-    : group_(group), env_(env), socket_(env.io), in_(read_buffer_size) {
+    : group_(group), env_(env), socket_(env.io), in_(read_buffer_size), gate_timer_(env.io) {
   limit_ = group.streams();
+  gate_waiter_.timer = &gate_timer_;
 }
 
 h2_connection::~h2_connection() {
@@ -335,6 +355,11 @@ void h2_connection::start() {
 
 net::awaitable<void> h2_connection::establish() {
   const route& where = env_.where;
+  // At most N connects in flight per worker, as for HTTP/1.1: -h2 -c 10000 is no SYN storm.
+  const gate_result entry = co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, gate_given_up_,
+                                                   gate_given_up_, queue_left_at_);
+  if (entry != gate_result::entered || state_ == state::closed) co_return;  // lose()/close() failed its calls
+  gate_pass pass(env_.gate);
   const nanos began = steady_clock::now();
   if (where.tls) tls_.emplace(env_.io, *where.tls);
   std::mt19937_64 own_rng(std::random_device{}());
@@ -346,6 +371,7 @@ net::awaitable<void> h2_connection::establish() {
   if (!ec) std::tie(ec) = co_await socket.async_connect(address->where, use_tuple);
   if (env_.stats) env_.stats->record_connect(env_.index, address->text, steady_clock::now() - began);
   if (state_ == state::closed) co_return;
+  pass.answered_at = steady_clock::now();  // the network answered (connected, refused, ...): the gate moves
   if (ec) {
     const transport_error kind = ec == net::error::connection_refused ? transport_error::refused : transport_error::connect_failed;
     lose(kind, kind, "cannot connect to " + where.peer_text + ": " + ec.message());
@@ -634,6 +660,11 @@ void h2_connection::abort(h2_stream_session& s) {
 }
 
 bool h2_connection::stop(h2_stream_session& s) {
+  if (waiting_for_gate_) {
+    // Nothing was sent yet: the connection and the calls waiting for it end now.
+    close();
+    return true;
+  }
   if (state_ != state::open) return false;  // the connect in flight goes on
   const auto it = std::find(queued_.begin(), queued_.end(), &s);
   if (it == queued_.end()) return false;
@@ -646,6 +677,7 @@ void h2_connection::lose(transport_error active_kind, transport_error queued_kin
   if (state_ == state::closed) return;
   const bool before_settings = state_ == state::connecting || state_ == state::waiting_settings;
   state_ = state::closed;
+  leave_gate_queue();
   group_.detach(this);
   if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   error_code ignored;
@@ -673,6 +705,7 @@ void h2_connection::close() noexcept {
     nghttp2_session_terminate_session(h2_, NGHTTP2_NO_ERROR);
   }
   state_ = state::closed;
+  leave_gate_queue();
   group_.detach(this);
   if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   error_code ignored;

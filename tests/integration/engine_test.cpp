@@ -89,6 +89,58 @@ TEST(engine_connect_queue, a_moving_queue_does_not_eat_the_calls_timeout) {
   EXPECT_GT(doc.at("DurationHistogram").as_object().at("Max").to_number<double>(), 0.1) << r.err;
 }
 
+// The same queue for HTTP/2 connections (-h2: each connection takes a connect slot).
+TEST(engine_connect_queue, h2_connections_queue_and_a_moving_queue_keeps_their_timeout) {
+  const std::string dir = make_temp_dir("connect-queue-h2");
+  const auto certs = run({"/bin/bash", std::string(LOADGEN_SOURCE_DIR) + "/tests/integration/make_certs.sh", dir});
+  ASSERT_EQ(certs.exit_code, 0) << certs.err;
+  int port = 0;
+  auto server = start_server(&port, {"-cert", dir + "/good.pem", "-key", dir + "/good.key"});
+  background_process load({loadgen_binary(), "load", "-h2", "-c", "400", "-threads", "1", "-n", "800", "-qps", "0",
+                           "-timeout", "100ms", "-cacert", dir + "/ca.pem", "-loglevel", "Warning", "-json", "-",
+                           "https://localhost:" + std::to_string(port) + "/echo"},
+                          {{"LOADGEN_CONNECTS_IN_FLIGHT", "1"}});
+  const auto r = load.wait(std::chrono::seconds(60));
+  remove_tree(dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Code 200 : 800 (100.0 %)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Protocol : h2 400 connections"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Transport errors"), std::string::npos) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_GT(doc.at("DurationHistogram").as_object().at("Max").to_number<double>(), 0.1) << r.err;
+}
+
+TEST(engine_connect_queue, h2_queued_connects_share_the_calls_timeout_against_a_black_hole) {
+  full_backlog_listener listener;
+  const auto began = std::chrono::steady_clock::now();
+  const auto r = run({loadgen_binary(), "load", "-h2", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0", "-timeout",
+                      "1s", "-loglevel", "Error", "http://127.0.0.1:" + std::to_string(listener.port()) + "/"},
+                     std::chrono::seconds(30));
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Code  -1 : 1000 (100.0 %)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Transport errors : connect timeout 1000"), std::string::npos) << r.err;
+  EXPECT_LT(wall, 2.5) << "queued h2 connects waited longer than the calls' -timeout";
+}
+
+TEST(engine_connect_queue, h2_a_stop_ends_the_queue_wait_at_once) {
+  full_backlog_listener listener;
+  background_process load({loadgen_binary(), "load", "-h2", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0",
+                           "-timeout", "2s", "-loglevel", "Warning",
+                           "http://127.0.0.1:" + std::to_string(listener.port()) + "/"});
+  ASSERT_TRUE(load.wait_for_output("Starting at")) << load.err_so_far();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto signalled = std::chrono::steady_clock::now();
+  load.signal(SIGTERM);
+  const auto r = load.wait(std::chrono::seconds(20));
+  const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The 256 connects in flight are bounded by their -timeout; the 744 queued ones never started.
+  EXPECT_NE(r.err.find("Code  -1 : 256 (100.0 %)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Transport errors : connect timeout 256"), std::string::npos) << r.err;
+  EXPECT_LT(after, 4.0) << "the stop waited for queued connects";
+}
+
 // --- reads ------------------------------------------------------------------------------------
 // Plain-TCP responses land in a 512-byte buffer per connection; one that fills it is read on
 // through the worker's shared 64 KB buffer. Sizes around both edges, on kept-alive connections:
