@@ -13,6 +13,7 @@
 # calls per call with the log (strace -c, 2 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx.sh
 RUNS=${RUNS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 CONNS=${CONNS:-"64 1"}
@@ -32,25 +33,10 @@ done
 work=$(mktemp -d)
 logdir=$(mktemp -d "${LOG_DIR:-$work}/access.XXXXXX")
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$logdir" "$work"' EXIT
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 65536;
-pid $work/nginx.pid;
-error_log $work/error.log crit;
-events { worker_connections 65536; }
-http {
-  access_log off;
-  keepalive_requests 1000000000;
-  server {
-    listen 127.0.0.1:$PORT backlog=65535 reuseport;
-    location / { return 200 "hello from nginx\n"; }
-  }
-}
-CONF
-taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
+ulimit -n "$(ulimit -Hn)"
+start_nginx "$work" "$PORT" "$SERVER_CPU"
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$PORT/"
-ulimit -n 65536 2>/dev/null || true
 
 # run_mode MODE CONNS -> prints "requests cpu_seconds rss_kb"; MODE is off or log.
 run_mode() {

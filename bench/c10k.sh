@@ -12,6 +12,7 @@
 # retry, which is part of what this run measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx.sh
 RUNS=${RUNS:-2}
 CONNS=${CONNS:-10000}
 CALLS=${CALLS:-500000}
@@ -38,23 +39,7 @@ fi
 
 work=$(mktemp -d)
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile $(ulimit -n);
-pid $work/nginx.pid;
-error_log $work/error.log crit;
-events { worker_connections $(ulimit -n); }
-http {
-  access_log off;
-  keepalive_requests 1000000000;
-  server {
-    listen 127.0.0.1:$PORT backlog=65535 reuseport;
-    location / { return 200 "hello from nginx\n"; }
-  }
-}
-CONF
-taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
-for _ in $(seq 50); do [[ -s $work/nginx.pid ]] && break; sleep 0.1; done
+start_nginx "$work" "$PORT" "$SERVER_CPU"
 url="http://127.0.0.1:$PORT/"
 echo "# $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); somaxconn $(cat /proc/sys/net/core/somaxconn)"
 echo "# load -c $CONNS -qps 0 -n $CALLS -timeout $TIMEOUT, nginx on CPU $SERVER_CPU, client on CPU $CLIENT_CPU"

@@ -17,6 +17,7 @@
 # to wrk's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx.sh
 RUNS=${RUNS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 PROTO=${PROTO:-h1}
@@ -61,26 +62,10 @@ if [[ $PROTO == h2 ]]; then
   H2_LISTEN="http2"  # h2 by ALPN with ssl, h2c with prior knowledge without
   [[ $SCHEME == https ]] || CURL_H2=(--http2-prior-knowledge)
 fi
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 65536;
-pid $work/nginx.pid;
-error_log $work/error.log crit;
-events { worker_connections 65536; }
-http {
-  access_log off;
-  keepalive_requests 1000000000;
-  server {
-    listen 127.0.0.1:$PORT backlog=65535 reuseport ${H2_LISTEN} ${TLS_LISTEN:-};
-    http2_max_concurrent_streams 1000;
-    location / { return 200 "hello from nginx\n"; }
-  }
-}
-CONF
-taskset -c "$SERVER_CPU" nginx -c "$work/nginx.conf" -p "$work" 2>/dev/null
+ulimit -n "$(ulimit -Hn)"
+start_nginx "$work" "$PORT" "$SERVER_CPU" "${H2_LISTEN} ${TLS_LISTEN:-}" "http2_max_concurrent_streams 1000;"
 for _ in $(seq 50); do curl -kfs "${CURL_H2[@]}" "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 URL="$SCHEME://127.0.0.1:$PORT/"
-ulimit -n 65536 2>/dev/null || true
 
 # run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb user_seconds sys_seconds". CONNS is c:streams
 # with PROTO=h2 (loadgen -h2 -c c -streams s; h2load -c c -m s).
