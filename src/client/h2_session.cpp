@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -590,10 +591,16 @@ void h2_connection::pump() {
     h2_call& c = s.call_;
     std::vector<nghttp2_nv>& nv = nv_;  // reused: no allocation per call once grown
     nv.clear();
+    // A request prepared once for the run outlives every frame of it: nghttp2 may point at its
+    // strings instead of copying them per call. A per-call request ({uuid}, a -L hop) is copied.
+    const std::vector<h2_request>& prepared = group_.prepared();
+    const std::less<const h2_request*> before;
+    const bool run_long = !prepared.empty() && !before(c.request, prepared.data()) &&
+                          before(c.request, prepared.data() + prepared.size());
+    const std::uint8_t flags = run_long ? NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE : NGHTTP2_NV_FLAG_NONE;
     for (const auto& [name, value] : c.request->headers) {
       nv.push_back(nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
-                              reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
-                              NGHTTP2_NV_FLAG_NONE});
+                              reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(), flags});
     }
     nghttp2_data_provider body{};
     body.read_callback = read_body;

@@ -41,7 +41,10 @@ TEST(engine_connect_queue, queued_connects_share_the_calls_timeout) {
   // Service time starts when the connect does: never the queue wait (timeout 1 s + the 125 ms
   // watchdog tick at the most).
   EXPECT_LT(doc.at("ServiceTimeHistogram").as_object().at("Max").to_number<double>(), 1.2);
-  EXPECT_LT(wall, 2.5) << "queued connects waited longer than the calls' -timeout";
+  // Queued connects with a -timeout of their own would take 4 x 1 s or more (four batches of
+  // 256); the shared deadline ends them all after about 1 s, plus the process's start and report
+  // (up to 1.5 s under the sanitizers).
+  EXPECT_LT(wall, 3.5) << "queued connects waited longer than the calls' -timeout";
 }
 
 TEST(engine_connect_queue, a_stop_ends_the_queue_wait_at_once) {
@@ -120,7 +123,7 @@ TEST(engine_connect_queue, h2_queued_connects_share_the_calls_timeout_against_a_
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("Code  -1 : 1000 (100.0 %)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Transport errors : connect timeout 1000"), std::string::npos) << r.err;
-  EXPECT_LT(wall, 2.5) << "queued h2 connects waited longer than the calls' -timeout";
+  EXPECT_LT(wall, 3.5) << "queued h2 connects waited longer than the calls' -timeout (see above)";
 }
 
 TEST(engine_connect_queue, h2_a_stop_ends_the_queue_wait_at_once) {
