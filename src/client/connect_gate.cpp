@@ -18,8 +18,7 @@ bool connect_gate::try_enter(waiter& w) {
   return false;
 }
 
-void connect_gate::leave(nanos answered_at) {
-  if (answered_at > last_answer_) last_answer_ = answered_at;
+void connect_gate::leave() {
   if (queue_.empty()) {
     --in_flight_;
     return;

@@ -1,18 +1,20 @@
 #pragma once
 // At most N connects in flight per worker: 20,000 simultaneous SYNs would overflow the server's
 // accept backlog and turn into connect timeouts. The rest wait in arrival order. A waiter sleeps
-// on its own timer; grant() cancels that timer. A waiter that gives up (deadline, stop) withdraws.
+// on its own timer; leave() cancels that timer when it passes the slot on. A waiter that gives up (deadline, stop) withdraws.
 //
-// The gate also knows whether it is moving: when a connect through it last got an answer from
-// the network (connected, refused, reset: anything but our own -timeout). The watchdog uses it to
-// tell our own queue (connects ahead are completing: the wait is ours, not the server's) from a
-// server that does not answer (then the queue wait counts against the call's -timeout).
+// The gate also knows whether it is moving: whether the latest connect through it to end got an
+// answer from the network (connected, refused, reset: anything but our own -timeout). The
+// watchdog uses it to tell our own queue (the connects ahead are being answered: the wait is
+// ours, not the server's) from a server that does not answer (the connects ahead end by their
+// -timeout: then a queued call's wait counts against its -timeout too). Every connect in flight
+// is bounded by its own -timeout, so a queue cannot stall without a connect ending unanswered.
 #include <deque>
-
-#include "loadgen/core/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+
+#include "loadgen/core/clock.hpp"  // nanos (wait_for_slot)
 
 namespace loadgen {
 
@@ -28,35 +30,37 @@ public:
   // true: connect now (the slot is taken). false: w is queued; wait on w.timer until w.granted.
   bool try_enter(waiter& w);
   // A connect that had a slot finished (either way): the slot passes to the oldest waiter.
-  // answered_at (steady ns, 0: not answered) is when the network answered the connect; it
-  // records that the gate is moving.
-  void leave(nanos answered_at = 0);
+  void leave();
+  // How that connect ended: answered by the network, or not (our -timeout ended it).
+  void record(bool answered) noexcept { moving_ = answered; }
   // w stops waiting (deadline or stop) without a slot; if it was granted meanwhile, the slot
   // is passed on.
   void withdraw(waiter& w);
 
   int in_flight() const noexcept { return in_flight_; }
   std::size_t queued() const noexcept { return queue_.size(); }
-  // A connect through the gate was answered less than `window` ns before `now` (steady ns).
-  bool moving(nanos now, nanos window) const noexcept { return last_answer_ != 0 && now - last_answer_ < window; }
+  // The latest connect to end was answered (or none has ended yet).
+  bool moving() const noexcept { return moving_; }
 
 private:
   int max_;
   int in_flight_ = 0;
-  nanos last_answer_ = 0;  // steady ns of the latest answered connect; 0: none yet
+  bool moving_ = true;
   std::deque<waiter*> queue_;
 };
 
 // Holds a connect slot until the connect is over, however it ends (an exception unwinding the
-// coroutine frame included), so a slot can never leak. Set answered_at when the network answered.
+// coroutine frame included), so a slot can never leak. Set answered when the network answered.
 struct gate_pass {
   connect_gate* gate = nullptr;
-  nanos answered_at = 0;
+  bool answered = false;
   explicit gate_pass(connect_gate* g) noexcept : gate(g) {}
   gate_pass(const gate_pass&) = delete;
   gate_pass& operator=(const gate_pass&) = delete;
   ~gate_pass() {
-    if (gate) gate->leave(answered_at);
+    if (!gate) return;
+    gate->record(answered);
+    gate->leave();
   }
 };
 

@@ -36,11 +36,11 @@ void connection_slot::check_deadline(nanos now) {
   if (deadline_ == 0 || now < deadline_) return;
   // A wait in this worker's own connect queue does not count against -timeout while the
   // connects ahead are being answered (see connect_gate): the call keeps its place, and once its
-  // connect starts it has a whole -timeout from then, as each Fortio dial has. A queue that does
-  // not move for a whole -timeout (a server that answers nothing) ends the wait as a timeout.
-  const nanos timeout = owner_.shared().options->timeout;
+  // connect starts it has a whole -timeout from then, as each Fortio dial has. When the connects
+  // ahead end by their own -timeout (a server that answers nothing), the wait ends as a timeout.
   const connect_queue_state queue = session_->connect_queue();
-  if (queue.queued ? owner_.gate().moving(now, timeout) : queue.left_at != 0 && now < queue.left_at + timeout) return;
+  const nanos timeout = owner_.shared().options->timeout;
+  if (queue.queued ? owner_.gate().moving() : queue.left_at != 0 && now < queue.left_at + timeout) return;
   deadline_ = 0;
   session_->abort();
 }

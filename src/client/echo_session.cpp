@@ -155,9 +155,8 @@ net::awaitable<bool> tcp_echo_session::connect(call_record& rec) {
   error_code ec;
   socket_.open(where.endpoint.protocol(), ec);
   if (!ec) std::tie(ec) = co_await socket_.async_connect(where.endpoint, use_tuple);
-  const nanos ended = steady_clock::now();
-  if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, ended - began);
-  if (!timed_out_) pass.answered_at = ended;  // the gate moves (see connect_gate)
+  if (env_.stats) env_.stats->record_connect(env_.index, where.endpoint_text, steady_clock::now() - began);
+  pass.answered = !timed_out_;  // the network answered, or our -timeout ended it (see connect_gate)
   if (ec) {
     fail(rec, timed_out_                              ? transport_error::connect_timeout
               : ec == net::error::connection_refused ? transport_error::refused

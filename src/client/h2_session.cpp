@@ -372,7 +372,7 @@ net::awaitable<void> h2_connection::establish() {
   if (!ec) std::tie(ec) = co_await socket.async_connect(address->where, use_tuple);
   if (env_.stats) env_.stats->record_connect(env_.index, address->text, steady_clock::now() - began);
   if (state_ == state::closed) co_return;
-  pass.answered_at = steady_clock::now();  // the network answered (connected, refused, ...): the gate moves
+  pass.answered = true;  // the network answered (connected, refused, ...): see connect_gate
   if (ec) {
     const transport_error kind = ec == net::error::connection_refused ? transport_error::refused : transport_error::connect_failed;
     lose(kind, kind, "cannot connect to " + where.peer_text + ": " + ec.message());

@@ -83,7 +83,7 @@ net::awaitable<bool> http1_session::connect(call_record& rec) {
   }
   gate_pass pass(env_.gate);
   co_await open_connection(rec);
-  if (!timed_out_) pass.answered_at = steady_clock::now();  // the gate moves (see connect_gate)
+  pass.answered = !timed_out_;  // the network answered, or our -timeout ended it (see connect_gate)
   co_return true;
 }
 
