@@ -275,42 +275,51 @@ void h2_server<Stream>::note_activity() {
 template <class Stream>
 void h2_server<Stream>::dispatch(std::int32_t id, const std::shared_ptr<h2_stream>& s) {
   ++t_.served;
-  auto self = this->shared_from_this();
-  if (grpc_ && !sh_.breaker_) {
-    // No breaker to wait for: the answer is made here, inside nghttp2's callback, and a ping
-    // without a delay is submitted at once: no coroutine, no trip through the scheduler (the
-    // gRPC benchmark's server cost per call). Nothing may throw into nghttp2's C code.
-    grpc_answer a;
-    try {
-      a = make_grpc_answer(*s);
-    } catch (const std::exception& e) {
-      ++t_.failed;
-      spdlog::debug("gRPC call on stream {} of {}: {}", id, peer_, e.what());
-      nghttp2_submit_rst_stream(h2_, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
+  // Called from nghttp2's frame callback: nothing may throw into its C code. An exception
+  // (bad_alloc, say) resets this stream; the others go on.
+  try {
+    auto self = this->shared_from_this();
+    if (grpc_ && !sh_.breaker_) {
+      // No breaker to wait for: the answer is made here, and a ping without a delay is
+      // submitted at once: no coroutine, no trip through the scheduler (the gRPC benchmark's
+      // server cost per call).
+      grpc_answer a = make_grpc_answer(*s);
+      const bool late = s->deadline > 0 && steady_clock::now() > s->deadline;
+      if (a.delay == 0 || late) {
+        if (late) a = grpc_answer{grpc_code::deadline_exceeded, "deadline exceeded", {}, 0, false};
+        submit_grpc(id, *s, a.status, a.message, std::move(a.body), false, a.gzip);
+        if (!over() && t_.stopping) goaway();
+        return;  // the reader wakes the writer once this batch of frames is read
+      }
+      spawn_answer([self, id, s, a = std::move(a)]() mutable -> net::awaitable<void> {
+        co_await self->deliver_grpc(id, s, std::move(a));
+      });
       return;
     }
-    const bool late = s->deadline > 0 && steady_clock::now() > s->deadline;
-    if (a.delay == 0 || late) {
-      if (late) a = grpc_answer{grpc_code::deadline_exceeded, "deadline exceeded", {}, 0, false};
-      submit_grpc(id, *s, a.status, a.message, std::move(a.body), false, a.gzip);
-      if (!over() && t_.stopping) goaway();
-      return;  // the reader wakes the writer once this batch of frames is read
-    }
-    spawn_answer([self, id, s, a = std::move(a)]() mutable -> net::awaitable<void> {
-      co_await self->deliver_grpc(id, s, std::move(a));
-    });
-    return;
+    if (grpc_) spawn_answer([self, id, s]() -> net::awaitable<void> { co_await self->answer_grpc_call(id, s); });
+    else spawn_answer([self, id, s]() -> net::awaitable<void> { co_await self->answer_echo(id, s); });
+  } catch (const std::exception& e) {
+    ++t_.failed;
+    spdlog::debug("HTTP/2 stream {} of {} gets no answer: {}", id, peer_, e.what());
+    nghttp2_submit_rst_stream(h2_, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
   }
-  if (grpc_) spawn_answer([self, id, s]() -> net::awaitable<void> { co_await self->answer_grpc_call(id, s); });
-  else spawn_answer([self, id, s]() -> net::awaitable<void> { co_await self->answer_echo(id, s); });
 }
 
 template <class Stream>
 template <class Make>
 void h2_server<Stream>::spawn_answer(Make make) {
-  ++answering_;
+  ++answering_;  // before co_spawn: an answer with nothing to wait for may end inside it
   note_activity();
   auto self = this->shared_from_this();
+  struct undo_if_not_spawned {  // co_spawn threw: the answer will not run
+    h2_server* server;
+    bool spawned = false;
+    ~undo_if_not_spawned() {
+      if (spawned) return;
+      --server->answering_;
+      server->note_activity();
+    }
+  } guard{this};
   net::co_spawn(
       t_.ctx,
       [self, make = std::move(make)]() mutable -> net::awaitable<void> {
@@ -330,6 +339,7 @@ void h2_server<Stream>::spawn_answer(Make make) {
         wake_writer();
         done_signal_.cancel();
       });
+  guard.spawned = true;
 }
 
 // One gRPC call: the breaker first (an overflow call gets Envoy's answer to gRPC: HTTP 200,
