@@ -87,7 +87,8 @@ private:
   connect_gate::waiter gate_waiter_;
   // Reads land in small_ (enough for a whole small response); when one fills it, the rest is
   // read at once through the worker's shared env.read_spill (plain TCP). TLS reads use
-  // tls_buffer_, allocated with the first TLS connection. 10,000 connections then cost 5 MB less.
+  // tls_buffer_, allocated with the first TLS connection. A plain connection then costs 1.5 KB
+  // less than with a 2 KB buffer of its own (about 15 MB at -c 10000).
   std::array<char, 512> small_;
   std::vector<char> tls_buffer_;
   response_parser parser_;
