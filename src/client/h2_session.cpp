@@ -360,6 +360,11 @@ net::awaitable<void> h2_connection::establish() {
   const gate_result entry = co_await wait_for_slot(env_.gate, gate_waiter_, gate_timer_, waiting_for_gate_, gate_given_up_,
                                                    gate_given_up_, queue_left_at_);
   if (entry != gate_result::entered || state_ == state::closed) co_return;  // lose()/close() failed its calls
+  if (queue_left_at_ != 0) {
+    // The wait in the queue was dispatch lag: the calls' service time starts with the connect, as
+    // on HTTP/1.1.
+    for (auto* q : queued_) q->call_.rec->sent = queue_left_at_;
+  }
   gate_pass pass(env_.gate);
   const nanos began = steady_clock::now();
   if (where.tls) tls_.emplace(env_.io, *where.tls);
@@ -683,6 +688,7 @@ bool h2_connection::stop(h2_stream_session& s) {
 void h2_connection::lose(transport_error active_kind, transport_error queued_kind, const std::string& why) {
   if (state_ == state::closed) return;
   const bool before_settings = state_ == state::connecting || state_ == state::waiting_settings;
+  const bool in_gate_queue = waiting_for_gate_;
   state_ = state::closed;
   leave_gate_queue();
   group_.detach(this);
@@ -698,11 +704,17 @@ void h2_connection::lose(transport_error active_kind, transport_error queued_kin
     if (fate == h2_fate::retry) finish(*s, call_end::retry);
     else fail_call(*s, active_kind == transport_error::none ? transport_error::reset : active_kind, why);
   }
+  const nanos now = steady_clock::now();
   for (auto* s : queued) {
     // Calls that were waiting for this connection to come up fail with it; calls only waiting
-    // for a free stream go on the next connection.
-    if (before_settings && queued_kind != transport_error::none) fail_call(*s, queued_kind, why);
-    else finish(*s, call_end::requeue);
+    // for a free stream go on the next connection. A call that never left the connect queue was
+    // not served at all: no service time, as on HTTP/1.1.
+    if (before_settings && queued_kind != transport_error::none) {
+      if (in_gate_queue) s->call_.rec->sent = now;
+      fail_call(*s, queued_kind, why);
+    } else {
+      finish(*s, call_end::requeue);
+    }
   }
 }
 

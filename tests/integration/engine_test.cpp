@@ -26,20 +26,31 @@ std::int64_t count_of(const boost::json::object& doc) {
 // listener that never answers a SYN. Before: each queued connect got a full -timeout of its own
 // once it left the queue (about 4 x timeout in all), and the queue wait counted as service time.
 
-TEST(engine_connect_queue, queued_connects_share_the_calls_timeout) {
+// `load` with 1000 connections on one thread (HTTP/1.1, or -h2) against the listener.
+std::vector<std::string> black_hole_load(bool h2, const full_backlog_listener& listener, const std::string& timeout,
+                                         const std::string& loglevel) {
+  std::vector<std::string> argv{loadgen_binary(), "load"};
+  if (h2) argv.push_back("-h2");
+  for (const std::string& a : {std::string("-c"), std::string("1000"), std::string("-threads"), std::string("1"),
+                               std::string("-n"), std::string("1000"), std::string("-qps"), std::string("0"),
+                               std::string("-timeout"), timeout, std::string("-loglevel"), loglevel, std::string("-json"),
+                               std::string("-"), "http://127.0.0.1:" + std::to_string(listener.port()) + "/"})
+    argv.push_back(a);
+  return argv;
+}
+
+void queued_connects_share_the_calls_timeout(bool h2) {
   full_backlog_listener listener;
   const auto began = std::chrono::steady_clock::now();
-  const auto r = run({loadgen_binary(), "load", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0", "-timeout",
-                      "1s", "-loglevel", "Error", "-json", "-", "http://127.0.0.1:" + std::to_string(listener.port()) + "/"},
-                     std::chrono::seconds(30));
+  const auto r = run(black_hole_load(h2, listener, "1s", "Error"), std::chrono::seconds(30));
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("Code  -1 : 1000 (100.0 %)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Transport errors : connect timeout 1000"), std::string::npos) << r.err;
   const auto doc = json_of(r);
   EXPECT_EQ(count_of(doc), 1000);
-  // Service time starts when the connect does: never the queue wait (timeout 1 s + the 125 ms
-  // watchdog tick at the most).
+  // Service time never includes a queue wait past the deadline (timeout 1 s + the watchdog
+  // tick at the most).
   EXPECT_LT(doc.at("ServiceTimeHistogram").as_object().at("Max").to_number<double>(), 1.2);
   // Queued connects with a -timeout of their own would take 4 x 1 s or more (four batches of
   // 256); the shared deadline ends them all after about 1 s, plus the process's start and report
@@ -47,11 +58,9 @@ TEST(engine_connect_queue, queued_connects_share_the_calls_timeout) {
   EXPECT_LT(wall, 3.5) << "queued connects waited longer than the calls' -timeout";
 }
 
-TEST(engine_connect_queue, a_stop_ends_the_queue_wait_at_once) {
+void a_stop_ends_the_queue_wait_at_once(bool h2) {
   full_backlog_listener listener;
-  background_process load({loadgen_binary(), "load", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0",
-                           "-timeout", "2s", "-loglevel", "Warning",
-                           "http://127.0.0.1:" + std::to_string(listener.port()) + "/"});
+  background_process load(black_hole_load(h2, listener, "2s", "Warning"));
   ASSERT_TRUE(load.wait_for_output("Starting at")) << load.err_so_far();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto signalled = std::chrono::steady_clock::now();
@@ -64,6 +73,10 @@ TEST(engine_connect_queue, a_stop_ends_the_queue_wait_at_once) {
   EXPECT_NE(r.err.find("Transport errors : connect timeout 256"), std::string::npos) << r.err;
   EXPECT_LT(after, 4.0) << "the stop waited for queued connects";
 }
+
+TEST(engine_connect_queue, queued_connects_share_the_calls_timeout) { queued_connects_share_the_calls_timeout(false); }
+
+TEST(engine_connect_queue, a_stop_ends_the_queue_wait_at_once) { a_stop_ends_the_queue_wait_at_once(false); }
 
 // A queue that moves: one connect in flight (LOADGEN_CONNECTS_IN_FLIGHT=1, a test hook) and 500
 // TLS connections on one thread, so the last connects wait behind the handshakes of all the
@@ -129,35 +142,10 @@ TEST_F(moving_queue, does_not_eat_the_calls_timeout) { check(false); }
 TEST_F(moving_queue, does_not_eat_the_timeout_of_h2_calls) { check(true); }
 
 TEST(engine_connect_queue, h2_queued_connects_share_the_calls_timeout_against_a_black_hole) {
-  full_backlog_listener listener;
-  const auto began = std::chrono::steady_clock::now();
-  const auto r = run({loadgen_binary(), "load", "-h2", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0", "-timeout",
-                      "1s", "-loglevel", "Error", "http://127.0.0.1:" + std::to_string(listener.port()) + "/"},
-                     std::chrono::seconds(30));
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("Code  -1 : 1000 (100.0 %)"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("Transport errors : connect timeout 1000"), std::string::npos) << r.err;
-  EXPECT_LT(wall, 3.5) << "queued h2 connects waited longer than the calls' -timeout (see above)";
+  queued_connects_share_the_calls_timeout(true);
 }
 
-TEST(engine_connect_queue, h2_a_stop_ends_the_queue_wait_at_once) {
-  full_backlog_listener listener;
-  background_process load({loadgen_binary(), "load", "-h2", "-c", "1000", "-threads", "1", "-n", "1000", "-qps", "0",
-                           "-timeout", "2s", "-loglevel", "Warning",
-                           "http://127.0.0.1:" + std::to_string(listener.port()) + "/"});
-  ASSERT_TRUE(load.wait_for_output("Starting at")) << load.err_so_far();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const auto signalled = std::chrono::steady_clock::now();
-  load.signal(SIGTERM);
-  const auto r = load.wait(std::chrono::seconds(20));
-  const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  // The 256 connects in flight are bounded by their -timeout; the 744 queued ones never started.
-  EXPECT_NE(r.err.find("Code  -1 : 256 (100.0 %)"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("Transport errors : connect timeout 256"), std::string::npos) << r.err;
-  EXPECT_LT(after, 4.0) << "the stop waited for queued connects";
-}
+TEST(engine_connect_queue, h2_a_stop_ends_the_queue_wait_at_once) { a_stop_ends_the_queue_wait_at_once(true); }
 
 // --- reads ------------------------------------------------------------------------------------
 // Plain-TCP responses land in a 512-byte buffer per connection; one that fills it is read on
