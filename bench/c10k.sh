@@ -47,11 +47,12 @@ printf '%-8s %4s %9s %-40s %7s %7s %7s %8s\n' tool run non-200 errors RSS_MB use
 for run in $(seq "$RUNS"); do
   for tool in $TOOLS; do
     case $tool in
-      loadgen) cmd=("$BIN" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url") ;;
-      before) cmd=("$BEFORE" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url") ;;
-      fortio) cmd=("$FORTIO" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url") ;;
+      loadgen) bin=$BIN ;;
+      before) bin=$BEFORE ;;
+      fortio) bin=$FORTIO ;;
       *) echo "bench: unknown tool $tool" >&2; exit 1 ;;
     esac
+    cmd=("$bin" load -c "$CONNS" -qps 0 -n "$CALLS" -timeout "$TIMEOUT" -json "$work/out.json" "$url")
     out=$(/usr/bin/time -f 'TIME %U %S %M' taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1 || true)
     read -r _ user sys rss_kb <<<"$(grep '^TIME ' <<<"$out" | tail -1)"
     ok=$(grep -E '^Code 200 : ' <<<"$out" | awk '{print $4}')

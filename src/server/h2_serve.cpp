@@ -113,8 +113,12 @@ private:
   net::awaitable<void> answer_grpc_call(std::int32_t id, std::shared_ptr<h2_stream> s);
   // The answer to an admitted gRPC call (the message, or the error), not yet delayed.
   grpc_answer make_grpc_answer(h2_stream& s);
-  // Waits for the answer's delay (bounded by grpc-timeout), then submits it.
-  net::awaitable<void> deliver_grpc(std::int32_t id, std::shared_ptr<h2_stream> s, grpc_answer a);
+  // grpc-timeout (deadline, steady ns; 0: none): returns how long to wait before answering (the
+  // ping's delay), or, when the answer would come after the client's deadline, turns it into
+  // DEADLINE_EXCEEDED sent at the deadline (as a gRPC server cancels the call then).
+  static nanos fit_grpc_deadline(grpc_answer& a, nanos deadline);
+  // Waits `wait` ns, then submits the answer.
+  net::awaitable<void> deliver_grpc(std::int32_t id, std::shared_ptr<h2_stream> s, grpc_answer a, nanos wait);
   void submit(std::int32_t id, h2_stream& s, echo_body reply);
   void submit_grpc(std::int32_t id, h2_stream& s, int status, const std::string& message, std::string body, bool overloaded,
                    bool gzip = false);
@@ -284,15 +288,14 @@ void h2_server<Stream>::dispatch(std::int32_t id, const std::shared_ptr<h2_strea
       // submitted at once: no coroutine, no trip through the scheduler (the gRPC benchmark's
       // server cost per call).
       grpc_answer a = make_grpc_answer(*s);
-      const bool late = s->deadline > 0 && steady_clock::now() > s->deadline;
-      if (a.delay == 0 || late) {
-        if (late) a = grpc_answer{grpc_code::deadline_exceeded, "deadline exceeded", {}, 0, false};
+      const nanos wait = fit_grpc_deadline(a, s->deadline);
+      if (wait == 0) {
         submit_grpc(id, *s, a.status, a.message, std::move(a.body), false, a.gzip);
         if (!over() && t_.stopping) goaway();
         return;  // the reader wakes the writer once this batch of frames is read
       }
-      spawn_answer([self, id, s, a = std::move(a)]() mutable -> net::awaitable<void> {
-        co_await self->deliver_grpc(id, s, std::move(a));
+      spawn_answer([self, id, s, a = std::move(a), wait]() mutable -> net::awaitable<void> {
+        co_await self->deliver_grpc(id, s, std::move(a), wait);
       });
       return;
     }
@@ -356,7 +359,8 @@ net::awaitable<void> h2_server<Stream>::answer_grpc_call(std::int32_t id, std::s
     }
   }
   grpc_answer a = make_grpc_answer(*s);
-  co_await deliver_grpc(id, s, std::move(a));
+  const nanos wait = fit_grpc_deadline(a, s->deadline);
+  co_await deliver_grpc(id, s, std::move(a), wait);
 }
 
 template <class Stream>
@@ -375,18 +379,21 @@ grpc_answer h2_server<Stream>::make_grpc_answer(h2_stream& s) {
 }
 
 template <class Stream>
-net::awaitable<void> h2_server<Stream>::deliver_grpc(std::int32_t id, std::shared_ptr<h2_stream> s, grpc_answer a) {
-  // grpc-timeout: an answer that would come after the client's deadline is DEADLINE_EXCEEDED, at
-  // the deadline (as a gRPC server cancels the call then).
+nanos h2_server<Stream>::fit_grpc_deadline(grpc_answer& a, nanos deadline) {
   const nanos now = steady_clock::now();
-  const bool late = s->deadline > 0 && now + a.delay > s->deadline;
-  const nanos wait = late ? std::max<nanos>(0, s->deadline - now) : a.delay;
+  if (deadline <= 0 || now + a.delay <= deadline) return a.delay;
+  a = grpc_answer{grpc_code::deadline_exceeded, "deadline exceeded", {}, 0, false};
+  return std::max<nanos>(0, deadline - now);
+}
+
+template <class Stream>
+net::awaitable<void> h2_server<Stream>::deliver_grpc(std::int32_t id, std::shared_ptr<h2_stream> s, grpc_answer a,
+                                                     nanos wait) {
   if (wait > 0) {
     net::steady_timer timer(t_.ctx);
     timer.expires_after(std::chrono::nanoseconds(wait));
     co_await timer.async_wait(use_tuple);
   }
-  if (late) a = grpc_answer{grpc_code::deadline_exceeded, "deadline exceeded", {}, 0, false};
   if (!over() && !s->closed) submit_grpc(id, *s, a.status, a.message, std::move(a.body), false, a.gzip);
 }
 
@@ -548,8 +555,6 @@ int h2_server<Stream>::on_header(nghttp2_session* session, const nghttp2_frame* 
     s->req.insert(http::field::host, v);
   } else if (!n.empty() && n.front() != ':') {
     s->req.insert(canonical_header_name(n), v);
-    if (n == "grpc-timeout")
-      if (const auto t = parse_grpc_timeout(v)) s->deadline = steady_clock::now() + *t;
   }
   return 0;
 }
