@@ -1,5 +1,7 @@
 #include "connection_slot.hpp"
 
+#include <utility>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -71,10 +73,10 @@ std::string connection_slot::on_crash(const std::exception_ptr& e) {
   return "internal error on connection " + std::to_string(index_) + ": " + what;
 }
 
-void connection_slot::begin_call() noexcept {
+void connection_slot::begin_call(nanos now) noexcept {
   // -timeout bounds the whole call from the moment it starts: a wait for a connect slot included,
   // unless the connects ahead are being answered (check_deadline()).
-  deadline_ = steady_clock::now() + owner_.shared().options->timeout;
+  deadline_ = now + owner_.shared().options->timeout;
   in_flight_ = true;
 }
 
@@ -87,7 +89,7 @@ net::awaitable<void> connection_slot::warmup(call_record* result) {
   warming_up_ = true;
   current_ = call_record{};
   current_.due = steady_clock::now();
-  begin_call();
+  begin_call(current_.due);
   co_await session_->call(current_);
   end_call();
   warming_up_ = false;
@@ -128,20 +130,96 @@ void connection_slot::make_schedule() {
   schedule_.emplace(sc, run.start);
 }
 
+bool connection_slot::may_continue() const noexcept {
+  return !owner_.shared().stop.load(std::memory_order_relaxed) && calls_left_ != 0 &&
+         (planned_cap_ == 0 || slots_ < planned_cap_);
+}
+
+bool connection_slot::after_call(bool made) {
+  end_call();
+  if (!made) return false;  // abandoned: the run is stopping
+  if (calls_left_ > 0) --calls_left_;
+  previous_done_ = current_.done;
+  owner_.record(current_, index_, recorded_++);
+  if (const int abort_on = owner_.shared().options->abort_on; abort_on != 0 && current_.status == abort_on) {
+    owner_.abort_run();
+    return false;
+  }
+  return true;
+}
+
+bool connection_slot::start_fast_call() {
+  if (!may_continue()) {
+    fast_end_ = fast_end::ended;
+    return false;
+  }
+  if (!session_->can_call_fast()) {
+    fast_end_ = fast_end::slow;
+    return false;
+  }
+  current_ = call_record{};
+  current_.due = steady_clock::now();
+  if (current_.due >= owner_.shared().end) {
+    fast_end_ = fast_end::ended;
+    return false;
+  }
+  ++slots_;
+  begin_call(current_.due);
+  session_->call_fast(current_, &connection_slot::on_fast_done, this);
+  return true;
+}
+
+void connection_slot::on_fast_done(void* self, fast_outcome outcome, std::exception_ptr error) {
+  auto& slot = *static_cast<connection_slot*>(self);
+  // A crash leaves the call in flight, for on_crash() to record, as a throw in call() does.
+  if (outcome == fast_outcome::crashed) return slot.finish_fast(fast_end::slow, std::move(error));
+  if (outcome == fast_outcome::retry) return slot.finish_fast(fast_end::retry);
+  try {
+    if (!slot.after_call(true)) return slot.finish_fast(fast_end::ended);
+    if (!slot.start_fast_call()) slot.finish_fast(slot.fast_end_);
+  } catch (...) {
+    slot.finish_fast(fast_end::slow, std::current_exception());
+  }
+}
+
+void connection_slot::finish_fast(fast_end end, std::exception_ptr error) {
+  fast_end_ = end;
+  fast_error_ = std::move(error);
+  timer_.cancel();  // run_fast() waits on it
+}
+
+net::awaitable<connection_slot::fast_end> connection_slot::run_fast() {
+  if (!start_fast_call()) co_return fast_end_;
+  // Parked until finish_fast(): the timer is only this coroutine's doorbell (paced runs, which
+  // use it to sleep, do not take this path).
+  timer_.expires_at(std::chrono::steady_clock::time_point::max());
+  co_await timer_.async_wait(use_tuple);
+  if (fast_error_) std::rethrow_exception(std::exchange(fast_error_, nullptr));
+  co_return fast_end_;
+}
+
 net::awaitable<void> connection_slot::run() {
   const run_context& run = owner_.shared();
   const run_options& o = *run.options;
   if (run.plan->qps_per_connection > 0) make_schedule();
-  std::int64_t slots = 0;   // schedule slots used: calls made and -nocatchup skips
-  nanos previous_done = 0;  // when the previous call on this connection ended
-  while (!run.stop.load(std::memory_order_relaxed) && calls_left_ != 0 && (planned_cap_ == 0 || slots < planned_cap_)) {
+  while (may_continue()) {
+    if (!schedule_ && session_->can_call_fast()) {
+      const fast_end end = co_await run_fast();
+      if (end == fast_end::ended) break;
+      if (end == fast_end::retry) {
+        // The call in flight goes again, the coroutine way, on a new connection.
+        const bool made = co_await session_->call(current_);
+        if (!after_call(made)) break;
+      }
+      continue;  // slow: the next call (a connect) goes below
+    }
     current_ = call_record{};
     if (schedule_) {
       current_.due = schedule_->next();
       if (current_.due >= run.end) break;
-      const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done, schedule_->interval(), o.nocatchup);
+      const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done_, schedule_->interval(), o.nocatchup);
       current_.connection_busy = due.connection_busy;
-      ++slots;
+      ++slots_;
       if (due.skip) {
         // This slot passed while the connection was busy: skip it rather than send late. A skip
         // is not a call: with -n, exactly n calls are still made.
@@ -153,21 +231,13 @@ net::awaitable<void> connection_slot::run() {
     } else {
       current_.due = steady_clock::now();
       if (current_.due >= run.end) break;
-      ++slots;
+      ++slots_;
     }
     // The session's call is awaited here, not through a helper coroutine: every coroutine level
     // is a frame that each of thousands of connections keeps while its call is in flight.
-    begin_call();
+    begin_call(steady_clock::now());
     const bool made = co_await session_->call(current_);
-    end_call();
-    if (!made) break;  // abandoned: the run is stopping
-    if (calls_left_ > 0) --calls_left_;
-    previous_done = current_.done;
-    owner_.record(current_, index_, recorded_++);
-    if (o.abort_on != 0 && current_.status == o.abort_on) {
-      owner_.abort_run();
-      break;
-    }
+    if (!after_call(made)) break;
   }
   session_->close();
 }

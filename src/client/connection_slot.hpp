@@ -42,11 +42,31 @@ public:
   std::string on_crash(const std::exception_ptr& e);
 
 private:
+  // How a stretch of calls on the fast path (session::call_fast) ended.
+  enum class fast_end {
+    ended,  // the run ended on this connection (stop, count, time, -abort-on)
+    slow,   // the next call needs the coroutine path (a connect, mostly)
+    retry,  // the call in flight found its kept-alive socket dead: call() makes it again
+  };
+  // Max speed on an open connection: makes calls by callbacks (start_fast_call, on_fast_done)
+  // while the session can, and returns once, when they stop. The coroutines above stay parked
+  // meanwhile, and their frames are not touched per call.
+  boost::asio::awaitable<fast_end> run_fast();
+  // Starts the next call on the fast path; false (with fast_end_ set) when it cannot.
+  bool start_fast_call();
+  static void on_fast_done(void* self, fast_outcome outcome, std::exception_ptr error);
+  // The stretch is over: run_fast() returns `end`, or rethrows `error`.
+  void finish_fast(fast_end end, std::exception_ptr error = nullptr);
+  // The run goes on for this connection (not stopped, calls and slots left).
+  bool may_continue() const noexcept;
+  // Records the call just made (made: it was a call, not abandoned). false: this connection is
+  // done (abandoned, or -abort-on matched).
+  bool after_call(bool made);
   // Returns at `due` (or on a stop), sleeping and spinning as next_pacing_step() says.
   boost::asio::awaitable<void> wait_until(nanos due, nanos busy_wait);
   // Around each session call on current_: arm the call's deadline (-timeout) and mark it in
   // flight (for on_crash()), then clear both.
-  void begin_call() noexcept;
+  void begin_call(nanos now) noexcept;
   void end_call() noexcept;
   void make_schedule();
 
@@ -65,6 +85,10 @@ private:
   bool in_flight_ = false;
   bool warming_up_ = false;  // the call in flight is the uncounted warmup call
   std::int64_t recorded_ = 0;  // calls recorded on this connection (the access log's "iter")
+  std::int64_t slots_ = 0;     // schedule slots used: calls made and -nocatchup skips
+  nanos previous_done_ = 0;    // when the previous call on this connection ended
+  fast_end fast_end_ = fast_end::ended;
+  std::exception_ptr fast_error_;
 };
 
 }  // namespace loadgen

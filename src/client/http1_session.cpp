@@ -1,7 +1,10 @@
 #include "http1_session.hpp"
 
+#include <utility>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -35,6 +38,8 @@ http1_session::http1_session(const session_env& env)
   gate_waiter_.timer = &gate_timer_;
   if (env.options.compression) gunzip_ = std::make_unique<gunzip_observer>(env.observer);
   next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
+  fast_capable_ = !env.where.tls && env.where.tunnel_request.empty() && !env.options.follow_redirects &&
+                  env.observer == nullptr && !gunzip_ && env.read_spill != nullptr;
 }
 
 http1_session::~http1_session() {
@@ -186,18 +191,18 @@ std::string_view http1_session::next_request() {
   return rendered_;
 }
 
-template <class Stream>
-net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
-  auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
-  const std::string& peer = env_.where.peer_text;
-  const auto no_response = [&] { return "no complete response from " + peer + " within the -timeout"; };
-  if (wec) {
-    if (timed_out_) fail(rec, transport_error::timeout, no_response);
-    else if (reused) {
+http1_session::next_io http1_session::after_write(call_record& rec, const error_code& ec, bool reused) {
+  if (ec) {
+    const std::string& peer = env_.where.peer_text;
+    if (timed_out_) {
+      fail(rec, transport_error::timeout, [&] { return "no complete response from " + peer + " within the -timeout"; });
+    } else if (reused) {
       close_socket();
-      co_return true;
-    } else fail(rec, transport_error::write_failed, [&] { return "cannot send the request to " + peer + ": " + wec.message(); });
-    co_return false;
+      return next_io::retry;
+    } else {
+      fail(rec, transport_error::write_failed, [&] { return "cannot send the request to " + peer + ": " + ec.message(); });
+    }
+    return next_io::done;
   }
   ++socket_requests_;
   if (env_.options.halfclose && !env_.options.keepalive) {
@@ -205,69 +210,185 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
     error_code ignored;
     lowest().shutdown(net::socket_base::shutdown_send, ignored);
   }
-  // spill: the last read filled small_, so more is likely waiting in the socket: read it now,
-  // synchronously, through the worker's large buffer (plain TCP only; it is never held across an
-  // await). A spill that finds nothing goes back to waiting.
-  bool spill = false;
-  for (;;) {
-    error_code rec_ec;
-    std::size_t n = 0;
-    const char* data = nullptr;
-    if (spill) {
-      n = lowest().read_some(net::buffer(*env_.read_spill), rec_ec);
-      data = env_.read_spill->data();
-      if (rec_ec == net::error::would_block || rec_ec == net::error::try_again) {
-        spill = false;
-        continue;
+  return next_io::read;
+}
+
+http1_session::next_io http1_session::after_read(call_record& rec, error_code ec, const char* data, std::size_t n,
+                                                 bool reused, bool spilled) {
+  const std::string& peer = env_.where.peer_text;
+  if (ec == net::ssl::error::stream_truncated) ec = net::error::eof;  // closed without close_notify
+  if (ec) {
+    if (timed_out_) {
+      fail(rec, transport_error::timeout, [&] { return "no complete response from " + peer + " within the -timeout"; });
+      return next_io::done;
+    }
+    if (ec == net::error::eof) parser_.on_eof();
+    const bool nothing_yet = parser_.total_bytes() == 0;
+    if (reused && nothing_yet && (ec == net::error::eof || ec == net::error::connection_reset)) {
+      // A kept-alive socket the server had already closed: retry once on a new one.
+      close_socket();
+      return next_io::retry;
+    }
+    if (!parser_.done()) {
+      if (ec == net::error::eof) {
+        fail(rec, transport_error::closed, [&] {
+          return "bad response from " + peer + ": " +
+                 (parser_.failed() ? parser_.error() : "connection closed before a complete response");
+        });
+      } else {
+        fail(rec, transport_error::reset, [&] { return "reading the response from " + peer + ": " + ec.message(); });
       }
+      return next_io::done;
+    }
+    take_response(rec);  // a close-delimited body ended with EOF
+    return next_io::done;
+  }
+  const std::size_t used = parser_.feed(data, n);
+  if (parser_.failed()) {
+    fail(rec, transport_error::bad_response, [&] { return "bad response from " + peer + ": " + parser_.error(); });
+    return next_io::done;
+  }
+  if (parser_.done()) {
+    if (used != n) close_socket();  // bytes nobody asked for: do not trust this socket again
+    take_response(rec);
+    return next_io::done;
+  }
+  if (tls_) {
+    if (n == tls_buffer_.size() && tls_buffer_.size() < tls_large_buffer) tls_buffer_.resize(tls_large_buffer);
+    return next_io::read;
+  }
+  // A read that filled its buffer likely left more in the socket: read it at once (plain TCP).
+  const bool full = n == (spilled ? env_.read_spill->size() : small_.size());
+  return env_.read_spill != nullptr && full ? next_io::spill : next_io::read;
+}
+
+template <class Stream>
+net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
+  auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
+  next_io next = after_write(rec, wec, reused);
+  // A spill is read synchronously through the worker's large buffer (plain TCP only; it is
+  // never held across an await). A spill that finds nothing goes back to waiting.
+  while (next == next_io::read || next == next_io::spill) {
+    if (next == next_io::spill) {
+      error_code ec;
+      const std::size_t n = lowest().read_some(net::buffer(*env_.read_spill), ec);
+      next = ec == net::error::would_block || ec == net::error::try_again
+                 ? next_io::read
+                 : after_read(rec, ec, env_.read_spill->data(), n, reused, true);
     } else {
       const net::mutable_buffer target = read_target();
-      std::tie(rec_ec, n) = co_await stream.async_read_some(target, use_tuple);
-      data = static_cast<const char*>(target.data());
-    }
-    if (rec_ec == net::ssl::error::stream_truncated) rec_ec = net::error::eof;  // closed without close_notify
-    if (rec_ec) {
-      if (timed_out_) {
-        fail(rec, transport_error::timeout, no_response);
-        co_return false;
-      }
-      if (rec_ec == net::error::eof) parser_.on_eof();
-      const bool nothing_yet = parser_.total_bytes() == 0;
-      if (reused && nothing_yet && (rec_ec == net::error::eof || rec_ec == net::error::connection_reset)) {
-        // A kept-alive socket the server had already closed: retry once on a new one.
-        close_socket();
-        co_return true;
-      }
-      if (!parser_.done()) {
-        if (rec_ec == net::error::eof) {
-          fail(rec, transport_error::closed, [&] {
-            return "bad response from " + peer + ": " +
-                   (parser_.failed() ? parser_.error() : "connection closed before a complete response");
-          });
-        } else {
-          fail(rec, transport_error::reset, [&] { return "reading the response from " + peer + ": " + rec_ec.message(); });
-        }
-        co_return false;
-      }
-      break;  // a close-delimited body ended with EOF
-    }
-    const std::size_t used = parser_.feed(data, n);
-    if (parser_.failed()) {
-      fail(rec, transport_error::bad_response, [&] { return "bad response from " + peer + ": " + parser_.error(); });
-      co_return false;
-    }
-    if (parser_.done()) {
-      if (used != n) close_socket();  // bytes nobody asked for: do not trust this socket again
-      break;
-    }
-    if (tls_) {
-      if (n == tls_buffer_.size() && tls_buffer_.size() < tls_large_buffer) tls_buffer_.resize(tls_large_buffer);
-    } else {
-      spill = env_.read_spill != nullptr && (spill ? n == env_.read_spill->size() : n == small_.size());
+      auto [ec, n] = co_await stream.async_read_some(target, use_tuple);
+      next = after_read(rec, ec, static_cast<const char*>(target.data()), n, reused, false);
     }
   }
-  take_response(rec);
-  co_return false;
+  co_return next == next_io::retry;
+}
+
+void http1_session::call_fast(call_record& rec, fast_done done, void* ctx) {
+  timed_out_ = false;
+  queue_left_at_ = 0;
+  rec.error = transport_error::none;
+  fast_rec_ = &rec;
+  fast_done_ = done;
+  fast_ctx_ = ctx;
+  fast_request_ = next_request();
+  fast_written_ = 0;
+  if (rec.sent == 0) rec.sent = steady_clock::now();
+  parser_.reset(env_.requests.head, nullptr, false);
+  send_fast();
+}
+
+void http1_session::send_fast() {
+  // The socket is non-blocking: a request it takes whole (the usual case) costs one send() and
+  // no reactor operation. Anything else (would block, a short send, an error) goes on with the
+  // asynchronous write, which finishes the request or reports the error.
+  error_code ec;
+  const std::size_t n = socket_.send(net::buffer(fast_request_), 0, ec);
+  if (ec || n < fast_request_.size()) {
+    fast_written_ = ec ? 0 : n;
+    return write_fast();
+  }
+  after_write(*fast_rec_, ec, true);  // counts the request; -halfclose's FIN
+  // Read on a later turn of the loop, not now: with many connections the handlers queued ahead
+  // give the server time to answer, and a response already in costs one recv() and no reactor
+  // operation (read_fast_now()). Posted also because the call's end is never reported from
+  // inside call_fast().
+  net::post(env_.io, [this] { on_fast_sent(); });
+}
+
+void http1_session::on_fast_sent() {
+  // After a read found nothing (few connections: the answer takes longer than the loop's turn),
+  // the next calls leave the first read to the reactor for a while (its own attempt, then the
+  // wait), so that each costs one failed recv() at most, not two.
+  if (fast_skip_probe_ > 0) {
+    --fast_skip_probe_;
+    return read_fast();
+  }
+  read_fast_now();
+}
+
+void http1_session::write_fast() {
+  const auto rest = net::buffer(fast_request_.data() + fast_written_, fast_request_.size() - fast_written_);
+  socket_.async_write_some(rest, [this](const error_code& ec, std::size_t n) { on_fast_write(ec, n); });
+}
+
+void http1_session::on_fast_write(const error_code& ec, std::size_t n) {
+  next_io next = next_io::done;
+  try {
+    fast_written_ += n;
+    if (!ec && fast_written_ < fast_request_.size()) return write_fast();
+    next = after_write(*fast_rec_, ec, true);
+    if (next == next_io::read) return read_fast();
+  } catch (...) {
+    return end_fast(fast_outcome::crashed, std::current_exception());
+  }
+  end_fast(next == next_io::retry ? fast_outcome::retry : fast_outcome::done);
+}
+
+void http1_session::read_fast() {
+  socket_.async_read_some(net::buffer(small_), [this](const error_code& ec, std::size_t n) { on_fast_read(ec, n); });
+}
+
+void http1_session::on_fast_read(const error_code& ec, std::size_t n) {
+  next_io next = next_io::done;
+  try {
+    next = after_read(*fast_rec_, ec, small_.data(), n, true, false);
+    if (next == next_io::spill) return read_fast_now(true);
+    if (next == next_io::read) return read_fast();
+  } catch (...) {
+    return end_fast(fast_outcome::crashed, std::current_exception());
+  }
+  end_fast(next == next_io::retry ? fast_outcome::retry : fast_outcome::done);
+}
+
+void http1_session::read_fast_now(bool spill) {
+  next_io next = next_io::spill;
+  try {
+    // Synchronous reads (the socket is non-blocking) until the response is whole or the socket
+    // is dry; then the reactor reads on. The first lands in small_, the rest in the spill.
+    while (next == next_io::spill) {
+      const net::mutable_buffer target = spill ? net::buffer(*env_.read_spill) : net::buffer(small_);
+      error_code ec;
+      const std::size_t got = socket_.receive(target, 0, ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        if (!spill) fast_skip_probe_ = 8;
+        return read_fast();
+      }
+      next = after_read(*fast_rec_, ec, static_cast<const char*>(target.data()), got, true, spill);
+      spill = true;
+    }
+    if (next == next_io::read) return read_fast();
+  } catch (...) {
+    return end_fast(fast_outcome::crashed, std::current_exception());
+  }
+  end_fast(next == next_io::retry ? fast_outcome::retry : fast_outcome::done);
+}
+
+void http1_session::end_fast(fast_outcome outcome, std::exception_ptr error) {
+  if (outcome == fast_outcome::done) fast_rec_->done = steady_clock::now();
+  retry_fast_request_ = outcome == fast_outcome::retry;
+  // The callback may start the next call on this session: nothing here is touched after it.
+  fast_done_(fast_ctx_, outcome, std::move(error));
 }
 
 void http1_session::take_response(call_record& rec) {
@@ -350,7 +471,8 @@ net::awaitable<bool> http1_session::call(call_record& rec) {
   failure_.clear();
   location_.clear();
   rec.error = transport_error::none;
-  const std::string_view request = next_request();
+  // After a fast call found its kept-alive socket dead, the same request goes on a new one.
+  const std::string_view request = std::exchange(retry_fast_request_, false) ? fast_request_ : next_request();
   if (!env_.options.follow_redirects) return request_once(rec, request, env_.requests.head);
   return call_following(rec, request);
 }

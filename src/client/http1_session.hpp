@@ -29,6 +29,10 @@ public:
   http1_session& operator=(const http1_session&) = delete;
 
   boost::asio::awaitable<bool> call(call_record& rec) override;
+  // Plain TCP (or a Unix socket) kept alive, no -L, no observer (curl) or gzip counting: the
+  // request and its response on the open socket, by callbacks.
+  bool can_call_fast() const noexcept override { return fast_capable_ && socket_.is_open(); }
+  void call_fast(call_record& rec, fast_done done, void* ctx) override;
   void abort() noexcept override;
   void stop() noexcept override;
   connect_queue_state connect_queue() const noexcept override { return {waiting_for_gate_, queue_left_at_}; }
@@ -45,6 +49,18 @@ private:
   boost::asio::awaitable<bool> open_connection(call_record& rec);
   boost::asio::awaitable<bool> open_tunnel(call_record& rec);
   boost::asio::awaitable<bool> handshake(call_record& rec);
+  // What an exchange does after a write or a read: one rule for the coroutine path (exchange())
+  // and the callback path (call_fast()).
+  enum class next_io {
+    read,   // read on, asynchronously
+    spill,  // the read filled its buffer: read on at once, synchronously, into env_.read_spill
+    done,   // the call ended: rec has its response or its failure
+    retry,  // a reused socket was dead before any response byte (it is closed): try a new one
+  };
+  next_io after_write(call_record& rec, const boost::system::error_code& ec, bool reused);
+  // A read's result: n bytes at data, or the error. spilled: they came from env_.read_spill.
+  next_io after_read(call_record& rec, boost::system::error_code ec, const char* data, std::size_t n, bool reused,
+                     bool spilled);
   // Write + read on the current socket. Returns true when the request may be retried because a
   // reused socket turned out to be dead before any response byte.
   template <class Stream>
@@ -73,6 +89,18 @@ private:
     close_socket();
   }
   std::int64_t draw_reuse_limit();
+  // The callback path: send the request (send_fast(), or write_fast() for what the socket did
+  // not take at once), read the response (read_fast_now() on a later turn of the loop, or the
+  // reactor's read_fast() when the socket is dry), and end by calling fast_done_ (end_fast()).
+  void send_fast();
+  void on_fast_sent();
+  void write_fast();
+  void on_fast_write(const boost::system::error_code& ec, std::size_t n);
+  void read_fast();
+  void on_fast_read(const boost::system::error_code& ec, std::size_t n);
+  // spill: read into env_.read_spill (the last read filled its buffer), else into small_.
+  void read_fast_now(bool spill = false);
+  void end_fast(fast_outcome outcome, std::exception_ptr error = nullptr);
 
   session_env env_;
   std::unique_ptr<std::mt19937_64> own_rng_;  // only without env.rng (curl): 2.5 KB not paid per load connection
@@ -102,6 +130,15 @@ private:
   std::string rendered_;              // this call's request when it carries a fresh {uuid}
   std::string redirect_request_;      // -L: the request for the next hop
   std::string failure_;               // describe_failures: why the last call failed
+  // The callback path's call: its record, where it reports, its request and how much is sent.
+  bool fast_capable_ = false;         // what this run asks for allows the callback path
+  call_record* fast_rec_ = nullptr;
+  fast_done fast_done_ = nullptr;
+  void* fast_ctx_ = nullptr;
+  std::string_view fast_request_;
+  std::size_t fast_written_ = 0;
+  bool retry_fast_request_ = false;   // call() sends fast_request_ again (fast_outcome::retry)
+  int fast_skip_probe_ = 0;           // calls left whose first read is the reactor's (on_fast_sent())
   std::string location_;              // a redirect that was not followed
 };
 

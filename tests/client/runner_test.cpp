@@ -10,6 +10,7 @@
 #include <new>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "connect_gate.hpp"
 #include "loadgen/client/runner.hpp"
@@ -71,6 +72,113 @@ TEST(runner, a_session_that_throws_ends_its_connection_and_is_counted) {
   EXPECT_EQ(r.stats.transport_counts[static_cast<std::size_t>(transport_error::internal)], 2);
   EXPECT_NE(r.stats.failure_detail.find("internal error on connection"), std::string::npos) << r.stats.failure_detail;
   EXPECT_EQ(r.stats.latency.count(), 6u);  // every call in every histogram: the Code lines add up
+}
+
+// What the fast-path sessions of one run did (read after the run, on the test's thread).
+struct fast_tally {
+  int slow_calls = 0;   // call(): connects, and calls made again after a retry
+  int fast_calls = 0;   // call_fast()
+  int nested = 0;       // call_fast() called from inside another call_fast() (must stay 0)
+};
+
+// A session with a fast path, as http1_session has on an open kept-alive connection: call()
+// "connects" and answers 200; while "connected", calls go to call_fast(), which answers later
+// (posted) as its script says, cycling: 'd' 200, 'x' 200 then the connection closes, 'r' the
+// kept-alive socket was dead (retry), 'c' an exception.
+class fast_session final : public session {
+public:
+  fast_session(boost::asio::io_context& io, std::string script, fast_tally& tally)
+      : io_(io), script_(std::move(script)), tally_(tally) {}
+  boost::asio::awaitable<bool> call(call_record& rec) override {
+    ++tally_.slow_calls;
+    open_ = true;
+    answer(rec);
+    co_return true;
+  }
+  bool can_call_fast() const noexcept override { return open_; }
+  void call_fast(call_record& rec, fast_done done, void* ctx) override {
+    if (inside_) ++tally_.nested;
+    inside_ = true;
+    ++tally_.fast_calls;
+    const char what = script_[step_++ % script_.size()];
+    boost::asio::post(io_, [this, what, &rec, done, ctx] {
+      if (what == 'r' || what == 'x') open_ = false;
+      if (what == 'r') return done(ctx, fast_outcome::retry, nullptr);
+      if (what == 'c') return done(ctx, fast_outcome::crashed, std::make_exception_ptr(std::bad_alloc()));
+      answer(rec);
+      done(ctx, fast_outcome::done, nullptr);
+    });
+    inside_ = false;
+  }
+  void abort() noexcept override {}
+  void stop() noexcept override {}
+  void close() noexcept override { open_ = false; }
+  const std::string& failure() const noexcept override { return none_; }
+  const std::string& location() const noexcept override { return none_; }
+
+private:
+  static void answer(call_record& rec) {
+    if (rec.sent == 0) rec.sent = steady_clock::now();
+    rec.status = 200;
+    rec.done = steady_clock::now();
+  }
+  boost::asio::io_context& io_;
+  std::string script_;
+  fast_tally& tally_;
+  std::size_t step_ = 0;
+  bool open_ = false;
+  bool inside_ = false;
+  std::string none_;
+};
+
+run_result run_fast_script(const std::string& script, std::int64_t calls, int connections, fast_tally& tally) {
+  run_hooks hooks;
+  hooks.make_session = [&](const session_env& env) { return std::make_unique<fast_session>(env.io, script, tally); };
+  return run_bounded(max_speed(calls, connections), hooks);
+}
+
+TEST(fast_path, calls_on_an_open_connection_go_by_callbacks_and_every_one_is_counted) {
+  fast_tally tally;
+  const run_result r = run_fast_script("d", 100, 2, tally);
+  EXPECT_EQ(r.stats.calls(), 100);
+  EXPECT_EQ(r.stats.status_counts[200], 100);
+  EXPECT_EQ(r.stats.latency.count(), 100u);
+  EXPECT_EQ(tally.slow_calls, 2);  // one connect per connection, then all on the fast path
+  EXPECT_EQ(tally.fast_calls, 98);
+  EXPECT_EQ(tally.nested, 0);
+}
+
+TEST(fast_path, a_closed_connection_sends_the_next_call_the_coroutine_way) {
+  fast_tally tally;
+  // One connection: call() connects, then "d x" twice per cycle: each x closes after its answer.
+  const run_result r = run_fast_script("dx", 21, 1, tally);
+  EXPECT_EQ(r.stats.calls(), 21);
+  EXPECT_EQ(r.stats.status_counts[200], 21);
+  // slow, d, x, slow, d, x, ... : 7 connects for 21 calls.
+  EXPECT_EQ(tally.slow_calls, 7);
+  EXPECT_EQ(tally.fast_calls, 14);
+}
+
+TEST(fast_path, a_dead_kept_alive_socket_makes_the_same_call_again_counted_once) {
+  fast_tally tally;
+  const run_result r = run_fast_script("dr", 31, 1, tally);
+  // slow(1), d(2), r -> call() again (3), d(4), r -> (5) ...: 31 calls, each counted once.
+  EXPECT_EQ(r.stats.calls(), 31);
+  EXPECT_EQ(r.stats.status_counts[200], 31);
+  EXPECT_EQ(r.stats.latency.count(), 31u);
+  EXPECT_EQ(tally.slow_calls, 16);
+  EXPECT_EQ(tally.fast_calls, 30);  // 15 answered, 15 retried
+}
+
+TEST(fast_path, an_exception_ends_the_connection_and_is_counted_as_the_call_in_flight) {
+  fast_tally tally;
+  const run_result r = run_fast_script("ddc", 20, 2, tally);
+  // Each connection: slow, d, d, then the crash: 3 answered and the 4th an internal error.
+  EXPECT_EQ(r.stats.calls(), 8);
+  EXPECT_EQ(r.stats.status_counts[200], 6);
+  EXPECT_EQ(r.stats.transport_counts[static_cast<std::size_t>(transport_error::internal)], 2);
+  EXPECT_EQ(r.stats.latency.count(), 8u);
+  EXPECT_NE(r.stats.failure_detail.find("internal error on connection"), std::string::npos) << r.stats.failure_detail;
 }
 
 TEST(runner, signals_are_unblocked_again_after_the_run) {

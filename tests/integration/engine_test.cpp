@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -168,6 +172,78 @@ TEST(engine_reads, responses_across_the_small_and_the_shared_buffer_are_whole) {
     EXPECT_EQ(total.at("Min").to_number<double>() - head.at("Min").to_number<double>(), size) << size;
     EXPECT_EQ(doc.at("SocketCount").as_int64(), 3) << size << ": the connections were kept";
   }
+}
+
+// --- kept-alive sockets the server has closed ----------------------------------------------------
+// A server that answers `per_connection` requests on each connection, keep-alive and without
+// saying it will close, then half-closes it (FIN) and reads on until the client closes: the next
+// request on it is read and never answered. The client sees EOF before any response byte on a
+// socket it reused, and must make that same call again on a new connection, counted once. On
+// plain keep-alive that happens on the fast path (callbacks), so this covers its retry end to end.
+class closing_server {
+public:
+  explicit closing_server(int per_connection) : per_connection_(per_connection) {
+    fd_ = listen_loopback(16, &port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~closing_server() {
+    ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
+    thread_.join();
+    ::close(fd_);
+  }
+  int port() const { return port_; }
+  int answered() const { return answered_.load(); }
+  int unanswered() const { return unanswered_.load(); }
+
+private:
+  void serve() {
+    for (;;) {
+      const int conn = ::accept(fd_, nullptr, nullptr);
+      if (conn < 0) return;
+      std::string pending;
+      char buf[4096];
+      int served = 0;
+      bool open = true;
+      while (open) {
+        const ssize_t n = ::read(conn, buf, sizeof buf);
+        if (n <= 0) break;
+        pending.append(buf, static_cast<std::size_t>(n));
+        for (std::size_t end; (end = pending.find("\r\n\r\n")) != std::string::npos;) {
+          pending.erase(0, end + 4);
+          if (served == per_connection_) {  // after the FIN: read, never answered
+            ++unanswered_;
+            continue;
+          }
+          const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+          if (::write(conn, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) open = false;
+          ++answered_;
+          if (++served == per_connection_) ::shutdown(conn, SHUT_WR);
+        }
+      }
+      ::close(conn);
+    }
+  }
+  int per_connection_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> answered_{0};
+  std::atomic<int> unanswered_{0};
+  std::thread thread_;
+};
+
+TEST(engine_keepalive, a_request_on_a_socket_the_server_closed_is_made_again_on_a_new_one) {
+  closing_server server(3);
+  const auto r = run({loadgen_binary(), "load", "-c", "1", "-n", "20", "-qps", "0", "-loglevel", "Warning", "-json", "-",
+                      "http://127.0.0.1:" + std::to_string(server.port()) + "/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Code 200 : 20 (100.0 %)"), std::string::npos) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_EQ(count_of(doc), 20);
+  EXPECT_EQ(doc.at("SocketCount").as_int64(), 7);  // 3 calls per connection: ceil(20 / 3)
+  EXPECT_EQ(server.answered(), 20);
+  // Each of the first 6 connections got one request after its FIN (the client does not look for
+  // a FIN before it sends), and that call was made again on the next connection.
+  EXPECT_EQ(server.unanswered(), 6);
 }
 
 // --- Fortio's plan and rate lines in paced runs ------------------------------------------------
