@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -212,6 +213,8 @@ public:
     current_.reset();
   }
   int streams() const noexcept { return streams_; }
+  // The current connection is up (SETTINGS in): a call can go on it at once.
+  bool open() const noexcept { return current_ && current_->current() == h2_connection::state::open; }
   bool fallback = false;  // the server chose HTTP/1.1 in ALPN: every slot speaks it
 
   // The TLS session of the group's latest connection: the next one (after a GOAWAY, a loss)
@@ -279,6 +282,13 @@ public:
   ~h2_stream_session() override { close(); }
 
   net::awaitable<bool> call(call_record& rec) override;
+  // The fast path: a call on the group's open connection without -L, its end reported by a
+  // posted callback instead of a timer's cancel resuming this slot's coroutines. Anything but a
+  // done call (GOAWAY retry, requeue, stop) goes back to call(), with the same request.
+  bool can_call_fast() const noexcept override {
+    return !group_->fallback && !env_.options.follow_redirects && !stopping_ && !closed_ && group_->open();
+  }
+  void call_fast(call_record& rec, fast_done done, void* ctx) override;
   void abort() noexcept override;
   void stop() noexcept override;
   void close() noexcept override {
@@ -298,9 +308,15 @@ public:
   // Used by h2_connection.
   h2_call call_;
   std::string failure_, location_;
+  // The call ended (the connection says how). Called from inside the connection's work (an
+  // nghttp2 callback, lose()), so a fast call's end is posted, never run from here.
   void wake(call_end how) noexcept {
     end_ = how;
     signalled_ = true;
+    if (fast_done_) {
+      net::post(env_.io, [this] { end_fast(); });
+      return;
+    }
     signal_.cancel();
   }
   const session_env& env() const noexcept { return env_; }
@@ -312,6 +328,7 @@ public:
 private:
   const h2_request* next_request();
   net::awaitable<call_end> attempt(call_record& rec);
+  void end_fast();
   // -L: the request for the same-origin redirect rec ended with, or null when the 3xx is the
   // answer (no usable Location, another origin: location() says where, or 10 hops made).
   const h2_request* next_hop(const call_record& rec);
@@ -335,6 +352,10 @@ private:
   std::unique_ptr<session> http1_;         // after an ALPN fallback
   std::unique_ptr<gunzip_observer> gunzip_;
   response_observer* observer_ = nullptr;
+  fast_done fast_done_ = nullptr;  // set while a fast call is in flight
+  void* fast_ctx_ = nullptr;
+  const h2_request* fast_request_ = nullptr;
+  bool retry_fast_request_ = false;  // call() makes fast_request_ again
 };
 
 // ---- h2_connection ----------------------------------------------------------------------------
@@ -960,7 +981,7 @@ net::awaitable<bool> h2_stream_session::call(call_record& rec) {
     }
     co_return co_await http1_->call(rec);
   }
-  const h2_request* request = next_request();
+  const h2_request* request = std::exchange(retry_fast_request_, false) ? fast_request_ : next_request();
   for (;;) {
     call_ = h2_call{};
     call_.rec = &rec;
@@ -994,6 +1015,38 @@ net::awaitable<bool> h2_stream_session::call(call_record& rec) {
       }
     }
   }
+}
+
+void h2_stream_session::call_fast(call_record& rec, fast_done done, void* ctx) {
+  failure_.clear();
+  location_.clear();
+  fast_request_ = next_request();
+  call_ = h2_call{};
+  call_.rec = &rec;
+  call_.request = fast_request_;
+  rec.status = status_transport_error;
+  rec.error = transport_error::none;
+  conn_ = group_->connection();  // the open one (can_call_fast())
+  signalled_ = false;
+  fast_done_ = done;
+  fast_ctx_ = ctx;
+  conn_->enqueue(*this);  // submitted and written from a posted handler: never ends in here
+}
+
+void h2_stream_session::end_fast() {
+  conn_.reset();
+  const fast_done done = std::exchange(fast_done_, nullptr);
+  fast_outcome outcome = fast_outcome::done;
+  if (end_ == call_end::done) {
+    call_.rec->done = steady_clock::now();
+  } else {
+    // Not sent (requeue), not processed (GOAWAY: counted as a retry, as call() does), or the
+    // run stopped while it waited for a stream: call() takes it from here.
+    if (end_ == call_end::retry && env_.stats) ++env_.stats->protocol.goaway_retries;
+    retry_fast_request_ = true;
+    outcome = fast_outcome::retry;
+  }
+  done(fast_ctx_, outcome, nullptr);
 }
 
 void h2_stream_session::abort() noexcept {
