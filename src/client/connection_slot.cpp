@@ -185,6 +185,7 @@ void connection_slot::on_fast_done(void* self, fast_outcome outcome, std::except
 void connection_slot::finish_fast(fast_end end, std::exception_ptr error) {
   fast_end_ = end;
   fast_error_ = std::move(error);
+  fast_running_ = false;
   timer_.cancel();  // run_fast() waits on it
 }
 
@@ -192,8 +193,11 @@ net::awaitable<connection_slot::fast_end> connection_slot::run_fast() {
   if (!start_fast_call()) co_return fast_end_;
   // Parked until finish_fast(): the timer is only this coroutine's doorbell (paced runs, which
   // use it to sleep, do not take this path).
-  timer_.expires_at(std::chrono::steady_clock::time_point::max());
-  co_await timer_.async_wait(use_tuple);
+  fast_running_ = true;
+  while (fast_running_) {
+    timer_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await timer_.async_wait(use_tuple);
+  }
   if (fast_error_) std::rethrow_exception(std::exchange(fast_error_, nullptr));
   co_return fast_end_;
 }

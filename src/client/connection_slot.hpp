@@ -89,6 +89,7 @@ private:
   nanos previous_done_ = 0;    // when the previous call on this connection ended
   fast_end fast_end_ = fast_end::ended;
   std::exception_ptr fast_error_;
+  bool fast_running_ = false;  // a chain of fast calls is under way (run_fast() is parked)
 };
 
 }  // namespace loadgen

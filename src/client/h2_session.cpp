@@ -309,7 +309,8 @@ public:
   h2_call call_;
   std::string failure_, location_;
   // The call ended (the connection says how). Called from inside the connection's work (an
-  // nghttp2 callback, lose()), so a fast call's end is posted, never run from here.
+  // nghttp2 callback, lose()), so a fast call's end is posted, never run from here. (The post
+  // takes Asio's recycled handler memory; failing to get it ends the process, noexcept.)
   void wake(call_end how) noexcept {
     end_ = how;
     signalled_ = true;
