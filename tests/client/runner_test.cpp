@@ -131,54 +131,52 @@ private:
   std::string none_;
 };
 
-run_result run_fast_script(const std::string& script, std::int64_t calls, int connections, fast_tally& tally) {
+// What a run of a script should give: calls counted, how they ended, and which way each went.
+struct fast_expect {
+  std::int64_t calls = 0;
+  std::int64_t ok = 0;        // 200s
+  std::int64_t internal = 0;  // internal errors (a crash)
+  int slow_calls = 0;
+  int fast_calls = 0;
+};
+
+void expect_script(const std::string& script, std::int64_t calls, int connections, const fast_expect& want) {
+  fast_tally tally;
   run_hooks hooks;
   hooks.make_session = [&](const session_env& env) { return std::make_unique<fast_session>(env.io, script, tally); };
-  return run_bounded(max_speed(calls, connections), hooks);
+  const run_result r = run_bounded(max_speed(calls, connections), hooks);
+  SCOPED_TRACE(script);
+  EXPECT_EQ(r.stats.calls(), want.calls);
+  EXPECT_EQ(r.stats.latency.count(), static_cast<std::uint64_t>(want.calls));  // the Code lines add up
+  EXPECT_EQ(r.stats.status_counts[200], want.ok);
+  EXPECT_EQ(r.stats.transport_counts[static_cast<std::size_t>(transport_error::internal)], want.internal);
+  EXPECT_EQ(tally.slow_calls, want.slow_calls);
+  EXPECT_EQ(tally.fast_calls, want.fast_calls);
+  EXPECT_EQ(tally.nested, 0);
+  if (want.internal > 0) {
+    EXPECT_NE(r.stats.failure_detail.find("internal error on connection"), std::string::npos) << r.stats.failure_detail;
+  }
 }
 
 TEST(fast_path, calls_on_an_open_connection_go_by_callbacks_and_every_one_is_counted) {
-  fast_tally tally;
-  const run_result r = run_fast_script("d", 100, 2, tally);
-  EXPECT_EQ(r.stats.calls(), 100);
-  EXPECT_EQ(r.stats.status_counts[200], 100);
-  EXPECT_EQ(r.stats.latency.count(), 100u);
-  EXPECT_EQ(tally.slow_calls, 2);  // one connect per connection, then all on the fast path
-  EXPECT_EQ(tally.fast_calls, 98);
-  EXPECT_EQ(tally.nested, 0);
+  // One connect per connection, then every call on the fast path.
+  expect_script("d", 100, 2, {.calls = 100, .ok = 100, .slow_calls = 2, .fast_calls = 98});
 }
 
 TEST(fast_path, a_closed_connection_sends_the_next_call_the_coroutine_way) {
-  fast_tally tally;
-  // One connection: call() connects, then "d x" twice per cycle: each x closes after its answer.
-  const run_result r = run_fast_script("dx", 21, 1, tally);
-  EXPECT_EQ(r.stats.calls(), 21);
-  EXPECT_EQ(r.stats.status_counts[200], 21);
-  // slow, d, x, slow, d, x, ... : 7 connects for 21 calls.
-  EXPECT_EQ(tally.slow_calls, 7);
-  EXPECT_EQ(tally.fast_calls, 14);
+  // One connection: connect, d, x (closes after its answer), connect, d, x, ...: 7 connects for 21 calls.
+  expect_script("dx", 21, 1, {.calls = 21, .ok = 21, .slow_calls = 7, .fast_calls = 14});
 }
 
 TEST(fast_path, a_dead_kept_alive_socket_makes_the_same_call_again_counted_once) {
-  fast_tally tally;
-  const run_result r = run_fast_script("dr", 31, 1, tally);
-  // slow(1), d(2), r -> call() again (3), d(4), r -> (5) ...: 31 calls, each counted once.
-  EXPECT_EQ(r.stats.calls(), 31);
-  EXPECT_EQ(r.stats.status_counts[200], 31);
-  EXPECT_EQ(r.stats.latency.count(), 31u);
-  EXPECT_EQ(tally.slow_calls, 16);
-  EXPECT_EQ(tally.fast_calls, 30);  // 15 answered, 15 retried
+  // connect (1), d (2), r then call() again (3), d (4), r then call() (5), ...: 15 answered on
+  // the fast path, 15 retried there, each retried call counted once.
+  expect_script("dr", 31, 1, {.calls = 31, .ok = 31, .slow_calls = 16, .fast_calls = 30});
 }
 
 TEST(fast_path, an_exception_ends_the_connection_and_is_counted_as_the_call_in_flight) {
-  fast_tally tally;
-  const run_result r = run_fast_script("ddc", 20, 2, tally);
-  // Each connection: slow, d, d, then the crash: 3 answered and the 4th an internal error.
-  EXPECT_EQ(r.stats.calls(), 8);
-  EXPECT_EQ(r.stats.status_counts[200], 6);
-  EXPECT_EQ(r.stats.transport_counts[static_cast<std::size_t>(transport_error::internal)], 2);
-  EXPECT_EQ(r.stats.latency.count(), 8u);
-  EXPECT_NE(r.stats.failure_detail.find("internal error on connection"), std::string::npos) << r.stats.failure_detail;
+  // Each of 2 connections: connect, d, d, then the crash: 3 answered, the 4th an internal error.
+  expect_script("ddc", 20, 2, {.calls = 8, .ok = 6, .internal = 2, .slow_calls = 2, .fast_calls = 6});
 }
 
 TEST(runner, signals_are_unblocked_again_after_the_run) {
