@@ -211,7 +211,7 @@ net::awaitable<void> connection_slot::run() {
       const fast_end end = co_await run_fast();
       if (end == fast_end::ended) break;
       if (end == fast_end::retry) {
-        // The call in flight goes again, the coroutine way, on a new connection.
+        // The call in flight goes on the coroutine way (a new connection, mostly).
         const bool made = co_await session_->call(current_);
         if (!after_call(made)) break;
       }

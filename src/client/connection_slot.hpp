@@ -46,7 +46,7 @@ private:
   enum class fast_end {
     ended,  // the run ended on this connection (stop, count, time, -abort-on)
     slow,   // the next call needs the coroutine path (a connect, mostly)
-    retry,  // the call in flight found its kept-alive socket dead: call() makes it again
+    retry,  // the call in flight goes on through call() (fast_outcome::retry)
   };
   // Max speed on an open connection: makes calls by callbacks (start_fast_call, on_fast_done)
   // while the session can, and returns once, when they stop. The coroutines above stay parked

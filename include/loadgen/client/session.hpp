@@ -36,8 +36,9 @@ struct connect_queue_state {
 // How a call made by session::call_fast() ended.
 enum class fast_outcome {
   done,     // rec is filled, as call() fills it
-  retry,    // the kept-alive socket was found dead before any response byte (and is closed):
-            // call() makes the same request again on a new connection
+  retry,    // not made this way after all (HTTP/1.1: the kept-alive socket was dead before any
+            // response byte, and is closed; h2: a GOAWAY, a lost connection, a stop while it
+            // waited for a stream): call() takes it from here, with the same request
   crashed,  // an exception (given with it); the call is still in flight, as after a throw in call()
 };
 // The callback of call_fast(): ctx is the caller's, error is set only with fast_outcome::crashed.
