@@ -8,7 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -244,6 +247,94 @@ TEST(engine_keepalive, a_request_on_a_socket_the_server_closed_is_made_again_on_
   // Each of the first 6 connections got one request after its FIN (the client does not look for
   // a FIN before it sends), and that call was made again on the next connection.
   EXPECT_EQ(server.unanswered(), 6);
+}
+
+// --- requests larger than the socket takes at once ---------------------------------------------
+// A server that reads slowly (a pause before each read of at most 64 KB), so that a 16 MB request
+// does not fit in the sockets' buffers while it waits (the sending one grows to 4 MB by default,
+// net.ipv4.tcp_wmem): the client's send() takes part of it and the rest goes out
+// asynchronously, on the fast path as on the coroutine path (checked with strace: no send of
+// the whole request at once). It answers each whole request
+// with a 200 and counts the body bytes it read.
+class slow_reading_server {
+public:
+  slow_reading_server() {
+    fd_ = listen_loopback(16, &port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~slow_reading_server() {
+    ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
+    thread_.join();               // then connections_ is ours
+    for (auto& t : connections_) t.join();
+    ::close(fd_);
+  }
+  int port() const { return port_; }
+  int requests() const { return requests_.load(); }
+  std::int64_t body_bytes() const { return body_bytes_.load(); }
+
+private:
+  void serve() {
+    for (;;) {
+      const int conn = ::accept(fd_, nullptr, nullptr);
+      if (conn < 0) return;
+      connections_.emplace_back([this, conn] { answer(conn); });
+    }
+  }
+  void answer(int conn) {
+    std::string pending;
+    std::vector<char> buf(64 * 1024);
+    std::int64_t body_left = -1;  // -1: reading a head
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      const ssize_t n = ::read(conn, buf.data(), buf.size());
+      if (n <= 0) break;
+      pending.append(buf.data(), static_cast<std::size_t>(n));
+      for (bool progress = true; progress;) {
+        progress = false;
+        if (body_left < 0) {
+          const std::size_t end = pending.find("\r\n\r\n");
+          if (end == std::string::npos) break;
+          const std::size_t at = pending.find("Content-Length: ");
+          body_left = at < end ? std::stoll(pending.substr(at + 16)) : 0;
+          pending.erase(0, end + 4);
+          progress = true;
+        }
+        const auto take = static_cast<std::int64_t>(std::min<std::size_t>(pending.size(), static_cast<std::size_t>(body_left)));
+        pending.erase(0, static_cast<std::size_t>(take));
+        body_left -= take;
+        body_bytes_ += take;
+        if (body_left == 0) {
+          const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+          if (::write(conn, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) break;
+          ++requests_;
+          body_left = -1;
+          progress = true;
+        }
+      }
+    }
+    ::close(conn);
+  }
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> requests_{0};
+  std::atomic<std::int64_t> body_bytes_{0};
+  std::vector<std::thread> connections_;  // the accept thread's until it is joined
+  std::thread thread_;
+};
+
+TEST(engine_writes, a_request_larger_than_the_socket_takes_goes_out_whole_on_a_kept_alive_connection) {
+  slow_reading_server server;
+  const auto r = run({loadgen_binary(), "load", "-c", "2", "-threads", "1", "-n", "8", "-qps", "0", "-payload-size",
+                      "16000000", "-maxpayloadsizekb", "16384", "-loglevel", "Warning", "-json", "-",
+                      "http://127.0.0.1:" + std::to_string(server.port()) + "/"},
+                     std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Code 200 : 8 (100.0 %)"), std::string::npos) << r.err;
+  const auto doc = json_of(r);
+  EXPECT_EQ(count_of(doc), 8);
+  EXPECT_EQ(doc.at("SocketCount").as_int64(), 2);  // kept alive: every request was framed whole
+  EXPECT_EQ(server.requests(), 8);
+  EXPECT_EQ(server.body_bytes(), 8 * 16'000'000LL);
 }
 
 // --- Fortio's plan and rate lines in paced runs ------------------------------------------------
