@@ -185,53 +185,37 @@ TEST(engine_reads, responses_across_the_small_and_the_shared_buffer_are_whole) {
 // plain keep-alive that happens on the fast path (callbacks), so this covers its retry end to end.
 class closing_server {
 public:
-  explicit closing_server(int per_connection) : per_connection_(per_connection) {
-    fd_ = listen_loopback(16, &port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~closing_server() {
-    ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
-    thread_.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
+  explicit closing_server(int per_connection) : per_connection_(per_connection) {}
+  int port() const { return server_.port(); }
   int answered() const { return answered_.load(); }
   int unanswered() const { return unanswered_.load(); }
 
 private:
-  void serve() {
+  void serve(int conn) {
+    std::string pending;
+    char buf[4096];
+    int served = 0;
     for (;;) {
-      const int conn = ::accept(fd_, nullptr, nullptr);
-      if (conn < 0) return;
-      std::string pending;
-      char buf[4096];
-      int served = 0;
-      bool open = true;
-      while (open) {
-        const ssize_t n = ::read(conn, buf, sizeof buf);
-        if (n <= 0) break;
-        pending.append(buf, static_cast<std::size_t>(n));
-        for (std::size_t end; (end = pending.find("\r\n\r\n")) != std::string::npos;) {
-          pending.erase(0, end + 4);
-          if (served == per_connection_) {  // after the FIN: read, never answered
-            ++unanswered_;
-            continue;
-          }
-          const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-          if (::write(conn, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) open = false;
-          ++answered_;
-          if (++served == per_connection_) ::shutdown(conn, SHUT_WR);
+      const ssize_t n = ::read(conn, buf, sizeof buf);
+      if (n <= 0) return;
+      pending.append(buf, static_cast<std::size_t>(n));
+      for (std::size_t end; (end = pending.find("\r\n\r\n")) != std::string::npos;) {
+        pending.erase(0, end + 4);
+        if (served == per_connection_) {  // after the FIN: read, never answered
+          ++unanswered_;
+          continue;
         }
+        const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        if (::write(conn, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) return;
+        ++answered_;
+        if (++served == per_connection_) ::shutdown(conn, SHUT_WR);
       }
-      ::close(conn);
     }
   }
   int per_connection_;
-  int fd_ = -1;
-  int port_ = 0;
   std::atomic<int> answered_{0};
   std::atomic<int> unanswered_{0};
-  std::thread thread_;
+  loopback_server server_{[this](int conn) { serve(conn); }};  // last: stopped first
 };
 
 TEST(engine_keepalive, a_request_on_a_socket_the_server_closed_is_made_again_on_a_new_one) {
@@ -254,40 +238,23 @@ TEST(engine_keepalive, a_request_on_a_socket_the_server_closed_is_made_again_on_
 // does not fit in the sockets' buffers while it waits (the sending one grows to 4 MB by default,
 // net.ipv4.tcp_wmem): the client's send() takes part of it and the rest goes out
 // asynchronously, on the fast path as on the coroutine path (checked with strace: no send of
-// the whole request at once). It answers each whole request
-// with a 200 and counts the body bytes it read.
+// the whole request at once). It answers each whole request with a 200 and counts the body
+// bytes it read.
 class slow_reading_server {
 public:
-  slow_reading_server() {
-    fd_ = listen_loopback(16, &port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~slow_reading_server() {
-    ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
-    thread_.join();               // then connections_ is ours
-    for (auto& t : connections_) t.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   int requests() const { return requests_.load(); }
   std::int64_t body_bytes() const { return body_bytes_.load(); }
 
 private:
-  void serve() {
-    for (;;) {
-      const int conn = ::accept(fd_, nullptr, nullptr);
-      if (conn < 0) return;
-      connections_.emplace_back([this, conn] { answer(conn); });
-    }
-  }
-  void answer(int conn) {
+  void serve(int conn) {
     std::string pending;
     std::vector<char> buf(64 * 1024);
     std::int64_t body_left = -1;  // -1: reading a head
     for (;;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       const ssize_t n = ::read(conn, buf.data(), buf.size());
-      if (n <= 0) break;
+      if (n <= 0) return;
       pending.append(buf.data(), static_cast<std::size_t>(n));
       for (bool progress = true; progress;) {
         progress = false;
@@ -305,21 +272,17 @@ private:
         body_bytes_ += take;
         if (body_left == 0) {
           const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-          if (::write(conn, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) break;
+          if (::write(conn, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) return;
           ++requests_;
           body_left = -1;
           progress = true;
         }
       }
     }
-    ::close(conn);
   }
-  int fd_ = -1;
-  int port_ = 0;
   std::atomic<int> requests_{0};
   std::atomic<std::int64_t> body_bytes_{0};
-  std::vector<std::thread> connections_;  // the accept thread's until it is joined
-  std::thread thread_;
+  loopback_server server_{[this](int conn) { serve(conn); }};  // last: stopped first
 };
 
 TEST(engine_writes, a_request_larger_than_the_socket_takes_goes_out_whole_on_a_kept_alive_connection) {

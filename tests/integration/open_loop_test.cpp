@@ -26,28 +26,10 @@ namespace {
 // 200, sleeping 100 ms before every 50th answer (counted over the whole server).
 class stall_server {
 public:
-  stall_server() {
-    fd_ = listen_loopback(16, &port_);
-    thread_ = std::thread([this] { accept_loop(); });
-  }
-  ~stall_server() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-    for (auto& t : clients_) t.join();
-  }
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   int requests() const { return requests_.load(); }
 
 private:
-  void accept_loop() {
-    while (!stop_) {
-      const int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      clients_.emplace_back([this, c] { serve(c); });
-    }
-  }
   void serve(int c) {
     int one = 1;
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -56,23 +38,18 @@ private:
     static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     for (;;) {
       const ssize_t n = read(c, buf, sizeof buf);
-      if (n <= 0) break;
+      if (n <= 0) return;
       pending.append(buf, static_cast<size_t>(n));
       size_t end;
       while ((end = pending.find("\r\n\r\n")) != std::string::npos) {
         pending.erase(0, end + 4);
         if (++requests_ % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        if (write(c, reply, sizeof reply - 1) < 0) break;
+        if (write(c, reply, sizeof reply - 1) < 0) return;
       }
     }
-    close(c);
   }
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
-  std::thread thread_;
-  std::vector<std::thread> clients_;
+  loopback_server server_{[this](int c) { serve(c); }};  // last: stopped first
 };
 
 double percentile(const boost::json::object& doc, double p) {

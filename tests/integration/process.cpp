@@ -355,6 +355,27 @@ int listen_loopback(int backlog, int* port) {
   return fd;
 }
 
+loopback_server::loopback_server(std::function<void(int fd)> serve) : serve_(std::move(serve)) {
+  fd_ = listen_loopback(16, &port_);
+  accept_ = std::thread([this] {
+    for (;;) {
+      const int conn = accept(fd_, nullptr, nullptr);
+      if (conn < 0) return;  // shut down
+      connections_.emplace_back([this, conn] {
+        serve_(conn);
+        close(conn);
+      });
+    }
+  });
+}
+
+loopback_server::~loopback_server() {
+  shutdown(fd_, SHUT_RDWR);  // wakes accept()
+  accept_.join();
+  for (auto& t : connections_) t.join();
+  close(fd_);
+}
+
 full_backlog_listener::full_backlog_listener() {
   fd_ = listen_loopback(0, &port_);
   sockaddr_in a{};

@@ -2,10 +2,12 @@
 // Runs a child process for integration tests: argv (no shell), captured stdout and stderr,
 // exit status, signals, and a hard time limit so a hung child fails the test instead of CI.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <sys/types.h>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -112,6 +114,25 @@ protected:
 
 // A TCP socket listening on 127.0.0.1 on a port the kernel chose (returned through *port).
 int listen_loopback(int backlog, int* port);
+
+// A TCP server on 127.0.0.1 for one test: accepts on a thread of its own and hands each
+// connection to `serve` (on a thread per connection), closing it when serve returns. The
+// destructor stops accepting, then joins every thread: serve must return once the client closes.
+class loopback_server {
+public:
+  explicit loopback_server(std::function<void(int fd)> serve);
+  ~loopback_server();
+  loopback_server(const loopback_server&) = delete;
+  loopback_server& operator=(const loopback_server&) = delete;
+  int port() const { return port_; }
+
+private:
+  std::function<void(int)> serve_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::vector<std::thread> connections_;  // the accept thread's until it is joined
+  std::thread accept_;
+};
 
 // A listener on 127.0.0.1 that never accepts, with a backlog of 0 already filled by its own
 // connections: the kernel drops further SYNs, so a connect neither succeeds nor is refused (a
