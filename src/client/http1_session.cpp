@@ -262,19 +262,24 @@ http1_session::next_io http1_session::after_read(call_record& rec, error_code ec
   return env_.read_spill != nullptr && full ? next_io::spill : next_io::read;
 }
 
+http1_session::next_io http1_session::read_spill_now(call_record& rec, bool reused) {
+  next_io next = next_io::spill;
+  while (next == next_io::spill) {
+    error_code ec;
+    const std::size_t n = socket_.receive(net::buffer(*env_.read_spill), 0, ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) return next_io::read;
+    next = after_read(rec, ec, env_.read_spill->data(), n, reused, true);
+  }
+  return next;
+}
+
 template <class Stream>
 net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
   auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
   next_io next = after_write(rec, wec, reused);
-  // A spill is read synchronously through the worker's large buffer (plain TCP only; it is
-  // never held across an await). A spill that finds nothing goes back to waiting.
   while (next == next_io::read || next == next_io::spill) {
     if (next == next_io::spill) {
-      error_code ec;
-      const std::size_t n = lowest().read_some(net::buffer(*env_.read_spill), ec);
-      next = ec == net::error::would_block || ec == net::error::try_again
-                 ? next_io::read
-                 : after_read(rec, ec, env_.read_spill->data(), n, reused, true);
+      next = read_spill_now(rec, reused);  // a spill that finds nothing goes back to waiting
     } else {
       const net::mutable_buffer target = read_target();
       auto [ec, n] = co_await stream.async_read_some(target, use_tuple);
@@ -338,11 +343,10 @@ void http1_session::on_fast_write(const error_code& ec, std::size_t n) {
     fast_written_ += n;
     if (!ec && fast_written_ < fast_request_.size()) return write_fast();
     next = after_write(*fast_rec_, ec, true);
-    if (next == next_io::read) return read_fast();
   } catch (...) {
     return end_fast(fast_outcome::crashed, std::current_exception());
   }
-  end_fast(next == next_io::retry ? fast_outcome::retry : fast_outcome::done);
+  continue_fast(next);
 }
 
 void http1_session::read_fast() {
@@ -353,34 +357,37 @@ void http1_session::on_fast_read(const error_code& ec, std::size_t n) {
   next_io next = next_io::done;
   try {
     next = after_read(*fast_rec_, ec, small_.data(), n, true, false);
-    if (next == next_io::spill) return read_fast_now(true);
-    if (next == next_io::read) return read_fast();
   } catch (...) {
     return end_fast(fast_outcome::crashed, std::current_exception());
   }
-  end_fast(next == next_io::retry ? fast_outcome::retry : fast_outcome::done);
+  continue_fast(next);
 }
 
-void http1_session::read_fast_now(bool spill) {
-  next_io next = next_io::spill;
+void http1_session::read_fast_now() {
+  next_io next = next_io::done;
   try {
-    // Synchronous reads (the socket is non-blocking) until the response is whole or the socket
-    // is dry; then the reactor reads on. The first lands in small_, the rest in the spill.
-    while (next == next_io::spill) {
-      const net::mutable_buffer target = spill ? net::buffer(*env_.read_spill) : net::buffer(small_);
-      error_code ec;
-      const std::size_t got = socket_.receive(target, 0, ec);
-      if (ec == net::error::would_block || ec == net::error::try_again) {
-        if (!spill) fast_skip_probe_ = 8;
-        return read_fast();
-      }
-      next = after_read(*fast_rec_, ec, static_cast<const char*>(target.data()), got, true, spill);
-      spill = true;
+    // A synchronous read (the socket is non-blocking); a dry socket goes to the reactor.
+    error_code ec;
+    const std::size_t n = socket_.receive(net::buffer(small_), 0, ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      fast_skip_probe_ = 8;
+      return read_fast();
     }
+    next = after_read(*fast_rec_, ec, small_.data(), n, true, false);
+  } catch (...) {
+    return end_fast(fast_outcome::crashed, std::current_exception());
+  }
+  continue_fast(next);
+}
+
+void http1_session::continue_fast(next_io next) {
+  try {
+    if (next == next_io::spill) next = read_spill_now(*fast_rec_, true);
     if (next == next_io::read) return read_fast();
   } catch (...) {
     return end_fast(fast_outcome::crashed, std::current_exception());
   }
+  // Outside the try: the report may start the next call, and must not be made twice.
   end_fast(next == next_io::retry ? fast_outcome::retry : fast_outcome::done);
 }
 

@@ -61,6 +61,10 @@ private:
   // A read's result: n bytes at data, or the error. spilled: they came from env_.read_spill.
   next_io after_read(call_record& rec, boost::system::error_code ec, const char* data, std::size_t n, bool reused,
                      bool spilled);
+  // next_io::spill, on plain TCP: reads on synchronously into env_.read_spill (the socket is
+  // non-blocking) while the reads fill it; "would block" gives next_io::read. Never held across
+  // an await, so one spill buffer per thread suffices.
+  next_io read_spill_now(call_record& rec, bool reused);
   // Write + read on the current socket. Returns true when the request may be retried because a
   // reused socket turned out to be dead before any response byte.
   template <class Stream>
@@ -98,8 +102,10 @@ private:
   void on_fast_write(const boost::system::error_code& ec, std::size_t n);
   void read_fast();
   void on_fast_read(const boost::system::error_code& ec, std::size_t n);
-  // spill: read into env_.read_spill (the last read filled its buffer), else into small_.
-  void read_fast_now(bool spill = false);
+  void read_fast_now();
+  // Where the callback path goes after an I/O step: a spill read at once, on reading
+  // (next_io::read), or to the call's end.
+  void continue_fast(next_io next);
   void end_fast(fast_outcome outcome, std::exception_ptr error = nullptr);
 
   session_env env_;
