@@ -43,6 +43,23 @@ ensure_debian_base() {
   mmdebstrap --quiet --variant=minbase bookworm - "$sources" | pm import --quiet - debian:12 >/dev/null
 }
 
+# The self-contained layout (cmake/LoadgenLayout.cmake) took effect: only C libraries are loaded,
+# relative relocations are packed, and the code starts with the first of cmake/hot-functions.txt.
+check_layout() {
+  local bin=$1 needed first
+  needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | xargs)
+  say "loads: $needed"
+  [[ $needed == "ld-linux-x86-64.so.2 libc.so.6 libcrypto.so.3 libm.so.6 libnghttp2.so.14 libssl.so.3 libz.so.1" ]] ||
+    fail "the image binary loads more than the C libraries: $needed"
+  # (No early exits in these pipelines: with pipefail, a reader that stops early fails the writer.)
+  [[ $(readelf -S -W "$bin" | grep -c '\.relr\.dyn') == 1 ]] || fail "the image binary has no packed relocations (.relr.dyn)"
+  first=$(nm -n --defined-only "$bin" | awk -v start="$(readelf -S -W "$bin" | awk '{for (i = 1; i < NF; i++) if ($i == ".text") print $(i + 2)}')" \
+    '$1 == start && $2 ~ /^[tTwW]$/ && !found {found = 1; print $3}')
+  [[ -n $first && $first == "$(head -1 cmake/hot-functions.txt)" ]] ||
+    fail "the image binary's code does not start with cmake/hot-functions.txt's first function (got '${first}')"
+  say "layout: self-contained, DT_RELR, hot functions first ($first)"
+}
+
 build_image() {
   say "building loadgen (preset image)"
   cmake --preset image >/dev/null
@@ -58,6 +75,7 @@ build_image() {
   ((size <= max_bytes)) || fail "the image is $size bytes, over 25 MB"
   say "ldd of /usr/bin/loadgen (all of it is in the image):"
   ldd "$bin" | sed 's/ (0x[0-9a-f]*)//'
+  check_layout "$bin"
 
   say "Debian package"
   (cd "$out" && rm -f ./*.deb && cpack -G DEB >/dev/null)
