@@ -6,6 +6,7 @@
 #include <deque>
 #include <set>
 #include <iostream>
+#include <utility>
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -172,6 +173,21 @@ void capture_defaults(CLI::App& app) {
     if (opt->get_expected_max() != 0 && opt->get_default_str().empty()) opt->capture_default_str();
 }
 
+namespace {
+
+// Fortio's -logger-* flags (its log package's). One command runs per process, so one set.
+struct logger_style {
+  bool no_color = false, force_color = false, json = true, timestamp = true, file_line = true, goroutine = true;
+  // JSON lines only when -logger-json is given (see setup_logging): parse() reads the option's
+  // count into json_given and forgets the option, which dies with its app (`load` frees its
+  // app before the run; logging may be set up after that).
+  CLI::Option* json_flag = nullptr;
+  bool json_given = false;
+};
+logger_style style;
+
+}  // namespace
+
 std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
   // Go's flag package keeps the last value of a repeated flag, and a repeatable flag (-H) takes
   // exactly one value each time: tell CLI11 so (it would otherwise reject "-c 3 -c 5", and let
@@ -189,6 +205,7 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
     std::reverse(adapted.begin(), adapted.end());  // CLI11 takes the vector in reverse order
     app.parse(adapted);
     note_foreign_flags(app);
+    if (style.json_flag) style.json_given = std::exchange(style.json_flag, nullptr)->count() > 0;
   } catch (const go_flag_error& e) {
     // Go's flag package: its one line, then the command's usage, on stderr; exit 2.
     std::cerr << e.what() << '\n' << go_usage_of(app);
@@ -208,13 +225,6 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
 }
 
 namespace {
-
-// Fortio's -logger-* flags (its log package's). One command runs per process, so one set.
-struct logger_style {
-  bool no_color = false, force_color = false, json = true, timestamp = true, file_line = true, goroutine = true;
-  CLI::Option* json_flag = nullptr;  // JSON lines only when -logger-json is given (see below)
-};
-logger_style style;
 
 // A log line's message as a JSON string's contents (for -logger-json).
 class json_message final : public spdlog::custom_flag_formatter {
@@ -296,7 +306,7 @@ log_level setup_logging(const std::string& level, bool quiet) {
                                                                         : spdlog::color_mode::automatic;
   spdlog::drop("loadgen");
   auto logger = spdlog::stderr_color_st("loadgen", mode);
-  const bool json = style.json_flag && style.json_flag->count() > 0 && style.json;
+  const bool json = style.json_given && style.json;
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   if (json) {
     formatter->add_flag<json_message>('*');
