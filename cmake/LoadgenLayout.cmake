@@ -4,7 +4,7 @@
 # (fault-around), and a run touches code in nearly every translation unit, so with the default
 # layout most of the 4 MB of text ended up resident, plus five shared C++ libraries (libstdc++,
 # spdlog, fmt, protobuf-lite, Boost.JSON), each resident in part. What a `load` run executes is
-# about 0.7 MB of it.
+# about 0.6 MB of it (callgrind).
 #
 # How:
 # - every function in a section of its own, unused ones dropped (--gc-sections);
