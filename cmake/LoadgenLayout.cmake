@@ -16,7 +16,7 @@
 # - relative relocations packed (DT_RELR, glibc 2.36): 150 KB of them were read at every start;
 # - the code that runs once per run (flag parsing, reports: loadgen_cold()) optimised for size.
 # lld 15 or later is needed for DT_RELR; Debian 12 ships lld-16 (scripts/setup.sh installs it).
-# Without it, only the first two steps apply.
+# Without it, everything but the ordering and DT_RELR applies.
 if(NOT LOADGEN_SELF_CONTAINED)
   function(loadgen_layout target)
   endfunction()
