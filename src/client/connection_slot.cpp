@@ -29,6 +29,7 @@ connection_slot::connection_slot(worker& owner, int index, std::int64_t calls, s
   env.stats = &owner.stats();
   env.rng = &owner.rng();
   env.index = index;
+  env.doorbell = &timer_;  // idle while the session's call() runs: pacing sleeps and run_fast() come before or after
   session_ = run.make_session ? run.make_session(env) : make_http1_session(env);
 }
 

@@ -75,7 +75,7 @@ private:
   std::int64_t calls_left_;   // -1: not counting
   std::int64_t planned_cap_;  // 0: none
   std::unique_ptr<session> session_;
-  boost::asio::steady_timer timer_;  // pacing sleeps
+  boost::asio::steady_timer timer_;  // pacing sleeps, run_fast()'s doorbell, lent to the session (env.doorbell)
   std::optional<schedule> schedule_;
   nanos deadline_ = 0;       // 0: no call in flight
   bool sleeping_ = false;

@@ -29,22 +29,47 @@ constexpr std::size_t tls_large_buffer = 64 * 1024;
 
 std::unique_ptr<session> make_http1_session(const session_env& env) { return std::make_unique<http1_session>(env); }
 
-http1_session::http1_session(const session_env& env)
-    : env_(env),
-      own_rng_(env.rng ? nullptr : std::make_unique<std::mt19937_64>(std::random_device{}())),
-      rng_(env.rng ? *env.rng : *own_rng_),
-      socket_(env.io),
-      gate_timer_(env.io) {
-  gate_waiter_.timer = &gate_timer_;
-  if (env.options.compression) gunzip_ = std::make_unique<gunzip_observer>(env.observer);
-  next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
-  fast_capable_ = !env.where.tls && env.where.tunnel_request.empty() && !env.options.follow_redirects &&
-                  env.observer == nullptr && !gunzip_ && env.read_spill != nullptr;
+namespace {
+
+// Whether a session needs its extras from the start (see http1_session::extras). What is known
+// only later (a resolution per connection) makes them on first use, through more().
+bool needs_extras(const session_env& env) {
+  return env.rng == nullptr || env.doorbell == nullptr || env.describe_failures || env.where.tls ||
+         env.options.compression || env.options.follow_redirects || env.requests.per_call_uuid;
 }
 
-http1_session::~http1_session() {
-  if (tls_session_) SSL_SESSION_free(tls_session_);
+}  // namespace
+
+http1_session::extras::~extras() {
+  if (tls_session) SSL_SESSION_free(tls_session);
 }
+
+const std::string& http1_session::no_text() noexcept {
+  static const std::string empty;
+  return empty;
+}
+
+http1_session::extras& http1_session::more() {
+  if (!extras_) extras_ = std::make_unique<extras>();
+  return *extras_;
+}
+
+// Each member initialiser runs in declaration order: extras_ first, so that rng_ and gate_timer_
+// can refer into it.
+http1_session::http1_session(const session_env& env)
+    : env_(env),
+      extras_(needs_extras(env) ? std::make_unique<extras>() : nullptr),
+      rng_(env.rng ? *env.rng : *(extras_->own_rng = std::make_unique<std::mt19937_64>(std::random_device{}()))),
+      socket_(env.io),
+      gate_timer_(env.doorbell ? *env.doorbell : *(extras_->own_timer = std::make_unique<net::steady_timer>(env.io))) {
+  gate_waiter_.timer = &gate_timer_;
+  if (env.options.compression) extras_->gunzip = std::make_unique<gunzip_observer>(env.observer);
+  next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
+  fast_capable_ = !env.where.tls && env.where.tunnel_request.empty() && !env.options.follow_redirects &&
+                  env.observer == nullptr && !gunzip() && env.read_spill != nullptr;
+}
+
+http1_session::~http1_session() = default;
 
 void http1_session::close_socket() noexcept {
   // Closing without a TLS close_notify would make OpenSSL mark the session unresumable; load
@@ -98,12 +123,13 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
   if (rec.sent == 0) rec.sent = began;  // the wait for a connect slot is dispatch lag, not service time
   if (where.tls) {
     tls_ = std::make_unique<net::ssl::stream<socket_type>>(env_.io, *where.tls);  // a fresh SSL object per connection
-    if (tls_buffer_.empty()) tls_buffer_.resize(tls_small_buffer);
+    if (extras_->tls_buffer.empty()) extras_->tls_buffer.resize(tls_small_buffer);
   }
   if (!address_ || !env_.options.no_reresolve) {
     address_ = only_address(where);
     if (!address_) {
-      const address_book::entry* chosen = co_await next_address(where, rng_, fresh_address_);
+      std::unique_ptr<address_book::entry>& fresh = more().fresh_address;  // named first: see call_following()
+      const address_book::entry* chosen = co_await next_address(where, rng_, fresh);
       address_ = chosen;
     }
   }
@@ -166,7 +192,7 @@ net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
 net::awaitable<bool> http1_session::handshake(call_record& rec) {
   SSL* ssl = tls_->native_handle();
   prepare_client_ssl(ssl, env_.options);
-  if (tls_session_) SSL_set_session(ssl, tls_session_);
+  if (extras_->tls_session) SSL_set_session(ssl, extras_->tls_session);
   const nanos began = steady_clock::now();
   auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
   if (hec) {
@@ -187,8 +213,8 @@ std::string_view http1_session::next_request() {
   const auto& all = env_.requests.bytes;
   const std::string& base = all.size() == 1 ? all.front() : all[next_request_++ % all.size()];
   if (!env_.requests.per_call_uuid) return base;
-  render_request(base, rng_, rendered_);
-  return rendered_;
+  render_request(base, rng_, extras_->rendered);
+  return extras_->rendered;
 }
 
 http1_session::next_io http1_session::after_write(call_record& rec, const error_code& ec, bool reused) {
@@ -254,7 +280,7 @@ http1_session::next_io http1_session::after_read(call_record& rec, error_code ec
     return next_io::done;
   }
   if (tls_) {
-    if (n == tls_buffer_.size() && tls_buffer_.size() < tls_large_buffer) tls_buffer_.resize(tls_large_buffer);
+    if (std::vector<char>& b = extras_->tls_buffer; n == b.size() && b.size() < tls_large_buffer) b.resize(tls_large_buffer);
     return next_io::read;
   }
   // A read that filled its buffer likely left more in the socket: read it at once (plain TCP).
@@ -403,8 +429,8 @@ void http1_session::take_response(call_record& rec) {
     // Keep this connection's session for the next handshake. Taken after the first response:
     // TLS 1.3 session tickets arrive after the handshake.
     if (SSL_SESSION* fresh = SSL_get1_session(tls_->native_handle())) {
-      if (tls_session_) SSL_SESSION_free(tls_session_);
-      tls_session_ = fresh;
+      if (extras_->tls_session) SSL_SESSION_free(extras_->tls_session);
+      extras_->tls_session = fresh;
     }
   }
   rec.status = parser_.status();
@@ -412,7 +438,7 @@ void http1_session::take_response(call_record& rec) {
   rec.header_bytes = parser_.header_bytes();
   rec.total_bytes = parser_.total_bytes();
   // -compression: a gzip body counts at its decompressed size (what Fortio's std client reports).
-  if (gunzip_ && gunzip_->gzip()) rec.total_bytes = parser_.header_bytes() + gunzip_->body_bytes();
+  if (gunzip_observer* g = gunzip(); g && g->gzip()) rec.total_bytes = parser_.header_bytes() + g->body_bytes();
   rec.envoy_overloaded = parser_.envoy_overloaded();
   rec.envoy_cause = classify_envoy_reply(rec.status, rec.envoy_overloaded, parser_.envoy_ratelimited(), parser_.body_prefix());
   rec.upstream_service_time_ms = parser_.upstream_service_time_ms();
@@ -432,7 +458,8 @@ net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_v
     } else if (rec.sent == 0) {
       rec.sent = steady_clock::now();
     }
-    parser_.reset(head, gunzip_ ? gunzip_.get() : env_.observer, env_.options.follow_redirects);
+    gunzip_observer* g = gunzip();
+    parser_.reset(head, g ? g : env_.observer, env_.options.follow_redirects);
     const bool retry = tls_ ? co_await exchange(*tls_, rec, reused, request) : co_await exchange(socket_, rec, reused, request);
     if (!retry) break;
   }
@@ -447,17 +474,17 @@ net::awaitable<void> http1_session::follow_redirects(call_record& rec) {
     if (!next) co_return;  // a Location we cannot follow: the 3xx is the answer
     // Another origin needs another connection: the 3xx is this session's answer (curl goes on).
     if (!next->same_origin) {
-      location_ = parser_.location();
+      extras_->location = parser_.location();
       co_return;
     }
     hop = std::move(next->next);
-    redirect_request_ = build_request(hop);
+    extras_->redirect_request = build_request(hop);
     rec.error = transport_error::none;
     const bool head = request_method(hop) == "HEAD";
-    const bool made = co_await request_once(rec, redirect_request_, head);
+    const bool made = co_await request_once(rec, extras_->redirect_request, head);
     if (!made) co_return;
   }
-  if (rec.status != status_transport_error && parser_.is_redirect()) location_ = parser_.location();
+  if (rec.status != status_transport_error && parser_.is_redirect()) extras_->location = parser_.location();
 }
 
 // Note for GCC 12: keep every co_await's operands plain values. `co_await f(g())` inside an `if`
@@ -475,8 +502,10 @@ net::awaitable<bool> http1_session::call_following(call_record& rec, std::string
 net::awaitable<bool> http1_session::call(call_record& rec) {
   timed_out_ = false;
   queue_left_at_ = 0;
-  failure_.clear();
-  location_.clear();
+  if (extras_) {
+    extras_->failure.clear();
+    extras_->location.clear();
+  }
   rec.error = transport_error::none;
   // After a fast call found its kept-alive socket dead, the same request goes on a new one.
   const std::string_view request = std::exchange(retry_fast_request_, false) ? fast_request_ : next_request();

@@ -37,8 +37,8 @@ public:
   void stop() noexcept override;
   connect_queue_state connect_queue() const noexcept override { return {waiting_for_gate_, queue_left_at_}; }
   void close() noexcept override { close_socket(); }
-  const std::string& failure() const noexcept override { return failure_; }
-  const std::string& location() const noexcept override { return location_; }
+  const std::string& failure() const noexcept override { return extras_ ? extras_->failure : no_text(); }
+  const std::string& location() const noexcept override { return extras_ ? extras_->location : no_text(); }
 
 private:
   using socket_type = boost::asio::generic::stream_protocol::socket;
@@ -78,10 +78,12 @@ private:
   std::string_view next_request();
   void take_response(call_record& rec);
   socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
-  // Where the next asynchronous read lands: small_ on plain TCP, tls_buffer_ on TLS.
+  // Where the next asynchronous read lands: small_ on plain TCP, the extras' tls_buffer on TLS.
   boost::asio::mutable_buffer read_target() noexcept {
-    return tls_ ? boost::asio::buffer(tls_buffer_) : boost::asio::buffer(small_);
+    return tls_ ? boost::asio::buffer(extras_->tls_buffer) : boost::asio::buffer(small_);
   }
+  gunzip_observer* gunzip() const noexcept { return extras_ ? extras_->gunzip.get() : nullptr; }
+  static const std::string& no_text() noexcept;
   void close_socket() noexcept;
   // Marks the call failed and closes the socket. why() builds the one-line reason, and only when
   // this session keeps reasons (curl): a failed call on the load path allocates nothing.
@@ -89,7 +91,7 @@ private:
   void fail(call_record& rec, transport_error kind, Why&& why) {
     rec.status = status_transport_error;
     rec.error = kind;
-    if (env_.describe_failures) failure_ = why();
+    if (env_.describe_failures) extras_->failure = why();  // describe_failures made the extras
     close_socket();
   }
   std::int64_t draw_reuse_limit();
@@ -108,23 +110,39 @@ private:
   void continue_fast(next_io next);
   void end_fast(fast_outcome outcome, std::exception_ptr error = nullptr);
 
+  // What only some runs use: TLS, curl (its own random source, failure descriptions), -L,
+  // -compression, a resolution per connection, a fresh {uuid} per call, a session without a
+  // lent timer. One allocation for the sessions that need it; a plain load connection pays 8
+  // bytes for all of it. With the lent timer (env.doorbell), a plain load session went from
+  // 1,520 to 1,240 bytes: 0.28 MB less at -c 1000.
+  struct extras {
+    std::unique_ptr<std::mt19937_64> own_rng;  // only without env.rng (curl): 2.5 KB
+    std::unique_ptr<address_book::entry> fresh_address;  // a per-connection resolution's answer (rr, first, rnd)
+    std::unique_ptr<gunzip_observer> gunzip;  // -compression only: inflates gzip bodies, counts their size
+    std::unique_ptr<boost::asio::steady_timer> own_timer;  // for connect-slot waits without env.doorbell
+    SSL_SESSION* tls_session = nullptr;  // to resume TLS on reconnect
+    std::vector<char> tls_buffer;        // TLS reads land here (an async read must own its buffer)
+    std::string rendered;                // this call's request when it carries a fresh {uuid}
+    std::string redirect_request;        // -L: the request for the next hop
+    std::string failure;                 // describe_failures: why the last call failed
+    std::string location;                // a redirect that was not followed
+    ~extras();
+  };
+  extras& more();  // the extras, made on first use
+
   session_env env_;
-  std::unique_ptr<std::mt19937_64> own_rng_;  // only without env.rng (curl): 2.5 KB not paid per load connection
+  std::unique_ptr<extras> extras_;
   std::mt19937_64& rng_;
   const address_book::entry* address_ = nullptr;  // this connection's address (-no-reresolve keeps it)
-  std::unique_ptr<address_book::entry> fresh_address_;  // a per-connection resolution's answer (rr, first, rnd)
-  std::unique_ptr<gunzip_observer> gunzip_;  // -compression only: inflates gzip bodies, counts their size
   socket_type socket_;                                        // plain http
   std::unique_ptr<boost::asio::ssl::stream<socket_type>> tls_;  // https: a new one per connection
-  SSL_SESSION* tls_session_ = nullptr;                        // to resume TLS on reconnect
-  boost::asio::steady_timer gate_timer_;                      // waiting for a connect slot
+  boost::asio::steady_timer& gate_timer_;                     // waiting for a connect slot: env.doorbell or own_timer
   connect_gate::waiter gate_waiter_;
   // Reads land in small_ (enough for a whole small response); when one fills it, the rest is
   // read at once through the worker's shared env.read_spill (plain TCP). TLS reads use
-  // tls_buffer_, allocated with the first TLS connection. A plain connection then costs 1.5 KB
-  // less than with a 2 KB buffer of its own (about 15 MB at -c 10000).
+  // the extras' tls_buffer, allocated with the first TLS connection. A plain connection then
+  // costs 1.5 KB less than with a 2 KB buffer of its own (about 15 MB at -c 10000).
   std::array<char, 512> small_;
-  std::vector<char> tls_buffer_;
   response_parser parser_;
   bool timed_out_ = false;            // abort() ended the pending operation
   bool stopping_ = false;             // stop(): do not wait for a connect slot
@@ -133,9 +151,6 @@ private:
   std::int64_t socket_requests_ = 0;  // requests made on the current socket
   std::int64_t reuse_limit_ = 0;      // close after this many (0: unlimited)
   std::size_t next_request_ = 0;      // round robin over the request set (-payload-lines)
-  std::string rendered_;              // this call's request when it carries a fresh {uuid}
-  std::string redirect_request_;      // -L: the request for the next hop
-  std::string failure_;               // describe_failures: why the last call failed
   // The callback path's call: its record, where it reports, its request and how much is sent.
   bool fast_capable_ = false;         // what this run asks for allows the callback path
   call_record* fast_rec_ = nullptr;
@@ -145,7 +160,6 @@ private:
   std::size_t fast_written_ = 0;
   bool retry_fast_request_ = false;   // call() sends fast_request_ again (fast_outcome::retry)
   int fast_skip_probe_ = 0;           // calls left whose first read is the reactor's (on_fast_sent())
-  std::string location_;              // a redirect that was not followed
 };
 
 }  // namespace loadgen

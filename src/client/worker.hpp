@@ -83,6 +83,8 @@ private:
   // done. An exception is recorded, never lost: a swallowed one would leave the run waiting.
   template <class Make>
   void spawn(connection_slot& slot, Make&& make);
+  // Starts the warmup call of slot next_warmup_ into results, and when it ends, the next one's.
+  void spawn_warmup(std::vector<call_record>& results);
   void connection_done();
 
   run_context& run_;
@@ -96,6 +98,7 @@ private:
   std::vector<std::unique_ptr<connection_slot>> slots_;
   boost::asio::steady_timer watchdog_;
   int active_ = 0;
+  std::size_t next_warmup_ = 0;  // warmup(): the next slot to start
   std::int64_t crashes_ = 0;
   std::atomic<bool> finished_{false};  // run() has returned: stats_ may be read by other threads
 };

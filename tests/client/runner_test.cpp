@@ -5,12 +5,14 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <new>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "connect_gate.hpp"
 #include "loadgen/client/runner.hpp"
@@ -177,6 +179,65 @@ TEST(fast_path, a_dead_kept_alive_socket_makes_the_same_call_again_counted_once)
 TEST(fast_path, an_exception_ends_the_connection_and_is_counted_as_the_call_in_flight) {
   // Each of 2 connections: connect, d, d, then the crash: 3 answered, the 4th an internal error.
   expect_script("ddc", 20, 2, {.calls = 8, .ok = 6, .internal = 2, .slow_calls = 2, .fast_calls = 6});
+}
+
+// Over the sessions of one run: how many first calls (each connection's warmup call) were in
+// flight at once, at most, and how many there were. Read after the run, on the test's thread.
+struct warmup_tally {
+  int in_flight = 0;
+  int most = 0;
+  int first_calls = 0;
+};
+
+// Answers 200 after one turn of the event loop, so that calls started together are in flight
+// together.
+class yielding_session final : public session {
+public:
+  yielding_session(boost::asio::io_context& io, warmup_tally& tally) : io_(io), tally_(tally) {}
+  boost::asio::awaitable<bool> call(call_record& rec) override {
+    const bool first = calls_++ == 0;
+    if (first) {
+      ++tally_.first_calls;
+      tally_.most = std::max(tally_.most, ++tally_.in_flight);
+    }
+    rec.sent = steady_clock::now();
+    co_await boost::asio::post(io_, boost::asio::use_awaitable);
+    if (first) --tally_.in_flight;
+    rec.status = 200;
+    rec.done = steady_clock::now();
+    co_return true;
+  }
+  void abort() noexcept override {}
+  void stop() noexcept override {}
+  void close() noexcept override {}
+  const std::string& failure() const noexcept override { return none_; }
+  const std::string& location() const noexcept override { return none_; }
+
+private:
+  boost::asio::io_context& io_;
+  warmup_tally& tally_;
+  int calls_ = 0;
+  std::string none_;
+};
+
+TEST(runner, the_warmup_has_at_most_the_connect_cap_in_flight_and_warms_every_connection) {
+  // 300 connections on one thread, whose connects are capped at 256 in flight (the default):
+  // the warmup calls beyond the cap would only wait in the connect queue, each in a chain of
+  // coroutine frames, so they start as earlier ones end. Every connection is still warmed once.
+  run_options o = max_speed(0, 300);
+  o.duration = 50 * ns_per_ms;
+  validate(o);
+  ASSERT_TRUE(o.warmup());
+  warmup_tally tally;
+  run_hooks hooks;
+  hooks.make_session = [&](const session_env& env) { return std::make_unique<yielding_session>(env.io, tally); };
+  const run_result r = run_bounded(o, hooks);
+  EXPECT_EQ(tally.first_calls, 300);
+  EXPECT_EQ(tally.most, 256);
+  EXPECT_EQ(tally.in_flight, 0);
+  EXPECT_EQ(r.warmup_calls, 300);
+  EXPECT_GT(r.stats.calls(), 0);
+  EXPECT_EQ(r.stats.status_counts[200], r.stats.calls());  // every measured call a 200
 }
 
 TEST(runner, signals_are_unblocked_again_after_the_run) {
