@@ -61,10 +61,13 @@ timeout -s INT 8 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$
 # The third tier: every name that the archives without a section per function define (a
 # template instance such as a std::string constructor, or a local clone, has the same name in
 # our objects and in theirs, and the ordering places every section that holds the name). Their
-# static initialisers have sections of their own and stay where they are.
+# static initialisers have sections of their own and stay where they are. Protobuf's set-up runs
+# in every process (the generated messages' static initialisers call it), so what a plain run
+# executes of protobuf-lite goes right after the first tier instead (a tier "1.5"), and a name
+# that Boost.JSON's object defines too stays last.
 for lib in libboost_json.a libprotobuf-lite.a; do
   path=$(${CXX:-c++} -print-file-name="$lib")
-  [[ -f $path ]] && nm --defined-only "$path" 2>/dev/null | awk 'NF == 3 && $2 ~ /[tTwW]/ { print $3 }'
+  [[ -f $path ]] && nm --defined-only "$path" 2>/dev/null | awk -v lib="$lib" 'NF == 3 && $2 ~ /[tTwW]/ { print lib, $3 }'
 done > "$work/unsplit"
 [[ -s $work/unsplit ]] || { echo "hot-functions: libboost_json.a and libprotobuf-lite.a not found" >&2; exit 1; }
 
@@ -84,10 +87,16 @@ done | grep -v -e ' (below' -e ' 0x' |
   # or misses (protobuf's, with their init priority in the name): first tier, whatever it saw.
   cat - <(nm "$BIN" | awk '$3 == "_start" || $3 ~ /^_GLOBAL__sub_I/ { print 1, 0, $3 }') |
   awk -v unsplit="$work/unsplit" '
-    BEGIN { while ((getline f < unsplit) > 0) third[f] = 1 }
+    BEGIN { while ((getline line < unsplit) > 0) { split(line, w, " "); if (!(w[2] in lib) || w[1] ~ /json/) lib[w[2]] = w[1] } }
     { ir[$3] += $2; if (!($3 in tier) || $1 < tier[$3]) tier[$3] = $1 }
-    END { for (f in ir) print ((f in third) && f !~ /^_GLOBAL__sub_I/ ? 3 : tier[f]), ir[f], f }' |
-  sort -k1,1n -k2,2nr -k3 | awk '{ print $3 }' > "$OUT.tmp"
+    END {
+      for (f in ir) {
+        t = tier[f]
+        if ((f in lib) && f !~ /^_GLOBAL__sub_I/) t = (lib[f] ~ /protobuf/ && t == 1) ? 1.5 : 3
+        print t, ir[f], f
+      }
+    }' |
+  sort -k1,1g -k2,2nr -k3 | awk '{ print $3 }' > "$OUT.tmp"
 n=$(wc -l < "$OUT.tmp")
 ((n > 100)) || { echo "hot-functions: only $n functions found: is $BIN built with symbols?" >&2; exit 1; }
 mv "$OUT.tmp" "$OUT"

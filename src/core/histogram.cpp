@@ -23,15 +23,15 @@ constexpr std::int64_t half_count = std::int64_t{1} << half_bits;  // 1024 bucke
 // a value lands in them. (calloc is not enough: once glibc has freed one mmapped block it raises
 // its mmap threshold, serves later 300 KB blocks from the heap and clears them with memset, which
 // makes every page resident. Measured: about 136 KB resident per histogram instead of 8.)
-std::uint64_t* allocate_counts() {
+histogram::counter* allocate_counts() {
 #ifdef LOADGEN_HISTOGRAM_MMAP
   void* p = ::mmap(nullptr, histogram::memory_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
 #else
-  void* p = std::calloc(histogram::bucket_count, sizeof(std::uint64_t));
+  void* p = std::calloc(histogram::bucket_count, sizeof(histogram::counter));
   if (!p) throw std::bad_alloc();
 #endif
-  return static_cast<std::uint64_t*>(p);
+  return static_cast<histogram::counter*>(p);
 }
 
 // The width of bucket `index` is 2^shift: 0 for the exact buckets below 2048, then 1, 2, ...
@@ -41,7 +41,7 @@ int shift_of_index(std::size_t index) noexcept {
 
 }  // namespace
 
-void histogram::free_deleter::operator()(std::uint64_t* p) const noexcept {
+void histogram::free_deleter::operator()(counter* p) const noexcept {
 #ifdef LOADGEN_HISTOGRAM_MMAP
   if (p) ::munmap(p, memory_bytes);
 #else
@@ -57,17 +57,35 @@ void histogram::copy_counts(const histogram& o) noexcept {
     if (o.counts_[i]) counts_[i] = o.counts_[i];
 }
 
+std::uint64_t histogram::high_part(std::size_t i) const noexcept {
+  const auto it = carries_->find(i);
+  return it == carries_->end() ? 0 : it->second << 32;
+}
+
+void histogram::add(std::size_t i, std::uint64_t n) noexcept {
+  const std::uint64_t total = std::uint64_t{counts_[i]} + (n & 0xffffffffu);
+  counts_[i] = static_cast<counter>(total);
+  const std::uint64_t carry = (total >> 32) + (n >> 32);
+  if (carry != 0) [[unlikely]] {
+    if (!carries_) carries_ = std::make_unique<std::map<std::size_t, std::uint64_t>>();  // throwing terminates
+    (*carries_)[i] += carry;
+  }
+}
+
 histogram::histogram() : counts_(allocate_counts()) {}
 
 histogram::histogram(const histogram& o)
-    : counts_(allocate_counts()), count_(o.count_), min_(o.min_), max_(o.max_), sum_(o.sum_),
-      sum_of_squares_(o.sum_of_squares_) {
+    : counts_(allocate_counts()),
+      carries_(o.carries_ ? std::make_unique<std::map<std::size_t, std::uint64_t>>(*o.carries_) : nullptr),
+      count_(o.count_), min_(o.min_), max_(o.max_), sum_(o.sum_), sum_of_squares_(o.sum_of_squares_) {
   copy_counts(o);
 }
 
 histogram& histogram::operator=(const histogram& o) {
   if (this != &o) {
+    auto carries = o.carries_ ? std::make_unique<std::map<std::size_t, std::uint64_t>>(*o.carries_) : nullptr;
     counts_.reset(allocate_counts());  // fresh zero pages: cheaper than clearing, and strong if it throws
+    carries_ = std::move(carries);
     copy_counts(o);
     count_ = o.count_;
     min_ = o.min_;
@@ -78,11 +96,14 @@ histogram& histogram::operator=(const histogram& o) {
   return *this;
 }
 
-histogram::histogram(histogram&& o) noexcept : counts_(std::move(o.counts_)) { take_scalars(o); }
+histogram::histogram(histogram&& o) noexcept : counts_(std::move(o.counts_)), carries_(std::move(o.carries_)) {
+  take_scalars(o);
+}
 
 histogram& histogram::operator=(histogram&& o) noexcept {
   if (this != &o) {
     counts_ = std::move(o.counts_);
+    carries_ = std::move(o.carries_);
     take_scalars(o);
   }
   return *this;
@@ -125,7 +146,7 @@ void histogram::record_n(std::int64_t value, std::uint64_t n) noexcept {
   if (!counts_) [[unlikely]]
     ensure_counts();  // moved-from; throwing here terminates (noexcept)
   value = std::max<std::int64_t>(value, 0);
-  counts_[bucket_index(value)] += n;
+  add(bucket_index(value), n);
   count_ += n;
   min_ = std::min(min_, value);
   max_ = std::max(max_, value);
@@ -138,7 +159,9 @@ void histogram::merge(const histogram& o) noexcept {
   if (o.count_ == 0) return;  // also covers a moved-from other (no counters)
   ensure_counts();             // this one moved-from; throwing here terminates (noexcept)
   for (std::size_t i = 0; i < bucket_count; ++i)
-    if (o.counts_[i]) counts_[i] += o.counts_[i];  // writes only where needed: pages stay unmapped
+    if (o.counts_[i]) add(i, o.counts_[i]);  // writes only where needed: pages stay unmapped
+  if (o.carries_)
+    for (const auto& [i, high] : *o.carries_) add(i, high << 32);
   count_ += o.count_;
   min_ = std::min(min_, o.min_);
   max_ = std::max(max_, o.max_);
@@ -151,6 +174,7 @@ void histogram::reset() noexcept {
     for (std::size_t i = 0; i < bucket_count; ++i)
       if (counts_[i]) counts_[i] = 0;
   }
+  carries_.reset();
   count_ = 0;
   min_ = INT64_MAX;
   max_ = 0;
@@ -189,7 +213,7 @@ std::int64_t histogram::value_at_percentile(double p) const noexcept {
       static_cast<std::uint64_t>(std::ceil(exact_rank * (1 - 1e-12))), 1, count_);
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < bucket_count; ++i) {
-    seen += counts_[i];
+    seen += at(i);
     if (seen >= rank) return std::clamp(bucket_high(i), min_, max_);
   }
   return max_;

@@ -28,7 +28,7 @@ struct histogram_codec_access {
   }
   static void add_bucket(histogram& h, std::size_t index, std::uint64_t count) {
     h.ensure_counts();
-    h.counts_[index] += count;
+    h.add(index, count);
   }
 };
 

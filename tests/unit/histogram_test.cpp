@@ -1,10 +1,12 @@
 #include "loadgen/core/histogram.hpp"
+#include "loadgen/core/histogram_codec.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -73,8 +75,9 @@ long double two_pass_stddev(const samples& s) {
 
 TEST(histogram, layout_constants) {
   EXPECT_EQ(histogram::bucket_count, 2048u + 34u * 1024u);
-  EXPECT_EQ(histogram::memory_bytes, histogram::bucket_count * 8);
-  EXPECT_LT(histogram::memory_bytes, 300u * 1024);
+  EXPECT_EQ(histogram::memory_bytes, histogram::bucket_count * 4);  // 32-bit counters: an octave per page
+  EXPECT_EQ(1024u * sizeof(histogram::counter), 4096u);
+  EXPECT_LT(histogram::memory_bytes, 150u * 1024);
   EXPECT_EQ(histogram::bucket_index(histogram::max_trackable), histogram::bucket_count - 1);
   EXPECT_EQ(histogram::bucket_high(histogram::bucket_count - 1), histogram::max_trackable);
 }
@@ -216,15 +219,58 @@ TEST(histogram, merge_of_disjoint_ranges_keeps_min_and_max) {
 
 // Memory is set at construction: a million values over 30 octaves change nothing.
 TEST(histogram, fixed_memory) {
-  static_assert(histogram::memory_bytes == histogram::bucket_count * sizeof(std::uint64_t));
-  static_assert(sizeof(histogram) <= 64);  // the counters live in the one calloc'd block
+  static_assert(histogram::memory_bytes == histogram::bucket_count * sizeof(std::uint32_t));
+  static_assert(sizeof(histogram) <= 64);  // the counters live in the one mapped block
   histogram h;
   std::mt19937_64 rng(6);
   std::uniform_int_distribution<int> bits(0, 44);
   for (int i = 0; i < 1'000'000; ++i) h.record(static_cast<std::int64_t>(rng() >> (63 - bits(rng))));
   EXPECT_EQ(h.count(), 1'000'000u);
   EXPECT_LE(buckets_of(h).size(), histogram::bucket_count);
-  EXPECT_EQ(histogram::memory_bytes, 294'912u);
+  EXPECT_EQ(histogram::memory_bytes, 147'456u);
+}
+
+// A bucket's count passes 2^32 - 1 (a soak run: eight hours at 150,000 calls/s in one bucket):
+// the counter's 32 bits carry into the high parts, and every reader sees the whole count.
+TEST(histogram, a_bucket_past_32_bits_keeps_its_whole_count) {
+  constexpr std::uint64_t two32 = std::uint64_t{1} << 32;
+  histogram h;
+  h.record_n(5'000'000, two32 - 1);
+  h.record(5'000'000);  // the carry
+  h.record_n(5'000'000, 3);
+  h.record_n(7, 2 * two32 + 5);  // a count above 32 bits at once
+  h.record(9'000'000);
+  EXPECT_EQ(h.count(), two32 + 3 + 2 * two32 + 5 + 1);
+  EXPECT_EQ(buckets_of(h), (bucket_list{{7, 7, 2 * two32 + 5},
+                                        {histogram::bucket_low(histogram::bucket_index(5'000'000)),
+                                         histogram::bucket_high(histogram::bucket_index(5'000'000)), two32 + 3},
+                                        {histogram::bucket_low(histogram::bucket_index(9'000'000)),
+                                         histogram::bucket_high(histogram::bucket_index(9'000'000)), 1}}));
+  // Nearest rank: 2^33 + 5 values of 7 come first, then 2^32 + 3 near 5 ms, then one near 9 ms.
+  EXPECT_EQ(h.value_at_percentile(50), 7);
+  EXPECT_EQ(h.value_at_percentile(80), histogram::bucket_high(histogram::bucket_index(5'000'000)));
+  EXPECT_EQ(h.value_at_percentile(100), 9'000'000);
+
+  histogram copy = h;  // copies carry the high parts
+  EXPECT_EQ(buckets_of(copy), buckets_of(h));
+  const std::optional<histogram> back = decode_histogram(encode_histogram(h));  // so do result files
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(buckets_of(*back), buckets_of(h));
+  EXPECT_EQ(back->count(), h.count());
+  histogram twice = h;
+  twice.merge(h);  // the low parts and the high parts add up, carrying again
+  const bucket_list b = buckets_of(twice);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(std::get<2>(b[0]), 4 * two32 + 10);
+  EXPECT_EQ(std::get<2>(b[1]), 2 * two32 + 6);
+  EXPECT_EQ(std::get<2>(b[2]), 2u);
+  EXPECT_EQ(twice.count(), 2 * h.count());
+  histogram moved = std::move(twice);
+  EXPECT_EQ(buckets_of(moved), b);
+  moved.reset();  // no counts left, high parts included
+  EXPECT_TRUE(buckets_of(moved).empty());
+  moved.record(7);
+  EXPECT_EQ(buckets_of(moved), (bucket_list{{7, 7, 1}}));
 }
 
 TEST(histogram, values_above_max_trackable) {
