@@ -7,18 +7,20 @@
 #   bash scripts/hot-functions.sh [path/to/loadgen]    default: build/image/apps/loadgen/loadgen
 # The binary must be a self-contained build with its symbol table (the image preset's is).
 # Each scenario below runs under valgrind's callgrind against loadgen's own server on loopback;
-# the list is the union of every function with at least one executed instruction, in three
-# tiers: first every function that a plain max-speed keep-alive run executes (the first two
-# scenarios, what users and the benchmarks run most; the second has more connections than one
-# thread connects at once, so the connect queue is in it), then the rest, then Boost.JSON's and
-# protobuf's. Within a tier, functions go by the instructions executed in them over all scenarios
-# (the per-call path first, then what runs once: flag parsing, the report).
+# the list is the union of every function with at least one executed instruction, in tiers:
+# first every function that a plain max-speed keep-alive run executes (the first two scenarios,
+# what users and the benchmarks run most; the second has more connections than one thread
+# connects at once, so the connect queue is in it), then what such a run executes of
+# protobuf-lite (its set-up, which every process runs), then the rest, then the remaining names
+# that Boost.JSON's and protobuf's archives define. Within a tier, functions go by the
+# instructions executed in them over all scenarios (the per-call path first, then what runs once:
+# flag parsing, the report).
 # The tiers matter for memory: the kernel maps code in 64 KB windows around each page first
 # touched. A plain run that also touched code used only by -json, curl or ^C, interleaved with
 # its own, kept more windows resident. Debian's static Boost.JSON and protobuf-lite are not built
 # with a section per function, so placing one of their functions places its whole object file
-# (83 KB for Boost.JSON's): what a plain run needs of them (static set-up, the destructors at
-# exit) costs a window or two at the end, not 128 KB in the middle of the first tier.
+# (83 KB for Boost.JSON's): kept out of the first tier, what a plain run needs of them costs a
+# window or two, not 128 KB in the middle of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/image/apps/loadgen/loadgen}
