@@ -20,8 +20,22 @@
 namespace loadgen {
 namespace {
 
+// The parts of a session that the test sessions below leave as they are: nothing to abort, stop
+// or close, no failure text, no redirect.
+class quiet_session : public session {
+public:
+  void abort() noexcept override {}
+  void stop() noexcept override {}
+  void close() noexcept override {}
+  const std::string& failure() const noexcept override { return none_; }
+  const std::string& location() const noexcept override { return none_; }
+
+private:
+  std::string none_;
+};
+
 // Answers 200 at once, and throws std::bad_alloc on its third call.
-class throwing_session final : public session {
+class throwing_session final : public quiet_session {
 public:
   boost::asio::awaitable<bool> call(call_record& rec) override {
     if (++calls_ == 3) throw std::bad_alloc();
@@ -30,15 +44,9 @@ public:
     rec.done = rec.sent;
     co_return true;
   }
-  void abort() noexcept override {}
-  void stop() noexcept override {}
-  void close() noexcept override {}
-  const std::string& failure() const noexcept override { return none_; }
-  const std::string& location() const noexcept override { return none_; }
 
 private:
   int calls_ = 0;
-  std::string none_;
 };
 
 run_options max_speed(std::int64_t calls, int connections) {
@@ -87,7 +95,7 @@ struct fast_tally {
 // "connects" and answers 200; while "connected", calls go to call_fast(), which answers later
 // (posted) as its script says, cycling: 'd' 200, 'x' 200 then the connection closes, 'r' the
 // kept-alive socket was dead (retry), 'c' an exception.
-class fast_session final : public session {
+class fast_session final : public quiet_session {
 public:
   fast_session(boost::asio::io_context& io, std::string script, fast_tally& tally)
       : io_(io), script_(std::move(script)), tally_(tally) {}
@@ -112,11 +120,7 @@ public:
     });
     inside_ = false;
   }
-  void abort() noexcept override {}
-  void stop() noexcept override {}
   void close() noexcept override { open_ = false; }
-  const std::string& failure() const noexcept override { return none_; }
-  const std::string& location() const noexcept override { return none_; }
 
 private:
   static void answer(call_record& rec) {
@@ -130,7 +134,6 @@ private:
   std::size_t step_ = 0;
   bool open_ = false;
   bool inside_ = false;
-  std::string none_;
 };
 
 // What a run of a script should give: calls counted, how they ended, and which way each went.
@@ -191,7 +194,7 @@ struct warmup_tally {
 
 // Answers 200 after one turn of the event loop, so that calls started together are in flight
 // together.
-class yielding_session final : public session {
+class yielding_session final : public quiet_session {
 public:
   yielding_session(boost::asio::io_context& io, warmup_tally& tally) : io_(io), tally_(tally) {}
   boost::asio::awaitable<bool> call(call_record& rec) override {
@@ -207,17 +210,11 @@ public:
     rec.done = steady_clock::now();
     co_return true;
   }
-  void abort() noexcept override {}
-  void stop() noexcept override {}
-  void close() noexcept override {}
-  const std::string& failure() const noexcept override { return none_; }
-  const std::string& location() const noexcept override { return none_; }
 
 private:
   boost::asio::io_context& io_;
   warmup_tally& tally_;
   int calls_ = 0;
-  std::string none_;
 };
 
 TEST(runner, the_warmup_has_at_most_the_connect_cap_in_flight_and_warms_every_connection) {
