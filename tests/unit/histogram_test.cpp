@@ -265,6 +265,13 @@ TEST(histogram, a_bucket_past_32_bits_keeps_its_whole_count) {
   EXPECT_EQ(std::get<2>(b[1]), 2 * two32 + 6);
   EXPECT_EQ(std::get<2>(b[2]), 2u);
   EXPECT_EQ(twice.count(), 2 * h.count());
+  histogram self = h;
+  self.merge(self);  // merging into itself doubles every count, high parts included
+  EXPECT_EQ(buckets_of(self), b);
+  histogram half;  // a low part of 2^31 + 1 carries when doubled, into the map being read
+  half.record_n(7, 3 * two32 + (two32 / 2) + 1);
+  half.merge(half);
+  EXPECT_EQ(buckets_of(half), (bucket_list{{7, 7, 7 * two32 + 2}}));
   histogram moved = std::move(twice);
   EXPECT_EQ(buckets_of(moved), b);
   moved.reset();  // no counts left, high parts included
