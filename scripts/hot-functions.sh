@@ -60,7 +60,7 @@ timeout -s INT 8 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$
   load -qps 0 -c 4 -t 60s -quiet "$url" > /dev/null 2>&1 || true
 [[ -s $work/cg.int ]] || { echo "hot-functions: the ^C scenario left no profile" >&2; exit 1; }
 
-# The third tier: every name that the archives without a section per function define (a
+# The last tier: every name that the archives without a section per function define (a
 # template instance such as a std::string constructor, or a local clone, has the same name in
 # our objects and in theirs, and the ordering places every section that holds the name). Their
 # static initialisers have sections of their own and stay where they are. Protobuf's set-up runs
@@ -69,7 +69,9 @@ timeout -s INT 8 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$
 # that Boost.JSON's object defines too stays last.
 for lib in libboost_json.a libprotobuf-lite.a; do
   path=$(${CXX:-c++} -print-file-name="$lib")
-  [[ -f $path ]] && nm --defined-only "$path" 2>/dev/null | awk -v lib="$lib" 'NF == 3 && $2 ~ /[tTwW]/ { print lib, $3 }'
+  if [[ -f $path ]]; then
+    nm --defined-only "$path" 2>/dev/null | awk -v lib="$lib" 'NF == 3 && $2 ~ /[tTwW]/ { print lib, $3 }'
+  fi
 done > "$work/unsplit"
 [[ -s $work/unsplit ]] || { echo "hot-functions: libboost_json.a and libprotobuf-lite.a not found" >&2; exit 1; }
 
