@@ -66,13 +66,15 @@ void worker::start_watchdog() {
   });
 }
 
-template <class Make>
-void worker::spawn(connection_slot& slot, Make&& make) {
-  net::co_spawn(ctx_, std::forward<Make>(make), [this, &slot](std::exception_ptr e) {
+template <class Make, class Then>
+void worker::spawn(connection_slot& slot, Make&& make, Then then) {
+  ++active_;
+  net::co_spawn(ctx_, std::forward<Make>(make), [this, &slot, then = std::move(then)](std::exception_ptr e) mutable {
     if (e) {
       ++crashes_;
       stats_.note_failure(slot.on_crash(e));
     }
+    then();
     connection_done();
   });
 }
@@ -83,17 +85,10 @@ void worker::connection_done() {
 
 void worker::spawn_warmup(std::vector<call_record>& results) {
   const std::size_t i = next_warmup_++;
-  connection_slot& slot = *slots_[i];
-  ++active_;
-  net::co_spawn(ctx_, slot.warmup(&results[i]), [this, &slot, &results](std::exception_ptr e) {
-    if (e) {
-      ++crashes_;
-      stats_.note_failure(slot.on_crash(e));
-    }
+  spawn(*slots_[i], slots_[i]->warmup(&results[i]), [this, &results] {
     // The next connection's warmup takes this one's place (none after a stop: like a warmup
     // that the stop abandoned, its result stays empty).
     if (next_warmup_ < slots_.size() && !run_.stop.load(std::memory_order_relaxed)) spawn_warmup(results);
-    connection_done();
   });
 }
 
@@ -124,8 +119,8 @@ void worker::run() {
   // lag, so ask for 1 us on this thread.
   if (run_.plan->qps_per_connection > 0) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
   if (log_) log_->set_clock_offset(run_.unix_offset);  // set with run_.start, before the release
-  active_ = static_cast<int>(slots_.size());
-  for (auto& s : slots_) spawn(*s, s->run());
+  active_ = 0;
+  for (auto& s : slots_) spawn(*s, s->run(), [] {});
   start_watchdog();
   if (run_.options->busy_poll) {
     // -busy-poll: poll instead of sleeping in epoll_wait, so a response is picked up as soon as

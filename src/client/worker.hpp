@@ -79,10 +79,11 @@ private:
     return call.total_bytes > call.header_bytes ? call.total_bytes - call.header_bytes : 0;
   }
   void start_watchdog();
-  // Spawns f on this worker's context; when it ends (normally or by an exception) the slot is
-  // done. An exception is recorded, never lost: a swallowed one would leave the run waiting.
-  template <class Make>
-  void spawn(connection_slot& slot, Make&& make);
+  // Spawns f on this worker's context and counts it active; when it ends (normally or by an
+  // exception) then() runs and the slot is done. An exception is recorded, never lost: a
+  // swallowed one would leave the run waiting.
+  template <class Make, class Then>
+  void spawn(connection_slot& slot, Make&& make, Then then);
   // Starts the warmup call of slot next_warmup_ into results, and when it ends, the next one's.
   void spawn_warmup(std::vector<call_record>& results);
   void connection_done();

@@ -104,7 +104,7 @@ private:
 
   std::unique_ptr<counter[], free_deleter> counts_;  // null only after a move (all zero)
   // Bucket index -> the count's bits above 32 (in units of 2^32). Null until a bucket first
-  // passes 2^32 - 1, which no test-sized run does.
+  // passes 2^32 - 1, which takes hours of calls in one bucket.
   std::unique_ptr<std::map<std::size_t, std::uint64_t>> carries_;
   std::uint64_t count_ = 0;
   std::int64_t min_ = INT64_MAX;  // sentinels, so record_n needs no "first value" branch
