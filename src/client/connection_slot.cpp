@@ -26,6 +26,7 @@ connection_slot::connection_slot(worker& owner, int index, std::int64_t calls, s
   session_env env{owner.context(), *run.options, run.where, run.requests};
   env.gate = &owner.gate();
   env.read_spill = &owner.read_spill();
+  env.turns = &owner.turns();
   env.stats = &owner.stats();
   env.rng = &owner.rng();
   env.index = index;

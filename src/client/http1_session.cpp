@@ -10,6 +10,8 @@
 
 #include "loadgen/platform/tls.hpp"
 #include "loadgen/wire/redirect.hpp"
+#include "next_turn.hpp"
+#include "plain_io.hpp"
 #include "route.hpp"
 
 namespace loadgen {
@@ -242,7 +244,7 @@ http1_session::next_io http1_session::after_write(call_record& rec, const error_
 http1_session::next_io http1_session::after_read(call_record& rec, error_code ec, const char* data, std::size_t n,
                                                  bool reused, bool spilled) {
   const std::string& peer = env_.where.peer_text;
-  if (ec == net::ssl::error::stream_truncated) ec = net::error::eof;  // closed without close_notify
+  if (ec && ec == net::ssl::error::stream_truncated) ec = net::error::eof;  // closed without close_notify (the test of ec first: == is a call)
   if (ec) {
     if (timed_out_) {
       fail(rec, transport_error::timeout, [&] { return "no complete response from " + peer + " within the -timeout"; });
@@ -292,8 +294,8 @@ http1_session::next_io http1_session::read_spill_now(call_record& rec, bool reus
   next_io next = next_io::spill;
   while (next == next_io::spill) {
     error_code ec;
-    const std::size_t n = socket_.receive(net::buffer(*env_.read_spill), 0, ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) return next_io::read;
+    const std::size_t n = plain_io::receive(socket_, env_.read_spill->data(), env_.read_spill->size(), ec);
+    if (ec && (ec == net::error::would_block || ec == net::error::try_again)) return next_io::read;
     next = after_read(rec, ec, env_.read_spill->data(), n, reused, true);
   }
   return next;
@@ -334,7 +336,7 @@ void http1_session::send_fast() {
   // no reactor operation. Anything else (would block, a short send, an error) goes on with the
   // asynchronous write, which finishes the request or reports the error.
   error_code ec;
-  const std::size_t n = socket_.send(net::buffer(fast_request_), 0, ec);
+  const std::size_t n = plain_io::send(socket_, fast_request_.data(), fast_request_.size(), ec);
   if (ec || n < fast_request_.size()) {
     fast_written_ = ec ? 0 : n;
     return write_fast();
@@ -343,8 +345,9 @@ void http1_session::send_fast() {
   // Read on a later turn of the loop, not now: with many connections the handlers queued ahead
   // give the server time to answer, and a response already in costs one recv() and no reactor
   // operation (read_fast_now()). Posted also because the call's end is never reported from
-  // inside call_fast().
-  net::post(env_.io, [this] { on_fast_sent(); });
+  // inside call_fast(). One batch per turn for all sessions of the thread (next_turn).
+  if (env_.turns) env_.turns->defer([](void* self) { static_cast<http1_session*>(self)->on_fast_sent(); }, this);
+  else net::post(env_.io, [this] { on_fast_sent(); });
 }
 
 void http1_session::on_fast_sent() {
@@ -392,14 +395,17 @@ void http1_session::on_fast_read(const error_code& ec, std::size_t n) {
 void http1_session::read_fast_now() {
   next_io next = next_io::done;
   try {
-    // A synchronous read (the socket is non-blocking); a dry socket goes to the reactor.
+    // A synchronous read (the socket is non-blocking); a dry socket goes to the reactor. It lands
+    // in the thread's shared spill buffer, not small_: parsed at once, so nothing needs it after,
+    // and its first lines stay in cache, where small_ is a few cold lines per connection.
     error_code ec;
-    const std::size_t n = socket_.receive(net::buffer(small_), 0, ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) {
+    std::vector<char>& spill = *env_.read_spill;  // fast_capable_ needs it
+    const std::size_t n = plain_io::receive(socket_, spill.data(), spill.size(), ec);
+    if (ec && (ec == net::error::would_block || ec == net::error::try_again)) {
       fast_skip_probe_ = 8;
       return read_fast();
     }
-    next = after_read(*fast_rec_, ec, small_.data(), n, true, false);
+    next = after_read(*fast_rec_, ec, spill.data(), n, true, true);
   } catch (...) {
     return end_fast(fast_outcome::crashed, std::current_exception());
   }

@@ -138,11 +138,6 @@ private:
   std::unique_ptr<boost::asio::ssl::stream<socket_type>> tls_;  // https: a new one per connection
   boost::asio::steady_timer& gate_timer_;                     // waiting for a connect slot: env.doorbell or own_timer
   connect_gate::waiter gate_waiter_;
-  // Reads land in small_ (enough for a whole small response); when one fills it, the rest is
-  // read at once through the worker's shared env.read_spill (plain TCP). TLS reads use
-  // the extras' tls_buffer, allocated with the first TLS connection. A plain connection then
-  // costs 1.5 KB less than with a 2 KB buffer of its own (about 15 MB at -c 10000).
-  std::array<char, 512> small_;
   response_parser parser_;
   bool timed_out_ = false;            // abort() ended the pending operation
   bool stopping_ = false;             // stop(): do not wait for a connect slot
@@ -160,6 +155,12 @@ private:
   std::size_t fast_written_ = 0;
   bool retry_fast_request_ = false;   // call() sends fast_request_ again (fast_outcome::retry)
   int fast_skip_probe_ = 0;           // calls left whose first read is the reactor's (on_fast_sent())
+  // Asynchronous reads land in small_ (enough for a whole small response); when one fills it, the
+  // rest is read at once through the worker's shared env.read_spill (plain TCP), where the fast
+  // path's synchronous reads land too. TLS reads use the extras' tls_buffer, allocated with the
+  // first TLS connection. A plain connection then costs 1.5 KB less than with a 2 KB buffer of
+  // its own (about 15 MB at -c 10000). Last: the fields above, used by every call, share lines.
+  std::array<char, 512> small_;
 };
 
 }  // namespace loadgen

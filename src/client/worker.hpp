@@ -15,6 +15,7 @@
 
 #include "access_log.hpp"
 #include "connect_gate.hpp"
+#include "next_turn.hpp"
 #include "loadgen/core/run_stats.hpp"
 #include "loadgen/core/time_series.hpp"
 #include "run_context.hpp"
@@ -68,6 +69,7 @@ public:
   // The sessions' shared large read buffer (session_env::read_spill): 64 KB per worker instead
   // of a large buffer per connection.
   std::vector<char>& read_spill() noexcept { return read_spill_; }
+  next_turn& turns() noexcept { return turns_; }  // session_env::turns
   // Coroutines that ended with an exception (each ended its connection and was counted).
   std::int64_t crashes() const noexcept { return crashes_; }
 
@@ -90,6 +92,7 @@ private:
 
   run_context& run_;
   boost::asio::io_context ctx_;
+  next_turn turns_{ctx_};  // session_env::turns
   run_stats stats_;
   latency_tap tap_;
   std::optional<access_log_buffer> log_;  // -access-log-file

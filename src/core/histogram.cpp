@@ -141,6 +141,21 @@ std::int64_t histogram::bucket_high(std::size_t index) noexcept {
   return bucket_low(index) + (std::int64_t{1} << shift_of_index(index)) - 1;
 }
 
+void histogram::record(std::int64_t value) noexcept {
+  if (!counts_) [[unlikely]]
+    ensure_counts();  // moved-from; throwing here terminates (noexcept)
+  value = std::max<std::int64_t>(value, 0);
+  const std::size_t i = bucket_index(value);
+  if (++counts_[i] == 0) [[unlikely]]
+    add(i, std::uint64_t{1} << 32);  // the low part wrapped from 2^32 - 1: its carry goes to the map
+  ++count_;
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
+  const auto v = static_cast<std::uint64_t>(value);
+  sum_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(sum_) + v);  // wraps, never UB
+  sum_of_squares_ += static_cast<uint128>(v) * v;
+}
+
 void histogram::record_n(std::int64_t value, std::uint64_t n) noexcept {
   if (n == 0) [[unlikely]]
     return;

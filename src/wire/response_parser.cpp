@@ -13,12 +13,39 @@ namespace {
 // A head line longer than this is not a response we are willing to parse.
 constexpr std::size_t max_line = 64 * 1024;
 
-// a is compared case-insensitively with a lower-case literal b (half the work of iequals).
+// Eight bytes as one word, in memory order (std::memcpy compiles to one load).
+std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Eight bytes lower-cased at once: each byte in 'A'..'Z' gains 0x20, every other byte (including
+// non-ASCII) stays as it is. Per byte h = its low 7 bits: h + 37 reaches 0x80 iff h > 'Z', h + 63
+// iff h >= 'A', and neither sum carries into the next byte (at most 190).
+std::uint64_t lower8(std::uint64_t x) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t high = 0x8080808080808080ull;
+  const std::uint64_t heptets = x & ~high;
+  const std::uint64_t above_z = heptets + ones * (0x7f - 'Z');
+  const std::uint64_t from_a = heptets + ones * (0x80 - 'A');
+  const std::uint64_t upper = (from_a ^ above_z) & ~x & high;  // ASCII and 'A' <= byte <= 'Z'
+  return x | (upper >> 2);                                      // 0x80 >> 2 == 0x20
+}
+
+// a is compared case-insensitively with a lower-case literal b. Names of eight bytes or more (the
+// headers the parser looks for) go a word at a time, the last word overlapping the one before.
 bool equals_lower(std::string_view a, std::string_view lower_b) noexcept {
-  if (a.size() != lower_b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != lower_b[i]) return false;
-  return true;
+  const std::size_t n = a.size();
+  if (n != lower_b.size()) return false;
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (ascii_lower(a[i]) != lower_b[i]) return false;
+    return true;
+  }
+  for (std::size_t i = 0; i + 8 < n; i += 8)
+    if (lower8(load8(a.data() + i)) != load8(lower_b.data() + i)) return false;
+  return lower8(load8(a.data() + n - 8)) == load8(lower_b.data() + n - 8);
 }
 
 // Calls f(token) for each comma-separated, trimmed token of a header value.
@@ -100,7 +127,20 @@ std::size_t response_parser::feed(const char* data, std::size_t size) {
       used += feed_body(p, n);
       continue;
     }
-    // Head: one line at a time.
+    // Head: one line at a time. The usual line is whole in this read and is parsed where it lies;
+    // one that an earlier read began, or that goes on past this one, goes through line_.
+    const void* nl = line_.empty() ? std::memchr(p, '\n', n) : nullptr;
+    if (nl) {
+      const std::size_t take = static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1;
+      used += take;
+      total_bytes_ += static_cast<std::int64_t>(take);
+      head_bytes_so_far_ += static_cast<std::int64_t>(take);
+      if (observer_) head_.append(p, take);
+      std::string_view line(p, take - 1);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!on_line(line)) break;
+      continue;
+    }
     std::optional<std::string_view> line;
     const std::size_t take = next_line(p, n, line);
     used += take;
@@ -125,7 +165,7 @@ bool response_parser::on_line(std::string_view line) {
     fail("malformed response header");
     return false;
   }
-  on_header(line.substr(0, colon), trim(line.substr(colon + 1)));
+  on_header(line.substr(0, colon), line.substr(colon + 1));
   return state_ != state::failed;
 }
 
@@ -137,21 +177,22 @@ bool response_parser::on_status_line(std::string_view line) {
     return false;
   }
   minor_ = line[7] - '0';
-  int code = 0;
-  const auto [ptr, ec] = std::from_chars(line.data() + 9, line.data() + 12, code);
-  if (ec != std::errc() || ptr != line.data() + 12 || code < 100 || code > 999 ||
-      (line.size() > 12 && line[12] != ' ')) {
+  const auto digit = [&](std::size_t i) { return static_cast<unsigned>(line[i] - '0'); };
+  if (digit(9) > 9 || digit(10) > 9 || digit(11) > 9 || line[9] == '0' || (line.size() > 12 && line[12] != ' ')) {
     fail("bad status code");
     return false;
   }
+  const int code = static_cast<int>(digit(9) * 100 + digit(10) * 10 + digit(11));
   status_ = code;
   return true;
 }
 
+// value is as it follows the colon: trimmed here only for the headers read (tokens trim their own).
 void response_parser::on_header(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 14:
       if (equals_lower(name, "content-length")) {
+        value = trim(value);
         std::int64_t v = -1;
         const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
         if (ec != std::errc() || ptr != value.data() + value.size() || v < 0 ||
@@ -177,7 +218,7 @@ void response_parser::on_header(std::string_view name, std::string_view value) {
       }
       break;
     case 8:
-      if (keep_location_ && equals_lower(name, "location")) location_.assign(value);
+      if (keep_location_ && equals_lower(name, "location")) location_.assign(trim(value));
       break;
     case 18:
       if (equals_lower(name, "x-envoy-overloaded")) envoy_overloaded_ = true;
@@ -187,6 +228,7 @@ void response_parser::on_header(std::string_view name, std::string_view value) {
       break;
     case 29:
       if (equals_lower(name, "x-envoy-upstream-service-time")) {
+        value = trim(value);
         std::int64_t v = -1;
         const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
         if (ec == std::errc() && v >= 0) upstream_ms_ = v;

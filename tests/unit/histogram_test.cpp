@@ -337,6 +337,25 @@ TEST(histogram, record_n_counts_multiples) {
   EXPECT_EQ(a.stddev(), b.stddev());
 }
 
+// record(v) is its own, shorter path: it must keep exactly what record_n(v, 1) keeps, over every
+// octave, negatives and values past the top.
+TEST(histogram, record_keeps_what_record_n_of_one_keeps) {
+  std::mt19937_64 rng(17);
+  histogram one, n;
+  for (int i = 0; i < 20'000; ++i) {
+    const int bits = static_cast<int>(rng() % 64);
+    auto v = static_cast<std::int64_t>(rng() >> (63 - bits)) - 3;  // -3 .. 2^63 - 4
+    one.record(v);
+    n.record_n(v, 1);
+  }
+  EXPECT_EQ(buckets_of(one), buckets_of(n));
+  EXPECT_EQ(one.count(), n.count());
+  EXPECT_EQ(one.min(), n.min());
+  EXPECT_EQ(one.max(), n.max());
+  EXPECT_EQ(one.sum(), n.sum());
+  EXPECT_EQ(one.stddev(), n.stddev());
+}
+
 TEST(histogram, stddev_is_the_population_formula) {
   histogram h;
   for (std::int64_t v : {2, 4, 4, 4, 5, 5, 7, 9}) h.record(v);

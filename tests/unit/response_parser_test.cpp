@@ -155,11 +155,45 @@ TEST(response_parser, envoy_headers) {
   EXPECT_EQ(p.content_length(), 81);
 }
 
+// Header names are matched a word at a time (lower8): any case of every ASCII letter matches, and
+// nothing else does: not a control byte one bit (0x20) away from '-', not a byte of 0x80 and up
+// whose low seven bits are a capital, not a name one letter off at either end.
+TEST(response_parser, header_names_match_in_any_case_and_nothing_else) {
+  const auto content_length = [](const std::string& name) {
+    const std::string t = "HTTP/1.1 200 OK\r\n" + name + ": 3\r\n\r\nabc";
+    response_parser p;
+    p.reset();
+    p.feed(t.data(), t.size());
+    return p.content_length();
+  };
+  for (const char* name : {"content-length", "CONTENT-LENGTH", "Content-Length", "cOnTeNt-lEnGtH"}) {
+    EXPECT_EQ(content_length(name), 3) << name;
+  }
+  for (const char* name : {"content\x0dlength", "\xc3ontent-length", "content-lengtx", "xontent-length",
+                           "content_length", "content-length\x80"}) {
+    EXPECT_EQ(content_length(name), -1) << name;
+  }
+  // Every letter in both cases, in names of 8 to 29 bytes (the word loop and its overlapping tail).
+  const std::string t =
+      "HTTP/1.1 503 Nope\r\nTRANSFER-ENCODING: CHUNKED\r\nX-ENVOY-OVERLOADED: true\r\nx-Envoy-RateLimited: 1\r\n"
+      "X-ENVOY-UPSTREAM-SERVICE-TIME:  7 \r\nCONNECTION: Keep-Alive, CLOSE\r\n\r\n0\r\n\r\n";
+  response_parser p;
+  p.reset();
+  EXPECT_EQ(p.feed(t.data(), t.size()), t.size());
+  ASSERT_TRUE(p.done());
+  EXPECT_TRUE(p.envoy_overloaded());
+  EXPECT_TRUE(p.envoy_ratelimited());
+  EXPECT_EQ(p.upstream_service_time_ms(), 7);
+  EXPECT_FALSE(p.keep_alive());
+}
+
 TEST(response_parser, rejects_garbage) {
   for (const char* t : {"SSH-2.0-OpenSSH\r\n", "HTTP/1.1 20 OK\r\n\r\n", "HTTP/2 200\r\n\r\n",
                         "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
                         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-                        "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+                        "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "HTTP/1.1 200 OK\r\nServer nginx\r\n\r\n",
+                        "HTTP/1.1 0200 OK\r\n\r\n", "HTTP/1.1 099 OK\r\n\r\n", "HTTP/1.1 -99 OK\r\n\r\n",
+                        "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200x\r\n\r\n",
                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
     response_parser p;
     p.reset();

@@ -28,6 +28,7 @@ namespace loadgen {
 
 struct route;
 class connect_gate;
+class next_turn;
 
 struct connect_queue_state {
   bool queued = false;  // waiting for a connect slot now
@@ -62,6 +63,9 @@ struct session_env {
   // connect slot: the caller leaves it idle while a call is in progress. null: the session keeps
   // its own. Lending saves a timer (120 bytes) per connection.
   boost::asio::steady_timer* doorbell = nullptr;
+  // The thread's batch of steps for its next turn (src/client/next_turn.hpp): the fast path's
+  // read after each write goes there instead of a post per call. null: post.
+  next_turn* turns = nullptr;
   int index = 0;                     // connection slot index (per-connection stats, -payload-lines start)
   bool describe_failures = false;    // keep a one-line reason per failed call (curl); off on the load path
 };

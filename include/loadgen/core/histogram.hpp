@@ -42,7 +42,7 @@ public:
   // Records one value (count times). Negative values are recorded as 0. noexcept, no allocation
   // (except the first record into a moved-from histogram, which maps its counters again, and the
   // first carry past 2^32 - 1 in a bucket; failing either, it terminates).
-  void record(std::int64_t value) noexcept { record_n(value, 1); }
+  void record(std::int64_t value) noexcept;  // record_n(value, 1) in half the instructions: once per call, several times
   void record_n(std::int64_t value, std::uint64_t count) noexcept;
 
   // Adds every count of other into this one. Exact: the result is the histogram of the union of

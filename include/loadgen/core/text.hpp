@@ -7,8 +7,9 @@
 namespace loadgen {
 
 // ASCII white space: space, tab, CR, LF, VT, FF (std::isspace in the C locale, without the call).
+// \t \n \v \f \r are 9..13, one range: two comparisons instead of six (the parsers trim per header).
 constexpr bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  return c == ' ' || static_cast<unsigned char>(c - '\t') <= '\r' - '\t';
 }
 
 // s without its leading and trailing white space.
