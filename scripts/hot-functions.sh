@@ -87,9 +87,12 @@ for f in "$work"/cg.*; do
     awk -v bin="[$(readlink -f "$BIN")]" -v tier="$tier" \
       '$NF == bin { fn = $(NF - 1); sub(/^[^:]*:/, "", fn); gsub(",", "", $1); print tier, $1, fn }'
 done | grep -v -e ' (below' -e ' 0x' |
-  # Every run executes _start and the static initialisers, which callgrind names "(below main)"
-  # or misses (protobuf's, with their init priority in the name): first tier, whatever it saw.
-  cat - <(nm "$BIN" | awk '$3 == "_start" || $3 ~ /^_GLOBAL__sub_I/ { print 1, 0, $3 }') |
+  # Every run executes _start, crtbegin's frame_dummy and __do_global_dtors_aux (from .init_array
+  # and .fini_array) and the static initialisers, which callgrind names "(below main)" or misses
+  # (protobuf's, with their init priority in the name): first tier, whatever it saw. Unlisted,
+  # crtbegin's few bytes sat past the list and kept a 64 KB window of cold code resident.
+  cat - <(nm "$BIN" | awk '$3 ~ /^(_start|frame_dummy|__do_global_dtors_aux|register_tm_clones|deregister_tm_clones)$/ ||
+                           $3 ~ /^_GLOBAL__sub_I/ { print 1, 0, $3 }') |
   awk -v unsplit="$work/unsplit" '
     BEGIN { while ((getline line < unsplit) > 0) { split(line, w, " "); if (!(w[2] in lib) || w[1] ~ /json/) lib[w[2]] = w[1] } }
     { ir[$3] += $2; if (!($3 in tier) || $1 < tier[$3]) tier[$3] = $1 }

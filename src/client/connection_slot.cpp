@@ -27,6 +27,7 @@ connection_slot::connection_slot(worker& owner, int index, std::int64_t calls, s
   env.gate = &owner.gate();
   env.read_spill = &owner.read_spill();
   env.turns = &owner.turns();
+  env.heads = &owner.heads();
   env.stats = &owner.stats();
   env.rng = &owner.rng();
   env.index = index;

@@ -67,6 +67,7 @@ http1_session::http1_session(const session_env& env)
   gate_waiter_.timer = &gate_timer_;
   if (env.options.compression) extras_->gunzip = std::make_unique<gunzip_observer>(env.observer);
   next_request_ = static_cast<std::size_t>(env.index);  // connections start at different -payload-lines
+  parser_.use_head_cache(env.heads);  // the parser leaves it alone when curl observes or -L keeps a Location
   fast_capable_ = !env.where.tls && env.where.tunnel_request.empty() && !env.options.follow_redirects &&
                   env.observer == nullptr && !gunzip() && env.read_spill != nullptr;
 }

@@ -18,6 +18,7 @@
 #include "next_turn.hpp"
 #include "loadgen/core/run_stats.hpp"
 #include "loadgen/core/time_series.hpp"
+#include "loadgen/wire/response_parser.hpp"
 #include "run_context.hpp"
 
 namespace loadgen {
@@ -70,6 +71,7 @@ public:
   // of a large buffer per connection.
   std::vector<char>& read_spill() noexcept { return read_spill_; }
   next_turn& turns() noexcept { return turns_; }  // session_env::turns
+  response_head_cache& heads() noexcept { return heads_; }  // session_env::heads
   // Coroutines that ended with an exception (each ended its connection and was counted).
   std::int64_t crashes() const noexcept { return crashes_; }
 
@@ -93,6 +95,7 @@ private:
   run_context& run_;
   boost::asio::io_context ctx_;
   next_turn turns_{ctx_};  // session_env::turns
+  response_head_cache heads_;  // session_env::heads
   run_stats stats_;
   latency_tap tap_;
   std::optional<access_log_buffer> log_;  // -access-log-file

@@ -120,6 +120,11 @@ std::size_t response_parser::next_line(const char* data, std::size_t size, std::
 
 std::size_t response_parser::feed(const char* data, std::size_t size) {
   std::size_t used = 0;
+  head_start_ = nullptr;
+  if (total_bytes_ == 0 && state_ == state::head && cache_usable()) {  // a fresh response
+    if (take_cached_head(data, size)) used = static_cast<std::size_t>(total_bytes_);
+    else head_start_ = data;
+  }
   while (used < size && state_ != state::done && state_ != state::failed) {
     const char* p = data + used;
     const std::size_t n = size - used;
@@ -141,6 +146,7 @@ std::size_t response_parser::feed(const char* data, std::size_t size) {
       if (!on_line(line)) break;
       continue;
     }
+    head_start_ = nullptr;  // a line across reads: this head is not kept
     std::optional<std::string_view> line;
     const std::size_t take = next_line(p, n, line);
     used += take;
@@ -249,6 +255,7 @@ bool response_parser::end_of_head() {
     head_.clear();
     return true;
   }
+  if (head_start_) keep_head();
   header_bytes_ = head_bytes_so_far_;
   keep_prefix_ = status_ == 429 || (status_ >= 500 && status_ <= 599);
   if (observer_) observer_->on_head(head_);
@@ -262,6 +269,44 @@ bool response_parser::end_of_head() {
   if (mode_ == body_mode::none) finish();
   else state_ = state::body;
   return true;
+}
+
+// The two halves of response_head_cache: what a head sets in the parser is kept whole, and
+// given back whole. Keep them in step with on_status_line() and on_header().
+void response_parser::keep_head() {
+  // Only a head read from a fresh response, with nothing before it (no interim 1xx: fields such
+  // as upstream_ms_ carry over from one), so that taking it back equals parsing it again.
+  if (total_bytes_ != head_bytes_so_far_) return;
+  response_head_cache& c = *cache_;
+  c.head_.assign(head_start_, static_cast<std::size_t>(head_bytes_so_far_));
+  c.status_ = status_;
+  c.minor_ = minor_;
+  c.content_length_ = content_length_;
+  c.upstream_ms_ = upstream_ms_;
+  c.chunked_ = chunked_;
+  c.connection_close_ = connection_close_;
+  c.connection_keep_alive_ = connection_keep_alive_;
+  c.envoy_overloaded_ = envoy_overloaded_;
+  c.envoy_ratelimited_ = envoy_ratelimited_;
+}
+
+bool response_parser::take_cached_head(const char* data, std::size_t size) {
+  response_head_cache& c = *cache_;
+  const std::size_t h = c.head_.size();
+  if (h == 0 || size < h || std::memcmp(data, c.head_.data(), h) != 0) return false;
+  ++c.hits_;
+  status_ = c.status_;
+  minor_ = c.minor_;
+  content_length_ = c.content_length_;
+  upstream_ms_ = c.upstream_ms_;
+  chunked_ = c.chunked_;
+  connection_close_ = c.connection_close_;
+  connection_keep_alive_ = c.connection_keep_alive_;
+  envoy_overloaded_ = c.envoy_overloaded_;
+  envoy_ratelimited_ = c.envoy_ratelimited_;
+  first_line_ = false;
+  total_bytes_ = head_bytes_so_far_ = static_cast<std::int64_t>(h);
+  return end_of_head();  // head_start_ is null: not kept again
 }
 
 std::size_t response_parser::feed_body(const char* data, std::size_t size) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace loadgen {
 namespace {
@@ -225,6 +228,99 @@ TEST(response_parser, reset_reuses_the_parser) {
     EXPECT_TRUE(p.done());
     EXPECT_EQ(p.total_bytes(), static_cast<std::int64_t>(simple.size()));
   }
+}
+
+
+// Everything a parser reports about one response, to compare two parses of it.
+using outcome = std::tuple<std::size_t, bool, bool, int, int, std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool,
+                           bool, bool, std::string, bool>;
+
+outcome parse_with(response_parser& p, const std::string& text, std::size_t step, bool head_request) {
+  p.reset(head_request);
+  const std::size_t used = feed_in_steps(p, text, step);
+  if (!p.done() && !p.failed()) p.on_eof();
+  return {used, p.done(), p.failed(), p.status(), p.http_minor(), p.header_bytes(), p.total_bytes(),
+          p.content_length(), p.upstream_service_time_ms(), p.keep_alive(), p.envoy_overloaded(),
+          p.envoy_ratelimited(), std::string(p.body_prefix()), p.in_head()};
+}
+
+const std::vector<std::string>& varied_responses() {
+  static const std::vector<std::string> all = {
+      simple,
+      "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Mon, 30 Nov 2026 14:45:04 GMT\r\nContent-Type: text/plain\r\n"
+      "Content-Length: 2\r\nConnection: keep-alive\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Mon, 30 Nov 2026 14:45:05 GMT\r\nContent-Type: text/plain\r\n"
+      "Content-Length: 2\r\nConnection: keep-alive\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n0\r\nTrailer: t\r\n\r\n",
+      "HTTP/1.1 100 Continue\r\nX-Envoy-Upstream-Service-Time: 9\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx",
+      "HTTP/1.0 200 OK\r\n\r\nuntil close",
+      "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 8\r\nx-envoy-overloaded: true\r\n"
+      "x-envoy-upstream-service-time: 3\r\n\r\noverflow",
+      "HTTP/1.1 429 Too Many Requests\r\nX-Envoy-RateLimited: true\r\nContent-Length: 4\r\nConnection: close\r\n\r\nslow",
+      "HTTP/1.1 204 No Content\r\n\r\n",
+      "HTTP/1.1 200 OK\nContent-Length: 3\n\nabc",
+      "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello plus bytes nobody asked for",
+  };
+  return all;
+}
+
+// A parser with the thread's head cache reports exactly what one without it reports, whatever
+// came before it, however the bytes are split and whether the request was a HEAD.
+TEST(response_parser, a_cached_head_gives_what_parsing_it_gives) {
+  response_head_cache cache;
+  response_parser cached;
+  cached.use_head_cache(&cache);
+  const auto& all = varied_responses();
+  for (std::size_t round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      for (const std::string* text : {&all[i], &all[(i + round) % all.size()], &all[i]}) {
+        for (std::size_t step : {std::size_t{1000}, std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
+          for (bool head_request : {false, true}) {
+            response_parser plain;
+            EXPECT_EQ(parse_with(cached, *text, step, head_request), parse_with(plain, *text, step, head_request))
+                << *text << " in steps of " << step << (head_request ? " (HEAD)" : "");
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(cache.hits(), 100);  // the comparisons above did use it
+}
+
+TEST(response_parser, only_a_head_read_whole_byte_for_byte_is_taken_from_the_cache) {
+  const auto& all = varied_responses();
+  const std::string& nginx = all[1];
+  const std::string& next_second = all[2];  // the same but for its Date
+  response_head_cache cache;
+  response_parser p;
+  p.use_head_cache(&cache);
+  parse_with(p, nginx, 1000, false);
+  EXPECT_EQ(cache.hits(), 0);
+  parse_with(p, nginx, 1000, false);
+  EXPECT_EQ(cache.hits(), 1);
+  parse_with(p, next_second, 1000, false);  // one byte differs: parsed, and kept instead
+  EXPECT_EQ(cache.hits(), 1);
+  parse_with(p, nginx, 7, false);  // split across feeds: parsed, and not kept
+  EXPECT_EQ(cache.hits(), 1);
+  parse_with(p, next_second, 1000, false);
+  EXPECT_EQ(cache.hits(), 2);
+  // After an interim 100 the final head is not kept (a field can carry over from the interim).
+  parse_with(p, all[4], 1000, false);
+  parse_with(p, all[4], 1000, false);
+  EXPECT_EQ(cache.hits(), 2);
+  // curl's observer sees every head, and -L keeps the Location: neither uses the cache.
+  recorder seen;
+  for (int i = 0; i < 2; ++i) {
+    p.reset(false, &seen, false);
+    p.feed(next_second.data(), next_second.size());
+    p.reset(false, nullptr, true);
+    p.feed(next_second.data(), next_second.size());
+  }
+  EXPECT_EQ(cache.hits(), 2);
+  EXPECT_EQ(seen.head, next_second.substr(0, next_second.size() - 2) + next_second.substr(0, next_second.size() - 2));
 }
 
 }  // namespace

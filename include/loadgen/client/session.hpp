@@ -29,6 +29,7 @@ namespace loadgen {
 struct route;
 class connect_gate;
 class next_turn;
+class response_head_cache;
 
 struct connect_queue_state {
   bool queued = false;  // waiting for a connect slot now
@@ -66,6 +67,9 @@ struct session_env {
   // The thread's batch of steps for its next turn (src/client/next_turn.hpp): the fast path's
   // read after each write goes there instead of a post per call. null: post.
   next_turn* turns = nullptr;
+  // The thread's last whole response head and what it said (wire/response_parser.hpp): a
+  // response that repeats it is not parsed again. null: every head is parsed.
+  response_head_cache* heads = nullptr;
   int index = 0;                     // connection slot index (per-connection stats, -payload-lines start)
   bool describe_failures = false;    // keep a one-line reason per failed call (curl); off on the load path
 };
