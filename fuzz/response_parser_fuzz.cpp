@@ -1,6 +1,8 @@
 // The response parser, fed in random splits: never reads past what it was given, counts every
-// byte it consumes, and only finishes on a well-formed final status.
+// byte it consumes, and only finishes on a well-formed final status. And its head cache: a
+// parser that takes a head from the cache reports what one that parses it reports.
 #include <string>
+#include <tuple>
 
 #include "fuzz_input.hpp"
 #include "loadgen/wire/response_parser.hpp"
@@ -15,6 +17,17 @@ struct counting_observer : loadgen::response_observer {
   }
   void on_body(std::string_view b) override { body += b.size(); }
 };
+
+// What a parser reports after one feed of the whole payload (and an EOF if it asked for more).
+auto whole_parse(loadgen::response_parser& p, std::string_view payload, bool head_request) {
+  p.reset(head_request);
+  const std::string copy(payload);  // exactly as long as the payload: ASan sees any read past it
+  const std::size_t used = p.feed(copy.data(), copy.size());
+  if (!p.done() && !p.failed()) p.on_eof();
+  return std::make_tuple(used, p.done(), p.failed(), p.status(), p.http_minor(), p.header_bytes(), p.total_bytes(),
+                         p.content_length(), p.upstream_service_time_ms(), p.keep_alive(), p.envoy_overloaded(),
+                         p.envoy_ratelimited(), std::string(p.body_prefix()));
+}
 
 }  // namespace
 
@@ -65,6 +78,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       LOADGEN_FUZZ_CHECK(parser.total_bytes() >= parser.header_bytes());
     // Done means nothing more is taken.
     LOADGEN_FUZZ_CHECK(parser.feed("x", 1) == 0);
+  }
+  {
+    // The payload twice through a parser with a head cache (the second time it is taken from the
+    // cache when the first kept it), against a parser without one.
+    loadgen::response_head_cache cache;
+    loadgen::response_parser cached, plain;
+    cached.use_head_cache(&cache);
+    const auto expected = whole_parse(plain, payload, head_request);
+    LOADGEN_FUZZ_CHECK(whole_parse(cached, payload, head_request) == expected);
+    LOADGEN_FUZZ_CHECK(whole_parse(cached, payload, !head_request) == whole_parse(plain, payload, !head_request));
+    LOADGEN_FUZZ_CHECK(whole_parse(cached, payload, head_request) == expected);
   }
   if (observe) {
     LOADGEN_FUZZ_CHECK(observer.heads <= 1);
