@@ -271,23 +271,27 @@ bool response_parser::end_of_head() {
   return true;
 }
 
-// The two halves of response_head_cache: what a head sets in the parser is kept whole, and
-// given back whole. Keep them in step with on_status_line() and on_header().
+// What a head sets in the parser (on_status_line() and on_header()), copied to or from the cache,
+// whose fields have the same names. Keep it in step with those two.
+template <class To, class From>
+void response_parser::copy_head_fields(To& to, const From& from) noexcept {
+  to.status_ = from.status_;
+  to.minor_ = from.minor_;
+  to.content_length_ = from.content_length_;
+  to.upstream_ms_ = from.upstream_ms_;
+  to.chunked_ = from.chunked_;
+  to.connection_close_ = from.connection_close_;
+  to.connection_keep_alive_ = from.connection_keep_alive_;
+  to.envoy_overloaded_ = from.envoy_overloaded_;
+  to.envoy_ratelimited_ = from.envoy_ratelimited_;
+}
+
 void response_parser::keep_head() {
   // Only a head read from a fresh response, with nothing before it (no interim 1xx: fields such
   // as upstream_ms_ carry over from one), so that taking it back equals parsing it again.
   if (total_bytes_ != head_bytes_so_far_) return;
-  response_head_cache& c = *cache_;
-  c.head_.assign(head_start_, static_cast<std::size_t>(head_bytes_so_far_));
-  c.status_ = status_;
-  c.minor_ = minor_;
-  c.content_length_ = content_length_;
-  c.upstream_ms_ = upstream_ms_;
-  c.chunked_ = chunked_;
-  c.connection_close_ = connection_close_;
-  c.connection_keep_alive_ = connection_keep_alive_;
-  c.envoy_overloaded_ = envoy_overloaded_;
-  c.envoy_ratelimited_ = envoy_ratelimited_;
+  cache_->head_.assign(head_start_, static_cast<std::size_t>(head_bytes_so_far_));
+  copy_head_fields(*cache_, *this);
 }
 
 bool response_parser::take_cached_head(const char* data, std::size_t size) {
@@ -295,15 +299,7 @@ bool response_parser::take_cached_head(const char* data, std::size_t size) {
   const std::size_t h = c.head_.size();
   if (h == 0 || size < h || std::memcmp(data, c.head_.data(), h) != 0) return false;
   ++c.hits_;
-  status_ = c.status_;
-  minor_ = c.minor_;
-  content_length_ = c.content_length_;
-  upstream_ms_ = c.upstream_ms_;
-  chunked_ = c.chunked_;
-  connection_close_ = c.connection_close_;
-  connection_keep_alive_ = c.connection_keep_alive_;
-  envoy_overloaded_ = c.envoy_overloaded_;
-  envoy_ratelimited_ = c.envoy_ratelimited_;
+  copy_head_fields(*this, c);
   first_line_ = false;
   total_bytes_ = head_bytes_so_far_ = static_cast<std::int64_t>(h);
   return end_of_head();  // head_start_ is null: not kept again

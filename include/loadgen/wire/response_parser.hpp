@@ -45,6 +45,7 @@ public:
 private:
   friend class response_parser;
   std::string head_;  // status line through the blank line; empty: nothing kept yet
+  // What that head set in the parser: its fields of the same names (copy_head_fields).
   int status_ = 0;
   int minor_ = 1;
   std::int64_t content_length_ = -1;
@@ -155,6 +156,8 @@ private:
   bool cache_usable() const noexcept { return cache_ && !observer_ && !keep_location_; }
   bool take_cached_head(const char* data, std::size_t size);  // true: the head was the cache's
   void keep_head();                                           // at end_of_head(): into the cache
+  template <class To, class From>
+  static void copy_head_fields(To& to, const From& from) noexcept;
 };
 
 }  // namespace loadgen
