@@ -245,7 +245,8 @@ http1_session::next_io http1_session::after_write(call_record& rec, const error_
 http1_session::next_io http1_session::after_read(call_record& rec, error_code ec, const char* data, std::size_t n,
                                                  bool reused, bool spilled) {
   const std::string& peer = env_.where.peer_text;
-  if (ec && ec == net::ssl::error::stream_truncated) ec = net::error::eof;  // closed without close_notify (the test of ec first: == is a call)
+  // Closed without close_notify. (ec first: its == is an out-of-line call, made on every read.)
+  if (ec && ec == net::ssl::error::stream_truncated) ec = net::error::eof;
   if (ec) {
     if (timed_out_) {
       fail(rec, transport_error::timeout, [&] { return "no complete response from " + peer + " within the -timeout"; });

@@ -45,8 +45,8 @@ worker::worker(run_context& run, std::vector<int> connection_indexes)
       watchdog_(ctx_) {
   if (run.access_log) log_.emplace(*run.access_log, run.options->access_log, run.access_request);
   const load_plan& plan = *run.plan;
-  // Reserved: growing the vector runs its reallocation, which GCC puts in worker() 's .cold
-  // part, away from the code a run executes, and mapping that page cost 64 KB of resident code.
+  // Reserved: growing the vector runs its reallocation, which GCC puts in the constructor's .cold
+  // part, away from the code a run executes; mapping that page cost a 64 KB window of code.
   slots_.reserve(connection_indexes.size());
   for (int i : connection_indexes) {
     const std::int64_t calls = plan.calls_per_connection.empty() ? -1 : plan.calls_per_connection[static_cast<std::size_t>(i)];

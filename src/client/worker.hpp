@@ -15,10 +15,10 @@
 
 #include "access_log.hpp"
 #include "connect_gate.hpp"
-#include "next_turn.hpp"
 #include "loadgen/core/run_stats.hpp"
 #include "loadgen/core/time_series.hpp"
 #include "loadgen/wire/response_parser.hpp"
+#include "next_turn.hpp"
 #include "run_context.hpp"
 
 namespace loadgen {

@@ -232,18 +232,26 @@ bool wait_for_port(int port, std::chrono::milliseconds limit) {
 }
 
 std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra) {
-  *port = free_port();
-  std::vector<std::string> argv{loadgen_binary(), "server", "-http-port",
-                                "127.0.0.1:" + std::to_string(*port)};
-  // Fortio's default side listeners (TCP and UDP echo on 8078, redirect on 8081, gRPC on 8079)
-  // stay off unless the test asks for them, so tests run in parallel never collide on those ports.
-  for (const std::string flag : {"-tcp-port", "-udp-port", "-redirect-port", "-grpc-port"}) {
-    if (std::find(extra.begin(), extra.end(), flag) == extra.end()) argv.insert(argv.end(), {flag, "disabled"});
+  // free_port() cannot see other test processes: under ctest -j another test's server can take
+  // the same port first. Ours then exits ("address already in use") while a connect to the port
+  // still succeeds, and the test talks to a server without its flags (a breaker test once waited
+  // 11 s for a 503 from a server that had no breaker). So the server must say that it listens on
+  // the port; a port taken in between is tried again with another.
+  for (int attempt = 1;; ++attempt) {
+    *port = free_port();
+    std::vector<std::string> argv{loadgen_binary(), "server", "-http-port", "127.0.0.1:" + std::to_string(*port)};
+    // Fortio's default side listeners (TCP and UDP echo on 8078, redirect on 8081, gRPC on 8079)
+    // stay off unless the test asks for them, so tests run in parallel never collide on those ports.
+    for (const std::string flag : {"-tcp-port", "-udp-port", "-redirect-port", "-grpc-port"}) {
+      if (std::find(extra.begin(), extra.end(), flag) == extra.end()) argv.insert(argv.end(), {flag, "disabled"});
+    }
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = std::make_unique<background_process>(argv);
+    if (p->wait_for_output("echo server listening on 127.0.0.1:" + std::to_string(*port))) return p;
+    const std::string err = p->err_so_far();
+    if (attempt < 5 && err.find("address already in use") != std::string::npos) continue;
+    throw std::runtime_error("loadgen server did not start: " + err);
   }
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  auto p = std::make_unique<background_process>(argv);
-  if (!wait_for_port(*port)) throw std::runtime_error("loadgen server did not start: " + p->err_so_far());
-  return p;
 }
 
 std::string make_temp_dir(const std::string& tag) {

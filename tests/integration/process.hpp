@@ -61,8 +61,9 @@ std::string loadgen_binary();
 // a few CPUs, as scripts/check.sh runs.
 int free_port();
 
-// Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it accepts
-// connections. Returns the port through *port. Fortio's fixed-port side listeners (-tcp-port,
+// Starts `loadgen server -http-port 127.0.0.1:<port> <extra...>` and waits until it says that it
+// listens on the port (another test's process may take a free port first: then another port is
+// tried). Returns the port through *port. Fortio's fixed-port side listeners (-tcp-port,
 // -udp-port, -redirect-port, -grpc-port) are disabled unless extra names them.
 std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra = {});
 
