@@ -234,9 +234,10 @@ bool wait_for_port(int port, std::chrono::milliseconds limit) {
 std::unique_ptr<background_process> start_server(int* port, const std::vector<std::string>& extra) {
   // free_port() cannot see other test processes: under ctest -j another test's server can take
   // the same port first. Ours then exits ("address already in use") while a connect to the port
-  // still succeeds, and the test talks to a server without its flags (a breaker test once waited
-  // 11 s for a 503 from a server that had no breaker). So the server must say that it listens on
-  // the port; a port taken in between is tried again with another.
+  // still succeeds, and the test would talk to a server without its flags (the likely reason a
+  // breaker test once waited 11 s in vain for a 503). So the server must say that it listens on
+  // the port (it binds every listener before it says anything); a port taken in between is tried
+  // again with another.
   for (int attempt = 1;; ++attempt) {
     *port = free_port();
     std::vector<std::string> argv{loadgen_binary(), "server", "-http-port", "127.0.0.1:" + std::to_string(*port)};
