@@ -12,6 +12,9 @@
 #   PROTO=h2 bash bench/compare.sh             # HTTP/2 (h2c prior knowledge) vs h2load: -c 64 -streams 1
 #                                              # and -c 8 -streams 32 (CONNS items are c:streams)
 #   SCHEME=https PROTO=h2 bash bench/compare.sh  # h2 over TLS (ALPN), the same two shapes
+# Plain HTTP/1.1 runs add "floor" (bench/floor_client.cpp, built here with c++): one send() and one
+# recv() per call and nothing else, the kernel's share that every client pays; how far a tool
+# sits above it is what the tool itself costs.
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
 # request, from /usr/bin/time) and its user and sys parts, RSS MB (peak), and the ratio of each
 # to wrk's.
@@ -31,11 +34,14 @@ BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
 BEFORE=${BEFORE:-}
 # The real Fortio, when it is next to the project (or FORTIO=path): in the h2 runs with one
 # stream per connection (Fortio's -h2 has no streams option; each of its -c connections is one).
-FORTIO=${FORTIO:-$( [[ -x ../shared/tools/fortio ]] && echo ../shared/tools/fortio || true)}
+if [[ -z ${FORTIO+set} && -x ../shared/tools/fortio ]]; then FORTIO=../shared/tools/fortio; fi
+FORTIO=${FORTIO:-}
 if [[ $PROTO == h2 ]]; then
   TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }${FORTIO:+fortio }h2load"}  # wrk has no HTTP/2: ratios are to h2load
 else
-  TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load"}
+  floor=""
+  [[ ${SCHEME:-http} != http ]] || floor=" floor"  # bench/floor_client.cpp: plain HTTP/1.1 only
+  TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load$floor"}
 fi
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -63,6 +69,9 @@ if [[ $PROTO == h2 ]]; then
   [[ $SCHEME == https ]] || CURL_H2=(--http2-prior-knowledge)
 fi
 ulimit -n "$(ulimit -Hn)"
+if [[ " $TOOLS " == *" floor "* ]]; then
+  c++ -std=c++20 -O2 -o "$work/floor_client" bench/floor_client.cpp
+fi
 start_nginx "$work" "$PORT" "$SERVER_CPU" "${H2_LISTEN} ${TLS_LISTEN:-}" "http2_max_concurrent_streams 1000;"
 for _ in $(seq 50); do curl -kfs "${CURL_H2[@]}" "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 URL="$SCHEME://127.0.0.1:$PORT/"
@@ -89,17 +98,18 @@ run_tool() {
     before) cmd=("$BEFORE" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
     wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
     h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
+    floor)
+      [[ $SCHEME == http ]] || { echo "bench: floor is plain HTTP only" >&2; echo "0 1 0 0 0 0"; return; }
+      cmd=("$work/floor_client" "$PORT" "$c" "$SECONDS_PER_RUN") ;;
     esac
   fi
-  local start end
-  start=$(date +%s.%N)
   out=$(/usr/bin/time -f 'TIME %U %S %M' taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1)
-  end=$(date +%s.%N)
   local req
   case $tool in
     loadgen | before | fortio) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
     wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
     h2load) req=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out") ;;
+    floor) req=$(sed -n 's/^floor: \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
   esac
   local t
   t=$(grep '^TIME' <<<"$out")

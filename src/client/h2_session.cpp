@@ -38,6 +38,7 @@
 #include "loadgen/wire/grpc_messages.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
 #include "loadgen/wire/gunzip_observer.hpp"
+#include "loadgen/wire/h2_memory.hpp"
 #include "loadgen/wire/h2_rules.hpp"
 #include "loadgen/wire/http_request.hpp"
 #include "loadgen/wire/redirect.hpp"
@@ -148,6 +149,7 @@ private:
   socket_type socket_;
   std::optional<net::ssl::stream<socket_type>> tls_;
   std::unique_ptr<address_book::entry> fresh_address_;
+  block_pool pool_;  // nghttp2's memory (wire/h2_memory.hpp); outlives h2_, deleted in ~h2_connection()
   nghttp2_session* h2_ = nullptr;
   state state_ = state::connecting;
   std::deque<h2_stream_session*> queued_;   // waiting for the connection or for a free stream
@@ -483,7 +485,8 @@ bool h2_connection::start_h2() {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
   nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_send);
-  const int rv = nghttp2_session_client_new(&h2_, cb, this);
+  nghttp2_mem mem = nghttp2_memory(pool_);  // copied by nghttp2
+  const int rv = nghttp2_session_client_new3(&h2_, cb, this, nullptr, &mem);
   nghttp2_session_callbacks_del(cb);
   if (rv != 0) return false;
   const nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_ENABLE_PUSH, 0},

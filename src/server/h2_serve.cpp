@@ -25,6 +25,7 @@
 #include "grpc_handler.hpp"
 #include "loadgen/wire/forward_specs.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
+#include "loadgen/wire/h2_memory.hpp"
 #include "loadgen/wire/h2_server_rules.hpp"
 
 namespace loadgen {
@@ -142,6 +143,7 @@ private:
   connection_state& state_;
   const std::string& peer_;
   const bool grpc_;  // the gRPC port: every stream is a unary gRPC call
+  block_pool pool_;  // nghttp2's memory (wire/h2_memory.hpp); outlives h2_, deleted in ~h2_server()
   nghttp2_session* h2_ = nullptr;
   std::unordered_map<std::int32_t, std::shared_ptr<h2_stream>> streams_;  // open request streams
   int answering_ = 0;  // answer coroutines running
@@ -161,7 +163,8 @@ bool h2_server<Stream>::start(h2c_upgrade* upgrade) {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
   nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
-  const int rv = nghttp2_session_server_new(&h2_, cb, this);
+  nghttp2_mem mem = nghttp2_memory(pool_);  // copied by nghttp2
+  const int rv = nghttp2_session_server_new3(&h2_, cb, this, nullptr, &mem);
   nghttp2_session_callbacks_del(cb);
   if (rv != 0) return false;
   const server_options& o = *sh_.options;

@@ -1,0 +1,62 @@
+#pragma once
+// Recycled memory blocks for one single-threaded owner: an HTTP/2 session's nghttp2 allocations
+// (wire/h2_memory.hpp). nghttp2 allocates about eleven small blocks per stream (the stream, its
+// frames, header buffers) and frees them when the stream closes; through glibc's malloc that was
+// about 2,400 instructions per request, 15% of the client's own at -c 8 -streams 32. Here a block
+// freed goes on a free list of its size class and the next allocation of that class takes it back.
+//
+// Size classes are powers of two from 32 bytes to 4 KB (a stream's blocks are 40 to 310 bytes);
+// larger blocks (a connection's 16 KB frame buffers, its HPACK tables) go to malloc() and back to
+// free() at their own size: rounded up to a power of two they would waste up to half. Every block carries a 16-byte header with its capacity (nghttp2's free() gives
+// no size), so blocks keep malloc's 16-byte alignment. The free lists hold at most cache_limit
+// bytes; what would go beyond is given back to free().
+//
+// C semantics, for nghttp2's nghttp2_mem: allocation failure returns nullptr (never throws).
+// Not thread-safe: one owner thread at a time. Every block must be released before the pool is
+// destroyed (the destructor frees only the cached ones).
+#include <array>
+#include <cstddef>
+
+namespace loadgen {
+
+class block_pool {
+public:
+  static constexpr std::size_t smallest_block = 32;
+  static constexpr std::size_t largest_pooled = 4 * 1024;
+
+  // cache_limit: the bytes the free lists may hold (64 KB: 32 streams' blocks many times over).
+  explicit block_pool(std::size_t cache_limit = 64 * 1024) noexcept : cache_limit_(cache_limit) {}
+  ~block_pool();
+  block_pool(const block_pool&) = delete;
+  block_pool& operator=(const block_pool&) = delete;
+
+  // At least `size` bytes (a pooled class rounds up), 16-byte aligned; nullptr when out of memory.
+  void* allocate(std::size_t size) noexcept;
+  // p from this pool (or nullptr: nothing happens).
+  void release(void* p) noexcept;
+  // realloc(): nullptr p allocates; size 0 releases p and returns nullptr; a size p's block
+  // already holds returns p; otherwise a new block with p's bytes, p released. On failure p is
+  // kept and nullptr returned.
+  void* reallocate(void* p, std::size_t size) noexcept;
+
+  // The bytes a block holds (its class's size, or the size asked for when larger than a class).
+  static std::size_t capacity(const void* p) noexcept;
+  std::size_t cached_bytes() const noexcept { return cached_bytes_; }  // on the free lists
+  std::size_t outstanding() const noexcept { return outstanding_; }    // blocks handed out, not released
+  std::size_t fresh_blocks() const noexcept { return fresh_; }        // blocks malloc() gave, ever
+
+private:
+  static constexpr std::size_t class_count = 8;  // 32 B .. 4 KB
+  static_assert(smallest_block << (class_count - 1) == largest_pooled);
+  struct free_block {
+    free_block* next;
+  };
+
+  std::array<free_block*, class_count> free_{};
+  std::size_t cache_limit_;
+  std::size_t cached_bytes_ = 0;
+  std::size_t outstanding_ = 0;
+  std::size_t fresh_ = 0;
+};
+
+}  // namespace loadgen

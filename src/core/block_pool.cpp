@@ -1,0 +1,95 @@
+#include "loadgen/core/block_pool.hpp"
+
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace loadgen {
+
+namespace {
+
+// In front of every block: the payload's capacity. 16 bytes, so the payload keeps the 16-byte
+// alignment malloc() gives the whole.
+struct alignas(16) header {
+  std::size_t capacity;
+};
+static_assert(sizeof(header) == 16);
+
+header* header_of(const void* p) noexcept {
+  return reinterpret_cast<header*>(static_cast<char*>(const_cast<void*>(p)) - sizeof(header));
+}
+
+// The pooled class for `size` bytes (its capacity is smallest_block << class), or SIZE_MAX when
+// the size is larger than any class.
+std::size_t class_of(std::size_t size) noexcept {
+  if (size <= block_pool::smallest_block) return 0;
+  if (size > block_pool::largest_pooled) return SIZE_MAX;
+  return static_cast<std::size_t>(std::bit_width(size - 1)) - 5;  // 33..64 -> 1, 65..128 -> 2, ...
+}
+
+}  // namespace
+
+block_pool::~block_pool() {
+  for (free_block* head : free_) {
+    while (head) {
+      free_block* next = head->next;
+      std::free(header_of(head));
+      head = next;
+    }
+  }
+}
+
+std::size_t block_pool::capacity(const void* p) noexcept { return header_of(p)->capacity; }
+
+void* block_pool::allocate(std::size_t size) noexcept {
+  const std::size_t c = class_of(size);
+  if (c < class_count) {
+    if (free_block* b = free_[c]) {
+      free_[c] = b->next;
+      cached_bytes_ -= smallest_block << c;
+      ++outstanding_;
+      return b;
+    }
+  }
+  const std::size_t cap = c < class_count ? smallest_block << c : size;
+  if (cap > SIZE_MAX - sizeof(header)) return nullptr;
+  auto* h = static_cast<header*>(std::malloc(sizeof(header) + cap));
+  if (!h) return nullptr;
+  h->capacity = cap;
+  ++fresh_;
+  ++outstanding_;
+  return h + 1;
+}
+
+void block_pool::release(void* p) noexcept {
+  if (!p) return;
+  --outstanding_;
+  const std::size_t cap = capacity(p);
+  const std::size_t c = class_of(cap);
+  if (c >= class_count || cached_bytes_ + cap > cache_limit_) {
+    std::free(header_of(p));
+    return;
+  }
+  auto* b = static_cast<free_block*>(p);
+  b->next = free_[c];
+  free_[c] = b;
+  cached_bytes_ += cap;
+}
+
+void* block_pool::reallocate(void* p, std::size_t size) noexcept {
+  if (!p) return allocate(size);
+  if (size == 0) {
+    release(p);
+    return nullptr;
+  }
+  const std::size_t cap = capacity(p);
+  if (size <= cap) return p;
+  void* q = allocate(size);
+  if (!q) return nullptr;
+  std::memcpy(q, p, cap);
+  release(p);
+  return q;
+}
+
+}  // namespace loadgen
