@@ -38,7 +38,7 @@ url="http://127.0.0.1:$PORT/"
 
 # What users run most: max-speed loads by count and by time (responses with and without a body;
 # these two are the first tier), without keep-alive, with a mix of codes, paced with JSON to a
-# file, and curl.
+# file, curl, and HTTP/2 (h2c: its hot path, nghttp2's allocator included, sorts early in tier 2).
 tier1=2
 scenarios=(
   "load -qps 0 -c 64 -n 20000 -quiet $url"
@@ -47,6 +47,7 @@ scenarios=(
   "load -c 3 -qps 0 -n 30 -loglevel Warning ${url}?status=503:50"
   "load -qps 200 -c 4 -t 1s -json $work/result.json $url"
   "curl -quiet $url"
+  "load -h2 -qps 0 -c 8 -streams 8 -n 20000 -quiet $url"
 )
 i=0
 for s in "${scenarios[@]}"; do

@@ -149,7 +149,6 @@ private:
   socket_type socket_;
   std::optional<net::ssl::stream<socket_type>> tls_;
   std::unique_ptr<address_book::entry> fresh_address_;
-  block_pool pool_;  // nghttp2's memory (wire/h2_memory.hpp); outlives h2_, deleted in ~h2_connection()
   nghttp2_session* h2_ = nullptr;
   state state_ = state::connecting;
   std::deque<h2_stream_session*> queued_;   // waiting for the connection or for a free stream
@@ -485,7 +484,7 @@ bool h2_connection::start_h2() {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
   nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_send);
-  nghttp2_mem mem = nghttp2_memory(pool_);  // copied by nghttp2
+  nghttp2_mem mem = nghttp2_thread_memory();  // the thread's free lists (wire/h2_memory.hpp)
   const int rv = nghttp2_session_client_new3(&h2_, cb, this, nullptr, &mem);
   nghttp2_session_callbacks_del(cb);
   if (rv != 0) return false;

@@ -143,7 +143,6 @@ private:
   connection_state& state_;
   const std::string& peer_;
   const bool grpc_;  // the gRPC port: every stream is a unary gRPC call
-  block_pool pool_;  // nghttp2's memory (wire/h2_memory.hpp); outlives h2_, deleted in ~h2_server()
   nghttp2_session* h2_ = nullptr;
   std::unordered_map<std::int32_t, std::shared_ptr<h2_stream>> streams_;  // open request streams
   int answering_ = 0;  // answer coroutines running
@@ -163,7 +162,7 @@ bool h2_server<Stream>::start(h2c_upgrade* upgrade) {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
   nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
-  nghttp2_mem mem = nghttp2_memory(pool_);  // copied by nghttp2
+  nghttp2_mem mem = nghttp2_thread_memory();  // the thread's free lists (wire/h2_memory.hpp)
   const int rv = nghttp2_session_server_new3(&h2_, cb, this, nullptr, &mem);
   nghttp2_session_callbacks_del(cb);
   if (rv != 0) return false;

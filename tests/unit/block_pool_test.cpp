@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -19,7 +20,7 @@ bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 
 TEST(BlockPool, SizesRoundUpToTheirClassAndLargerOnesAreExact) {
   block_pool pool;
   const std::vector<std::pair<std::size_t, std::size_t>> cases = {
-      {0, 32}, {1, 32}, {32, 32}, {33, 64}, {100, 128}, {2049, 4096}, {4096, 4096}, {4097, 4097}, {16394, 16394}};
+      {0, 32}, {1, 32}, {32, 32}, {33, 64}, {100, 128}, {257, 512}, {512, 512}, {513, 513}, {16394, 16394}};
   for (const auto& [asked, cap] : cases) {
     void* p = pool.allocate(asked);
     ASSERT_NE(p, nullptr) << asked;
@@ -28,7 +29,7 @@ TEST(BlockPool, SizesRoundUpToTheirClassAndLargerOnesAreExact) {
     std::memset(p, 0xab, cap);  // the whole capacity is the caller's (ASan checks)
     pool.release(p);
   }
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
 }
 
 TEST(BlockPool, AReleasedBlockIsTheNextOfItsClassAndOnlyOfItsClass) {
@@ -51,26 +52,26 @@ TEST(BlockPool, AReleasedBlockIsTheNextOfItsClassAndOnlyOfItsClass) {
   void* e = pool.allocate(33);
   EXPECT_EQ(e, d);
   pool.release(e);
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
   EXPECT_EQ(pool.cached_bytes(), 64u + 256u + 512u);
 }
 
 TEST(BlockPool, LargeBlocksAreNeverKept) {
   block_pool pool;
-  void* p = pool.allocate(5000);
+  void* p = pool.allocate(600);
   ASSERT_NE(p, nullptr);
   pool.release(p);
   EXPECT_EQ(pool.cached_bytes(), 0u);
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
 }
 
 TEST(BlockPool, TheFreeListsHoldNoMoreThanTheCacheLimit) {
   block_pool pool(1024);
   std::vector<void*> blocks;
-  for (int i = 0; i < 10; ++i) blocks.push_back(pool.allocate(256));
+  for (int i = 0; i < 10; ++i) blocks.push_back(pool.allocate(256));  // the 256-byte class
   for (void* p : blocks) pool.release(p);
   EXPECT_EQ(pool.cached_bytes(), 1024u);  // four kept, six given back to free()
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
 }
 
 TEST(BlockPool, ReallocateKeepsTheBytesAndFollowsRealloc) {
@@ -83,27 +84,55 @@ TEST(BlockPool, ReallocateKeepsTheBytesAndFollowsRealloc) {
   ASSERT_NE(q, nullptr);
   EXPECT_NE(q, p);
   EXPECT_EQ(std::string(q, 20), "0123456789abcdefghij");
-  EXPECT_EQ(block_pool::capacity(q), 1024u);
-  EXPECT_EQ(pool.outstanding(), 1u);  // p went back
+  EXPECT_EQ(block_pool::capacity(q), 1000u);  // larger than any class: its own size
+  EXPECT_EQ(pool.outstanding(), 1);  // p went back
   auto* r = static_cast<char*>(pool.reallocate(q, 20'000));  // into a large block
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(std::string(r, 20), "0123456789abcdefghij");
   EXPECT_EQ(pool.reallocate(r, 0), nullptr);  // size 0: released
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
   pool.release(nullptr);  // as free(nullptr)
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
 }
 
 TEST(BlockPool, AllocationFailureIsNullNotAThrow) {
   block_pool pool;
   EXPECT_EQ(pool.allocate(SIZE_MAX - 8), nullptr);
-  EXPECT_EQ(pool.outstanding(), 0u);
+  EXPECT_EQ(pool.outstanding(), 0);
   void* p = pool.allocate(10);
   EXPECT_EQ(pool.reallocate(p, SIZE_MAX - 8), nullptr);  // p is kept
-  EXPECT_EQ(pool.outstanding(), 1u);
+  EXPECT_EQ(pool.outstanding(), 1);
   pool.release(p);
   nghttp2_mem mem = nghttp2_memory(pool);
   EXPECT_EQ(mem.calloc(SIZE_MAX / 2, 4, mem.mem_user_data), nullptr);  // n * size overflows
+}
+
+TEST(BlockPool, ABlockMayGoBackToAnotherPool) {
+  block_pool a, b;
+  void* p = a.allocate(100);
+  b.release(p);  // a session deleted on another thread gives its blocks to that thread's pool
+  EXPECT_EQ(a.outstanding(), 1);
+  EXPECT_EQ(b.outstanding(), -1);
+  EXPECT_EQ(b.cached_bytes(), 128u);
+  EXPECT_EQ(b.allocate(128), p);  // and b hands it out again
+}
+
+TEST(BlockPool, EachThreadHasItsOwnPoolForNghttp2) {
+  block_pool* here = &thread_block_pool();
+  block_pool* there = nullptr;
+  void* from_there = nullptr;
+  std::thread([&] {
+    there = &thread_block_pool();
+    nghttp2_mem mem = nghttp2_thread_memory();
+    from_there = mem.calloc(4, 10, mem.mem_user_data);
+  }).join();
+  EXPECT_NE(here, there);
+  ASSERT_NE(from_there, nullptr);
+  EXPECT_EQ(std::string(static_cast<const char*>(from_there), 40), std::string(40, '\0'));  // calloc zeroes
+  const std::size_t cached = here->cached_bytes();
+  nghttp2_mem mem = nghttp2_thread_memory();
+  mem.free(from_there, mem.mem_user_data);  // the other thread is gone: its block comes here
+  EXPECT_EQ(here->cached_bytes(), cached + 64);
 }
 
 // The adaptor under nghttp2 itself: a client and a server session, each on a pool of its own,
@@ -173,7 +202,7 @@ TEST(BlockPool, UnderNghttp2EveryBlockComesBackAndIsUsedAgain) {
   pair.exchange();
   EXPECT_EQ(pair.answered, 20);
   EXPECT_GT(pair.client_pool.cached_bytes(), 0u);  // the streams' blocks went back to the free lists
-  const std::size_t live = pair.client_pool.outstanding();
+  const std::int64_t live = pair.client_pool.outstanding();
   const std::size_t client_fresh = pair.client_pool.fresh_blocks();
   pair.request(20);
   pair.exchange();
@@ -184,8 +213,8 @@ TEST(BlockPool, UnderNghttp2EveryBlockComesBackAndIsUsedAgain) {
   EXPECT_EQ(pair.client_pool.fresh_blocks(), client_fresh);
   nghttp2_session_del(std::exchange(pair.client, nullptr));
   nghttp2_session_del(std::exchange(pair.server, nullptr));
-  EXPECT_EQ(pair.client_pool.outstanding(), 0u);
-  EXPECT_EQ(pair.server_pool.outstanding(), 0u);
+  EXPECT_EQ(pair.client_pool.outstanding(), 0);
+  EXPECT_EQ(pair.server_pool.outstanding(), 0);
 }
 
 }  // namespace

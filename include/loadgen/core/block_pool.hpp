@@ -5,24 +5,28 @@
 // about 2,400 instructions per request, 15% of the client's own at -c 8 -streams 32. Here a block
 // freed goes on a free list of its size class and the next allocation of that class takes it back.
 //
-// Size classes are powers of two from 32 bytes to 4 KB (a stream's blocks are 40 to 310 bytes);
-// larger blocks (a connection's 16 KB frame buffers, its HPACK tables) go to malloc() and back to
-// free() at their own size: rounded up to a power of two they would waste up to half. Every block carries a 16-byte header with its capacity (nghttp2's free() gives
+// Size classes are powers of two from 32 to 512 bytes (a stream's blocks are 40 to 310 bytes);
+// larger blocks (the session itself, a connection's frame buffers and HPACK tables) go to malloc()
+// and back to free() at their own size: rounded up to a power of two they would waste up to half
+// (pooling up to 4 KB cost 0.9 MB more at -c 64). Every block carries a 16-byte header with its capacity (nghttp2's free() gives
 // no size), so blocks keep malloc's 16-byte alignment. The free lists hold at most cache_limit
 // bytes; what would go beyond is given back to free().
 //
 // C semantics, for nghttp2's nghttp2_mem: allocation failure returns nullptr (never throws).
-// Not thread-safe: one owner thread at a time. Every block must be released before the pool is
-// destroyed (the destructor frees only the cached ones).
+// Not thread-safe: one owner thread at a time. A block may be released to another pool than the
+// one that gave it (blocks are plain malloc() memory with a header): the HTTP/2 code uses one pool
+// per thread (wire/h2_memory.hpp), and a session deleted on another thread gives its blocks to
+// that thread's pool. The destructor frees the cached blocks; blocks still out stay valid.
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 namespace loadgen {
 
 class block_pool {
 public:
   static constexpr std::size_t smallest_block = 32;
-  static constexpr std::size_t largest_pooled = 4 * 1024;
+  static constexpr std::size_t largest_pooled = 512;
 
   // cache_limit: the bytes the free lists may hold (64 KB: 32 streams' blocks many times over).
   explicit block_pool(std::size_t cache_limit = 64 * 1024) noexcept : cache_limit_(cache_limit) {}
@@ -42,11 +46,12 @@ public:
   // The bytes a block holds (its class's size, or the size asked for when larger than a class).
   static std::size_t capacity(const void* p) noexcept;
   std::size_t cached_bytes() const noexcept { return cached_bytes_; }  // on the free lists
-  std::size_t outstanding() const noexcept { return outstanding_; }    // blocks handed out, not released
+  // Blocks handed out minus blocks released here (below zero when others' blocks came back here).
+  std::int64_t outstanding() const noexcept { return outstanding_; }
   std::size_t fresh_blocks() const noexcept { return fresh_; }        // blocks malloc() gave, ever
 
 private:
-  static constexpr std::size_t class_count = 8;  // 32 B .. 4 KB
+  static constexpr std::size_t class_count = 5;  // 32 B .. 512 B
   static_assert(smallest_block << (class_count - 1) == largest_pooled);
   struct free_block {
     free_block* next;
@@ -55,7 +60,7 @@ private:
   std::array<free_block*, class_count> free_{};
   std::size_t cache_limit_;
   std::size_t cached_bytes_ = 0;
-  std::size_t outstanding_ = 0;
+  std::int64_t outstanding_ = 0;
   std::size_t fresh_ = 0;
 };
 
