@@ -1,6 +1,5 @@
 #include "loadgen/core/block_pool.hpp"
 
-#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -20,13 +19,14 @@ header* header_of(const void* p) noexcept {
   return reinterpret_cast<header*>(static_cast<char*>(const_cast<void*>(p)) - sizeof(header));
 }
 
-// The pooled class for `size` bytes (its capacity is smallest_block << class), or SIZE_MAX when
-// the size is larger than any class.
+// The pooled class for `size` bytes (its capacity is class_size(class)), or SIZE_MAX when the
+// size is larger than any class.
 std::size_t class_of(std::size_t size) noexcept {
-  if (size <= block_pool::smallest_block) return 0;
   if (size > block_pool::largest_pooled) return SIZE_MAX;
-  return static_cast<std::size_t>(std::bit_width(size - 1)) - 5;  // 33..64 -> 1, 65..128 -> 2, ...
+  return size <= block_pool::granule ? 0 : (size - 1) / block_pool::granule;  // 1..16 -> 0, 17..32 -> 1, ...
 }
+
+constexpr std::size_t class_size(std::size_t c) noexcept { return (c + 1) * block_pool::granule; }
 
 }  // namespace
 
@@ -47,16 +47,33 @@ void* block_pool::allocate(std::size_t size) noexcept {
   if (c < class_count) {
     if (free_block* b = free_[c]) {
       free_[c] = b->next;
-      cached_bytes_ -= smallest_block << c;
+      cached_bytes_ -= class_size(c);
       ++outstanding_;
       return b;
     }
   }
-  const std::size_t cap = c < class_count ? smallest_block << c : size;
+  const std::size_t cap = c < class_count ? class_size(c) : size;
   if (cap > SIZE_MAX - sizeof(header)) return nullptr;
   auto* h = static_cast<header*>(std::malloc(sizeof(header) + cap));
   if (!h) return nullptr;
   h->capacity = cap;
+  ++fresh_;
+  ++outstanding_;
+  return h + 1;
+}
+
+void* block_pool::allocate_zeroed(std::size_t n, std::size_t size) noexcept {
+  if (size != 0 && n > SIZE_MAX / size) return nullptr;
+  const std::size_t bytes = n * size;
+  if (class_of(bytes) < class_count) {
+    void* p = allocate(bytes);
+    if (p) std::memset(p, 0, bytes);
+    return p;
+  }
+  if (bytes > SIZE_MAX - sizeof(header)) return nullptr;
+  auto* h = static_cast<header*>(std::calloc(1, sizeof(header) + bytes));
+  if (!h) return nullptr;
+  h->capacity = bytes;
   ++fresh_;
   ++outstanding_;
   return h + 1;
@@ -85,6 +102,14 @@ void* block_pool::reallocate(void* p, std::size_t size) noexcept {
   }
   const std::size_t cap = capacity(p);
   if (size <= cap) return p;
+  if (cap > largest_pooled && size > largest_pooled) {
+    // Both outside the classes: realloc() may grow the block where it lies.
+    if (size > SIZE_MAX - sizeof(header)) return nullptr;
+    auto* h = static_cast<header*>(std::realloc(header_of(p), sizeof(header) + size));
+    if (!h) return nullptr;
+    h->capacity = size;
+    return h + 1;
+  }
   void* q = allocate(size);
   if (!q) return nullptr;
   std::memcpy(q, p, cap);

@@ -20,7 +20,7 @@ bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 
 TEST(BlockPool, SizesRoundUpToTheirClassAndLargerOnesAreExact) {
   block_pool pool;
   const std::vector<std::pair<std::size_t, std::size_t>> cases = {
-      {0, 32}, {1, 32}, {32, 32}, {33, 64}, {100, 128}, {257, 512}, {512, 512}, {513, 513}, {16394, 16394}};
+      {0, 16}, {1, 16}, {16, 16}, {17, 32}, {33, 48}, {100, 112}, {497, 512}, {512, 512}, {513, 513}, {16394, 16394}};
   for (const auto& [asked, cap] : cases) {
     void* p = pool.allocate(asked);
     ASSERT_NE(p, nullptr) << asked;
@@ -34,14 +34,14 @@ TEST(BlockPool, SizesRoundUpToTheirClassAndLargerOnesAreExact) {
 
 TEST(BlockPool, AReleasedBlockIsTheNextOfItsClassAndOnlyOfItsClass) {
   block_pool pool;
-  void* a = pool.allocate(40);   // class 64
-  void* b = pool.allocate(200);  // class 256
+  void* a = pool.allocate(40);   // class 48
+  void* b = pool.allocate(200);  // class 208
   pool.release(a);
-  EXPECT_EQ(pool.cached_bytes(), 64u);
-  void* c = pool.allocate(300);  // class 512: not a's
+  EXPECT_EQ(pool.cached_bytes(), 48u);
+  void* c = pool.allocate(50);  // class 64: not a's
   EXPECT_NE(c, a);
   EXPECT_EQ(pool.fresh_blocks(), 3u);
-  void* d = pool.allocate(64);  // class 64: a again
+  void* d = pool.allocate(48);  // class 48: a again
   EXPECT_EQ(d, a);
   EXPECT_EQ(pool.fresh_blocks(), 3u);
   EXPECT_EQ(pool.cached_bytes(), 0u);
@@ -49,11 +49,11 @@ TEST(BlockPool, AReleasedBlockIsTheNextOfItsClassAndOnlyOfItsClass) {
   pool.release(c);
   pool.release(d);
   // Last in, first out within a class.
-  void* e = pool.allocate(33);
+  void* e = pool.allocate(33);  // class 48
   EXPECT_EQ(e, d);
   pool.release(e);
   EXPECT_EQ(pool.outstanding(), 0);
-  EXPECT_EQ(pool.cached_bytes(), 64u + 256u + 512u);
+  EXPECT_EQ(pool.cached_bytes(), 48u + 208u + 64u);
 }
 
 TEST(BlockPool, LargeBlocksAreNeverKept) {
@@ -95,6 +95,23 @@ TEST(BlockPool, ReallocateKeepsTheBytesAndFollowsRealloc) {
   EXPECT_EQ(pool.outstanding(), 0);
 }
 
+TEST(BlockPool, ZeroedBlocksAreZeroInEitherKind) {
+  block_pool pool;
+  auto* small = static_cast<unsigned char*>(pool.allocate(100));
+  std::memset(small, 0xff, 112);
+  pool.release(small);
+  auto* again = static_cast<unsigned char*>(pool.allocate_zeroed(10, 10));  // the same block, cleared
+  ASSERT_EQ(again, small);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(again), 100), std::string(100, '\0'));
+  auto* large = static_cast<unsigned char*>(pool.allocate_zeroed(3, 1000));  // calloc() itself
+  ASSERT_NE(large, nullptr);
+  EXPECT_EQ(block_pool::capacity(large), 3000u);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(large), 3000), std::string(3000, '\0'));
+  pool.release(again);
+  pool.release(large);
+  EXPECT_EQ(pool.outstanding(), 0);
+}
+
 TEST(BlockPool, AllocationFailureIsNullNotAThrow) {
   block_pool pool;
   EXPECT_EQ(pool.allocate(SIZE_MAX - 8), nullptr);
@@ -105,6 +122,7 @@ TEST(BlockPool, AllocationFailureIsNullNotAThrow) {
   pool.release(p);
   nghttp2_mem mem = nghttp2_memory(pool);
   EXPECT_EQ(mem.calloc(SIZE_MAX / 2, 4, mem.mem_user_data), nullptr);  // n * size overflows
+  EXPECT_EQ(pool.allocate_zeroed(1, SIZE_MAX - 8), nullptr);
 }
 
 TEST(BlockPool, ABlockMayGoBackToAnotherPool) {
@@ -113,8 +131,8 @@ TEST(BlockPool, ABlockMayGoBackToAnotherPool) {
   b.release(p);  // a session deleted on another thread gives its blocks to that thread's pool
   EXPECT_EQ(a.outstanding(), 1);
   EXPECT_EQ(b.outstanding(), -1);
-  EXPECT_EQ(b.cached_bytes(), 128u);
-  void* again = b.allocate(128);
+  EXPECT_EQ(b.cached_bytes(), 112u);
+  void* again = b.allocate(112);
   EXPECT_EQ(again, p);  // and b hands it out again
   b.release(again);
 }
@@ -134,7 +152,7 @@ TEST(BlockPool, EachThreadHasItsOwnPoolForNghttp2) {
   const std::size_t cached = here->cached_bytes();
   nghttp2_mem mem = nghttp2_thread_memory();
   mem.free(from_there, mem.mem_user_data);  // the other thread is gone: its block comes here
-  EXPECT_EQ(here->cached_bytes(), cached + 64);
+  EXPECT_EQ(here->cached_bytes(), cached + 48);
 }
 
 // The adaptor under nghttp2 itself: a client and a server session, each on a pool of its own,

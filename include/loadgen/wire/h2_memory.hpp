@@ -3,12 +3,10 @@
 // nghttp2_session_client_new3() / nghttp2_session_server_new3(); nghttp2 copies the struct.
 //
 // nghttp2_thread_memory(): each call goes to the calling thread's own pool, so the sessions of a
-// worker share their free lists (one pool per session stranded each connection's freed blocks:
-// +0.9 MB at -c 64) and a session may be used, or deleted, from any thread, one at a time.
+// worker share their free lists (a pool per session would keep each connection's freed blocks to
+// itself), and a session may be used, or deleted, from any thread, one at a time.
 // nghttp2_memory(pool): that one pool, which must outlive the session (tests).
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
 
 #include <nghttp2/nghttp2.h>
 
@@ -16,10 +14,10 @@
 
 namespace loadgen {
 
-// The calling thread's pool: 256 KB of free lists at most (a thread's streams in flight, many
-// times over), freed when the thread ends.
+// The calling thread's pool: 64 KB of free lists at most (what one read's worth of finished
+// streams gives back: 32 streams of about 1 KB), freed when the thread ends.
 inline block_pool& thread_block_pool() noexcept {
-  thread_local block_pool pool(256 * 1024);
+  thread_local block_pool pool(64 * 1024);
   return pool;
 }
 
@@ -27,12 +25,7 @@ inline nghttp2_mem nghttp2_thread_memory() noexcept {
   nghttp2_mem m{};
   m.malloc = [](std::size_t size, void*) { return thread_block_pool().allocate(size); };
   m.free = [](void* p, void*) { thread_block_pool().release(p); };
-  m.calloc = [](std::size_t n, std::size_t size, void*) -> void* {
-    if (size != 0 && n > SIZE_MAX / size) return nullptr;
-    void* p = thread_block_pool().allocate(n * size);
-    if (p) std::memset(p, 0, n * size);
-    return p;
-  };
+  m.calloc = [](std::size_t n, std::size_t size, void*) { return thread_block_pool().allocate_zeroed(n, size); };
   m.realloc = [](void* p, std::size_t size, void*) { return thread_block_pool().reallocate(p, size); };
   return m;
 }
@@ -42,11 +35,8 @@ inline nghttp2_mem nghttp2_memory(block_pool& pool) noexcept {
   m.mem_user_data = &pool;
   m.malloc = [](std::size_t size, void* self) { return static_cast<block_pool*>(self)->allocate(size); };
   m.free = [](void* p, void* self) { static_cast<block_pool*>(self)->release(p); };
-  m.calloc = [](std::size_t n, std::size_t size, void* self) -> void* {
-    if (size != 0 && n > SIZE_MAX / size) return nullptr;
-    void* p = static_cast<block_pool*>(self)->allocate(n * size);
-    if (p) std::memset(p, 0, n * size);
-    return p;
+  m.calloc = [](std::size_t n, std::size_t size, void* self) {
+    return static_cast<block_pool*>(self)->allocate_zeroed(n, size);
   };
   m.realloc = [](void* p, std::size_t size, void* self) { return static_cast<block_pool*>(self)->reallocate(p, size); };
   return m;
