@@ -34,8 +34,7 @@ BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
 BEFORE=${BEFORE:-}
 # The real Fortio, when it is next to the project (or FORTIO=path): in the h2 runs with one
 # stream per connection (Fortio's -h2 has no streams option; each of its -c connections is one).
-if [[ -z ${FORTIO+set} && -x ../shared/tools/fortio ]]; then FORTIO=../shared/tools/fortio; fi
-FORTIO=${FORTIO:-}
+FORTIO=${FORTIO:-$( [[ -x ../shared/tools/fortio ]] && echo ../shared/tools/fortio || true)}
 if [[ $PROTO == h2 ]]; then
   TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }${FORTIO:+fortio }h2load"}  # wrk has no HTTP/2: ratios are to h2load
 else
