@@ -14,32 +14,38 @@
 
 namespace loadgen {
 
-// The calling thread's pool: 64 KB of free lists at most (what one read's worth of finished
-// streams gives back: 32 streams of about 1 KB), freed when the thread ends.
+// The calling thread's pool: 64 KB of free lists at most (one read can end 32 streams, whose
+// blocks come back together), freed when the thread ends.
 inline block_pool& thread_block_pool() noexcept {
   thread_local block_pool pool(64 * 1024);
   return pool;
 }
 
-inline nghttp2_mem nghttp2_thread_memory() noexcept {
+namespace h2_memory_detail {
+
+inline block_pool& given_pool(void* user) noexcept { return *static_cast<block_pool*>(user); }
+inline block_pool& callers_pool(void*) noexcept { return thread_block_pool(); }
+
+// The four functions nghttp2 calls, each going to Pool(mem_user_data).
+template <block_pool& (*Pool)(void*) noexcept>
+nghttp2_mem over(void* user) noexcept {
   nghttp2_mem m{};
-  m.malloc = [](std::size_t size, void*) { return thread_block_pool().allocate(size); };
-  m.free = [](void* p, void*) { thread_block_pool().release(p); };
-  m.calloc = [](std::size_t n, std::size_t size, void*) { return thread_block_pool().allocate_zeroed(n, size); };
-  m.realloc = [](void* p, std::size_t size, void*) { return thread_block_pool().reallocate(p, size); };
+  m.mem_user_data = user;
+  m.malloc = [](std::size_t size, void* u) { return Pool(u).allocate(size); };
+  m.free = [](void* p, void* u) { Pool(u).release(p); };
+  m.calloc = [](std::size_t n, std::size_t size, void* u) { return Pool(u).allocate_zeroed(n, size); };
+  m.realloc = [](void* p, std::size_t size, void* u) { return Pool(u).reallocate(p, size); };
   return m;
 }
 
+}  // namespace h2_memory_detail
+
+inline nghttp2_mem nghttp2_thread_memory() noexcept {
+  return h2_memory_detail::over<h2_memory_detail::callers_pool>(nullptr);
+}
+
 inline nghttp2_mem nghttp2_memory(block_pool& pool) noexcept {
-  nghttp2_mem m{};
-  m.mem_user_data = &pool;
-  m.malloc = [](std::size_t size, void* self) { return static_cast<block_pool*>(self)->allocate(size); };
-  m.free = [](void* p, void* self) { static_cast<block_pool*>(self)->release(p); };
-  m.calloc = [](std::size_t n, std::size_t size, void* self) {
-    return static_cast<block_pool*>(self)->allocate_zeroed(n, size);
-  };
-  m.realloc = [](void* p, std::size_t size, void* self) { return static_cast<block_pool*>(self)->reallocate(p, size); };
-  return m;
+  return h2_memory_detail::over<h2_memory_detail::given_pool>(&pool);
 }
 
 }  // namespace loadgen
