@@ -27,13 +27,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include "connect_gate.hpp"
 #include "loadgen/client/session.hpp"
+#include "loadgen/platform/socket_tls.hpp"
 #include "loadgen/platform/tls.hpp"
 #include "loadgen/wire/grpc_messages.hpp"
 #include "loadgen/wire/grpc_rules.hpp"
@@ -56,6 +57,8 @@ constexpr std::size_t read_buffer_size = 64 * 1024;
 constexpr std::size_t write_batch = 64 * 1024;        // frames gathered per socket write
 constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WINDOW_SIZE (1 MiB per stream)
 constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window (16 MiB)
+constexpr int keep_tls_buffers_up_to = 256;           // -c at most this: OpenSSL keeps its buffers
+constexpr int tls_reads_per_turn = 64;                // then other connections of the worker go
 
 class h2_group;
 class h2_connection;
@@ -127,14 +130,17 @@ private:
   void flush();
   void read_more();
   void on_read(const error_code& ec, std::size_t n);
+  void on_tls_readable(const error_code& ec);
+  bool deliver(const char* data, std::size_t n);  // to nghttp2; false: the connection was lost
+  void after_reads();
+  void write_tls();
   // The connection ended (EOF, error, protocol error, close): every call on it ends.
   void lose(transport_error active_kind, transport_error queued_kind, const std::string& why);
   void finish(h2_stream_session& s, call_end how);
   void fail_call(h2_stream_session& s, transport_error kind, const std::string& why);
   void remove_active(h2_stream_session& s) noexcept;
-  socket_type& lowest() noexcept { return tls_ ? tls_->next_layer() : socket_; }
+  socket_type& lowest() noexcept { return socket_; }
   bool wants_read() const noexcept;
-  bool tls_has_more() const noexcept;
 
   static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
   static int on_header(nghttp2_session*, const nghttp2_frame*, const uint8_t*, size_t, const uint8_t*, size_t, uint8_t, void*);
@@ -147,7 +153,8 @@ private:
   h2_group& group_;
   session_env env_;
   socket_type socket_;
-  std::optional<net::ssl::stream<socket_type>> tls_;
+  // https: OpenSSL on the socket itself (platform/socket_tls.hpp), Asio only for readiness.
+  std::optional<socket_tls> tls_;
   std::unique_ptr<address_book::entry> fresh_address_;
   nghttp2_session* h2_ = nullptr;
   state state_ = state::connecting;
@@ -390,7 +397,9 @@ net::awaitable<void> h2_connection::establish() {
   }
   gate_pass pass(env_.gate);
   const nanos began = steady_clock::now();
-  if (where.tls) tls_.emplace(env_.io, *where.tls);
+  // OpenSSL's record buffers stay with each connection up to keep_tls_buffers_up_to connections (about
+  // 34 KB each), and are given back between records beyond that, as Asio's ssl::stream does.
+  if (where.tls) tls_.emplace(where.tls->native_handle(), env_.options.connections <= keep_tls_buffers_up_to);
   std::mt19937_64 own_rng(std::random_device{}());
   const address_book::entry* address = co_await next_address(where, env_.rng ? *env_.rng : own_rng, fresh_address_);
   if (state_ == state::closed) co_return;
@@ -414,11 +423,26 @@ net::awaitable<void> h2_connection::establish() {
   }
   if (tls_) {
     SSL* ssl = tls_->native_handle();
+    if (!tls_->valid() || !tls_->attach(socket.native_handle())) {
+      lose(transport_error::internal, transport_error::internal, "cannot start TLS with " + where.peer_text);
+      co_return;
+    }
     prepare_client_ssl(ssl, env_.options);
     if (SSL_SESSION* kept = group_.tls_session()) SSL_set_session(ssl, kept);
     const nanos hs_began = steady_clock::now();
-    auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
-    if (state_ == state::closed) co_return;
+    error_code hec;
+    for (;;) {
+      const socket_tls::outcome step = tls_->handshake();
+      if (step.then == socket_tls::next::done) break;
+      if (step.then == socket_tls::next::failed) {
+        hec = tls_->error();
+        break;
+      }
+      const auto wait = step.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
+      std::tie(hec) = co_await socket.async_wait(wait, use_tuple);
+      if (state_ == state::closed) co_return;  // close() or the call's deadline: the socket is gone
+      if (hec) break;
+    }
     if (hec) {
       const std::string detail = describe_tls_failure(ssl, hec);
       if (env_.stats) env_.stats->note_failure(detail);
@@ -433,7 +457,7 @@ net::awaitable<void> h2_connection::establish() {
     if (!h2) {
       // The server did not offer h2: each slot goes on with HTTP/1.1 on a connection of its own.
       group_.fallback = true;
-      SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+      tls_->forget();
       state_ = state::closed;
       group_.detach(this);
       error_code ignored;
@@ -502,18 +526,13 @@ bool h2_connection::wants_read() const noexcept {
 void h2_connection::read_more() {
   if (reading_ || !h2_ || state_ == state::closed || !wants_read()) return;
   reading_ = true;
-  auto on_read = [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); };
-  if (tls_) tls_->async_read_some(net::buffer(in_), std::move(on_read));
-  else socket_.async_read_some(net::buffer(in_), std::move(on_read));
-}
-
-// Whether the TLS stream holds received bytes not yet read (a decrypted record's rest, or raw
-// records in its input BIO), so that a read can be taken without waiting, and without writing:
-// only when no write is in flight, as the synchronous read must not interleave with one.
-bool h2_connection::tls_has_more() const noexcept {
-  if (!tls_ || writing_ || state_ == state::closed) return false;
-  SSL* ssl = const_cast<net::ssl::stream<socket_type>&>(*tls_).native_handle();
-  return SSL_has_pending(ssl) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+  if (tls_) {
+    // A wait, not a read: Asio re-arms the descriptor for it (EPOLL_CTL_MOD), so bytes that came
+    // before the wait wake it at once, as do those that come after.
+    socket_.async_wait(socket_type::wait_read, [self = shared_from_this()](const error_code& ec) { self->on_tls_readable(ec); });
+    return;
+  }
+  socket_.async_read_some(net::buffer(in_), [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
 }
 
 void h2_connection::on_read(const error_code& ec, std::size_t n) {
@@ -526,27 +545,53 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
          "connection to " + env_.where.peer_text + (eof ? " closed" : ": " + ec.message()));
     return;
   }
-  for (;;) {
-    in_recv_ = true;
-    const auto rv = nghttp2_session_mem_recv(h2_, reinterpret_cast<const uint8_t*>(in_.data()), n);
-    in_recv_ = false;
-    if (rv < 0) {
-      lose(transport_error::h2_protocol, transport_error::h2_protocol,
-           "bad HTTP/2 from " + env_.where.peer_text + ": " + nghttp2_strerror(static_cast<int>(rv)));
-      return;
-    }
-    if (!tls_has_more()) break;
-    // Over TLS one read gives one record, often one response. The records already received go
-    // through now, so that the calls they end are sent again together (one record, one sendto)
-    // rather than one write per response between reads.
-    error_code more;
-    n = tls_->read_some(net::buffer(in_), more);
-    if (more == net::error::would_block || more == net::error::try_again) break;
-    if (more) {
-      on_read(more, 0);
-      return;
-    }
+  if (!deliver(in_.data(), n)) return;
+  after_reads();
+}
+
+// Over TLS the socket is read until it is dry (or for tls_reads_per_turn records): a read gives
+// one record, often one response, and the calls that all of them end are then sent again
+// together (one record, one write) rather than one write per response. Dry: OpenSSL's last
+// socket read was short and it holds nothing more (socket_tls::drained), so no read() is spent
+// finding nothing.
+void h2_connection::on_tls_readable(const error_code& ec) {
+  reading_ = false;
+  if (state_ == state::closed) return;
+  if (ec) {
+    on_read(ec, 0);
+    return;
   }
+  for (int i = 0; i < tls_reads_per_turn; ++i) {
+    const socket_tls::outcome got = tls_->read(in_.data(), in_.size());
+    if (got.then == socket_tls::next::failed) {
+      on_read(tls_->error(), 0);
+      return;
+    }
+    if (got.then == socket_tls::next::write) {
+      // OpenSSL must send before it can read on (a TLS 1.3 KeyUpdate's answer): wait, then read again.
+      reading_ = true;
+      socket_.async_wait(socket_type::wait_write, [self = shared_from_this()](const error_code& wec) { self->on_tls_readable(wec); });
+      return;
+    }
+    if (got.then == socket_tls::next::read) break;
+    if (!deliver(in_.data(), got.bytes)) return;
+    if (tls_->drained()) break;
+  }
+  after_reads();
+}
+
+bool h2_connection::deliver(const char* data, std::size_t n) {
+  in_recv_ = true;
+  const auto rv = nghttp2_session_mem_recv(h2_, reinterpret_cast<const uint8_t*>(data), n);
+  in_recv_ = false;
+  if (rv >= 0) return state_ != state::closed;
+  lose(transport_error::h2_protocol, transport_error::h2_protocol,
+       "bad HTTP/2 from " + env_.where.peer_text + ": " + nghttp2_strerror(static_cast<int>(rv)));
+  return false;
+}
+
+// What was read went through nghttp2: submit the calls waiting, write, and read on.
+void h2_connection::after_reads() {
   pump();
   flush();
   if (state_ == state::closed) return;
@@ -559,39 +604,72 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
 }
 
 void h2_connection::flush() {
-  if (writing_ || !h2_ || state_ == state::closed || state_ == state::connecting) return;
-  out_.clear();
-  while (out_.size() < write_batch) {
-    const uint8_t* data = nullptr;
-    const auto n = nghttp2_session_mem_send(h2_, &data);
-    if (n < 0) {
-      lose(transport_error::h2_protocol, transport_error::h2_protocol, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n)));
+  while (!writing_ && h2_ && state_ != state::closed && state_ != state::connecting) {
+    out_.clear();
+    while (out_.size() < write_batch) {
+      const uint8_t* data = nullptr;
+      const auto n = nghttp2_session_mem_send(h2_, &data);
+      if (n < 0) {
+        lose(transport_error::h2_protocol, transport_error::h2_protocol, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n)));
+        return;
+      }
+      if (n == 0) break;
+      out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+    }
+    if (out_.empty()) {
+      // nghttp2 is done with this connection (it sent GOAWAY after bad bytes, or both sides did).
+      if (!nghttp2_session_want_read(h2_) && !nghttp2_session_want_write(h2_)) {
+        const transport_error kind = protocol_error_ ? transport_error::h2_protocol : goaway_ ? transport_error::h2_goaway : transport_error::closed;
+        lose(kind, kind, protocol_error_ ? "bad HTTP/2 from " + env_.where.peer_text : "HTTP/2 session ended");
+      }
       return;
     }
-    if (n == 0) break;
-    out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
-  }
-  if (out_.empty()) {
-    // nghttp2 is done with this connection (it sent GOAWAY after bad bytes, or both sides did).
-    if (!nghttp2_session_want_read(h2_) && !nghttp2_session_want_write(h2_)) {
-      const transport_error kind = protocol_error_ ? transport_error::h2_protocol : goaway_ ? transport_error::h2_goaway : transport_error::closed;
-      lose(kind, kind, protocol_error_ ? "bad HTTP/2 from " + env_.where.peer_text : "HTTP/2 session ended");
+    writing_ = true;
+    if (tls_) {
+      write_tls();  // clears writing_ when OpenSSL took every byte at once: then gather more
+      continue;
     }
+    net::async_write(socket_, net::buffer(out_), [self = shared_from_this()](const error_code& ec, std::size_t) {
+      self->writing_ = false;
+      if (self->state_ == state::closed) return;
+      if (ec) {
+        self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + ec.message());
+        return;
+      }
+      self->flush();
+      self->read_more();
+    });
     return;
   }
-  writing_ = true;
-  auto on_write = [self = shared_from_this()](const error_code& ec, std::size_t) {
-    self->writing_ = false;
+}
+
+// Hands out_ to OpenSSL (writing_ is set). Done at once: writing_ is cleared. Else a readiness
+// wait, after which the same bytes are offered again, then flush() and read_more() go on.
+void h2_connection::write_tls() {
+  const socket_tls::outcome put = tls_->write(out_.data(), out_.size());
+  if (put.then == socket_tls::next::done) {
+    writing_ = false;
+    return;
+  }
+  if (put.then == socket_tls::next::failed) {
+    writing_ = false;
+    const error_code ec = tls_->error();
+    lose(transport_error::write_failed, transport_error::none, "cannot write to " + env_.where.peer_text + ": " + ec.message());
+    return;
+  }
+  const auto wait = put.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
+  socket_.async_wait(wait, [self = shared_from_this()](const error_code& ec) {
     if (self->state_ == state::closed) return;
     if (ec) {
+      self->writing_ = false;
       self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + ec.message());
       return;
     }
+    self->write_tls();
+    if (self->writing_ || self->state_ == state::closed) return;
     self->flush();
     self->read_more();
-  };
-  if (tls_) net::async_write(*tls_, net::buffer(out_), std::move(on_write));
-  else net::async_write(socket_, net::buffer(out_), std::move(on_write));
+  });
 }
 
 void h2_connection::enqueue(h2_stream_session& s) {
@@ -716,7 +794,7 @@ void h2_connection::lose(transport_error active_kind, transport_error queued_kin
   state_ = state::closed;
   leave_gate_queue();
   group_.detach(this);
-  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  if (tls_) tls_->forget();
   error_code ignored;
   lowest().close(ignored);
   auto active = std::move(active_);
@@ -750,7 +828,7 @@ void h2_connection::close() noexcept {
   state_ = state::closed;
   leave_gate_queue();
   group_.detach(this);
-  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  if (tls_) tls_->forget();
   error_code ignored;
   lowest().close(ignored);
   auto active = std::move(active_);

@@ -160,6 +160,19 @@ TEST_F(h2_test, goaway_every_100_streams_loses_and_doubles_no_call) {
   EXPECT_EQ(h2_connections(r.err), static_cast<int>(conns.size())) << r.err;
 }
 
+// https through a CONNECT tunnel (tinyproxy), then TLS with ALPN h2 on the tunnelled socket.
+TEST_F(h2_test, tls_through_a_connect_proxy) {
+  tinyproxy proxy(dir_, false);
+  const auto r = load({"-qps", "0", "-n", "120", "-c", "2", "-streams", "4", "-proxy", proxy.url(), url(tls_h2, "/ok?proxied")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "Code 200 : 120 (100.0 %)")) << r.err;
+  EXPECT_TRUE(has(r.err, "Protocol : h2 2 connections, 4 streams max\n")) << r.err;
+  int proxied = 0;
+  for (const auto& l : log_lines(dir_ + "/access.log"))
+    if (l.size() >= 5 && l[0] == std::to_string(ports_[tls_h2]) && l[1] == "HTTP/2.0" && l[4] == "/ok?proxied") ++proxied;
+  EXPECT_EQ(proxied, 120);
+}
+
 // After each GOAWAY (every 100 streams) the next connection resumes the TLS session of the last.
 TEST_F(h2_test, reconnects_after_goaway_resume_the_tls_session) {
   const auto r = load({"-qps", "0", "-n", "500", "-c", "1", url(tls_goaway, "/ok")});

@@ -2,6 +2,7 @@
 // Runs a child process for integration tests: argv (no shell), captured stdout and stderr,
 // exit status, signals, and a hard time limit so a hung child fails the test instead of CI.
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -150,6 +151,30 @@ private:
   int fd_ = -1;
   int port_ = 0;
   std::vector<int> fillers_;
+};
+
+// A real proxy from Debian (tinyproxy), optionally with Basic authentication: its config goes in
+// dir, it listens on a free port of 127.0.0.1 and tunnels CONNECT to any port.
+class tinyproxy {
+public:
+  explicit tinyproxy(const std::string& dir, bool auth) {
+    port_ = free_port();
+    const std::string conf = dir + "/tinyproxy-" + std::to_string(port_) + ".conf";
+    std::ofstream out(conf);
+    out << "User nobody\nGroup nogroup\nPort " << port_ << "\nListen 127.0.0.1\nTimeout 30\nMaxClients 64\n"
+        << "Allow 127.0.0.1\nLogLevel Critical\nDisableViaHeader Yes\n";
+    if (auth) out << "BasicAuth user secret\n";
+    out.close();
+    process_ = std::make_unique<background_process>(std::vector<std::string>{"/usr/bin/tinyproxy", "-d", "-c", conf});
+    EXPECT_TRUE(wait_for_port(port_)) << process_->err_so_far();
+  }
+  std::string url(const std::string& userinfo = "") const {
+    return "http://" + (userinfo.empty() ? "" : userinfo + "@") + "127.0.0.1:" + std::to_string(port_);
+  }
+
+private:
+  int port_ = 0;
+  std::unique_ptr<background_process> process_;
 };
 
 }  // namespace loadgen::test

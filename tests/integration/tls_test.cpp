@@ -148,29 +148,6 @@ TEST_F(tls_test, loadgen_server_serves_tls) {
   EXPECT_EQ(doc.at("TLSHandshakeHistogram").at("Count").as_int64(), 3);
 }
 
-// A real proxy from Debian (tinyproxy), optionally with Basic authentication.
-class tinyproxy {
-public:
-  explicit tinyproxy(const std::string& dir, bool auth) {
-    port_ = free_port();
-    const std::string conf = dir + "/tinyproxy-" + std::to_string(port_) + ".conf";
-    std::ofstream out(conf);
-    out << "User nobody\nGroup nogroup\nPort " << port_ << "\nListen 127.0.0.1\nTimeout 30\nMaxClients 64\n"
-        << "Allow 127.0.0.1\nLogLevel Critical\nDisableViaHeader Yes\n";
-    if (auth) out << "BasicAuth user secret\n";
-    out.close();
-    process_ = std::make_unique<background_process>(std::vector<std::string>{"/usr/bin/tinyproxy", "-d", "-c", conf});
-    EXPECT_TRUE(wait_for_port(port_)) << process_->err_so_far();
-  }
-  std::string url(const std::string& userinfo = "") const {
-    return "http://" + (userinfo.empty() ? "" : userinfo + "@") + "127.0.0.1:" + std::to_string(port_);
-  }
-
-private:
-  int port_ = 0;
-  std::unique_ptr<background_process> process_;
-};
-
 TEST_F(tls_test, proxy_http_target_in_absolute_form) {
   tinyproxy proxy(dir_, false);
   const auto r = run({loadgen_binary(), "load", "-qps", "0", "-c", "2", "-n", "20", "-loglevel", "Warning", "-proxy",
