@@ -53,12 +53,21 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-constexpr std::size_t read_buffer_size = 64 * 1024;
+constexpr std::size_t read_buffer_size = 8 * 1024;  // h2c, per connection: a wake-up's responses at -streams 128
 constexpr std::size_t write_batch = 64 * 1024;        // frames gathered per socket write
 constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WINDOW_SIZE (1 MiB per stream)
 constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window (16 MiB)
 constexpr int keep_tls_buffers_up_to = 256;           // -c at most this: OpenSSL keeps its buffers
 constexpr int tls_reads_per_turn = 64;                // then other connections of the worker go
+
+// The thread's large read buffer (64 KB), shared by its HTTP/2 connections for their
+// synchronous reads: TLS records decrypted by SSL_read (a TLS connection keeps no read buffer),
+// and on h2c what follows a read that filled the connection's own 8 KB. Each read is handed to
+// nghttp2 at once, never held across a wait, so one per thread is enough.
+std::vector<char>& thread_read_buffer() {
+  thread_local std::vector<char> buffer(64 * 1024);
+  return buffer;
+}
 
 class h2_group;
 class h2_connection;
@@ -167,7 +176,7 @@ private:
   std::uint32_t goaway_sent_ = 0;  // that GOAWAY's error code (COMPRESSION_ERROR, PROTOCOL_ERROR, ...)
   bool reading_ = false, writing_ = false, in_recv_ = false;
   bool send_posted_ = false;  // enqueue() posted the submit-and-write of queued calls
-  std::vector<char> in_;
+  std::vector<char> in_;  // h2c: where Asio's reads land (empty over TLS: see thread_read_buffer)
   std::string out_;
   std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
   // The worker's connect queue (env_.gate): h2 connections take a connect slot as HTTP/1.1 ones.
@@ -370,7 +379,7 @@ private:
 // ---- h2_connection ----------------------------------------------------------------------------
 
 h2_connection::h2_connection(h2_group& group, const session_env& env)
-    : group_(group), env_(env), socket_(env.io), in_(read_buffer_size), gate_timer_(env.io) {
+    : group_(group), env_(env), socket_(env.io), in_(env.where.tls ? 0 : read_buffer_size), gate_timer_(env.io) {
   limit_ = group.streams();
   gate_waiter_.timer = &gate_timer_;
 }
@@ -416,7 +425,7 @@ net::awaitable<void> h2_connection::establish() {
     co_return;
   }
   if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
-  if (tls_) socket.non_blocking(true, ec);  // on_read's draining TLS reads must never block the worker
+  socket.non_blocking(true, ec);  // the synchronous reads (TLS, h2c after a full read) never block the worker
   if (!where.tunnel_request.empty()) {
     const bool tunnelled = co_await open_tunnel();
     if (!tunnelled) co_return;
@@ -482,13 +491,14 @@ net::awaitable<bool> h2_connection::open_tunnel() {
   auto [wec, written] = co_await net::async_write(socket, net::buffer(env_.where.tunnel_request), use_tuple);
   response_parser parser;
   parser.reset(true);
+  std::vector<char> answer(4096);  // the proxy's answer head (nothing follows it before our TLS hello)
   while (!wec && !parser.done() && !parser.failed()) {
-    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(in_), use_tuple);
+    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(answer), use_tuple);
     if (rec_ec) {
       parser.on_eof();
       break;
     }
-    parser.feed(in_.data(), n);
+    parser.feed(answer.data(), n);
   }
   if (state_ == state::closed) co_return false;
   if (wec || !parser.done() || parser.status() != 200) {
@@ -546,6 +556,22 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
     return;
   }
   if (!deliver(in_.data(), n)) return;
+  if (n == in_.size()) {
+    // The read filled the connection's buffer and likely left more: read on now, into the
+    // thread's large buffer, until a read comes back short or finds nothing.
+    std::vector<char>& more = thread_read_buffer();
+    for (;;) {
+      error_code rec;
+      const std::size_t m = socket_.read_some(net::buffer(more), rec);
+      if (rec == net::error::would_block || rec == net::error::try_again) break;
+      if (rec) {
+        on_read(rec, 0);
+        return;
+      }
+      if (!deliver(more.data(), m)) return;
+      if (m < more.size()) break;
+    }
+  }
   after_reads();
 }
 
@@ -561,8 +587,9 @@ void h2_connection::on_tls_readable(const error_code& ec) {
     on_read(ec, 0);
     return;
   }
+  std::vector<char>& plain = thread_read_buffer();
   for (int i = 0; i < tls_reads_per_turn; ++i) {
-    const socket_tls::outcome got = tls_->read(in_.data(), in_.size());
+    const socket_tls::outcome got = tls_->read(plain.data(), plain.size());
     if (got.then == socket_tls::next::failed) {
       on_read(tls_->error(), 0);
       return;
@@ -574,7 +601,7 @@ void h2_connection::on_tls_readable(const error_code& ec) {
       return;
     }
     if (got.then == socket_tls::next::read) break;
-    if (!deliver(in_.data(), got.bytes)) return;
+    if (!deliver(plain.data(), got.bytes)) return;
     if (tls_->drained()) break;
   }
   after_reads();
