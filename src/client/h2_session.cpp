@@ -57,7 +57,6 @@ constexpr std::size_t read_buffer_size = 8 * 1024;  // h2c, per connection: a wa
 constexpr std::size_t write_batch = 64 * 1024;        // frames gathered per socket write
 constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WINDOW_SIZE (1 MiB per stream)
 constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window (16 MiB)
-constexpr int keep_tls_buffers_up_to = 256;           // -c at most this: OpenSSL keeps its buffers
 constexpr int tls_reads_per_turn = 64;                // then other connections of the worker go
 
 // The thread's large read buffer (64 KB), shared by its HTTP/2 connections for their
@@ -406,9 +405,9 @@ net::awaitable<void> h2_connection::establish() {
   }
   gate_pass pass(env_.gate);
   const nanos began = steady_clock::now();
-  // OpenSSL's record buffers stay with each connection up to keep_tls_buffers_up_to connections (about
-  // 34 KB each), and are given back between records beyond that, as Asio's ssl::stream does.
-  if (where.tls) tls_.emplace(where.tls->native_handle(), env_.options.connections <= keep_tls_buffers_up_to);
+  // OpenSSL's record buffers (about 34 KB) stay with each connection in runs of up to 256, and
+  // are given back between records beyond that, as Asio's ssl::stream does.
+  if (where.tls) tls_.emplace(where.tls->native_handle(), socket_tls::keep_buffers_for(env_.options.connections));
   std::mt19937_64 own_rng(std::random_device{}());
   const address_book::entry* address = co_await next_address(where, env_.rng ? *env_.rng : own_rng, fresh_address_);
   if (state_ == state::closed) co_return;

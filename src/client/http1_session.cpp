@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -24,8 +25,7 @@ namespace {
 
 // A TLS connection reads into a buffer of its own (an async read must own its buffer while it
 // waits): 2 KB, grown once when a response fills it, so large responses take few reads.
-constexpr std::size_t tls_small_buffer = 2 * 1024;
-constexpr std::size_t tls_large_buffer = 64 * 1024;
+constexpr std::size_t tls_buffer_size = 16 * 1024;  // a TLS record's plaintext, at most
 
 }  // namespace
 
@@ -78,7 +78,7 @@ void http1_session::close_socket() noexcept {
   // Closing without a TLS close_notify would make OpenSSL mark the session unresumable; load
   // tests close connections on purpose (-connection-reuse, keepalive=false), so say the shutdown
   // was clean and keep the session for the next handshake.
-  if (tls_) SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  if (tls_) tls_->forget();
   error_code ignored;
   lowest().close(ignored);
   socket_requests_ = 0;
@@ -125,8 +125,8 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
   const nanos began = steady_clock::now();
   if (rec.sent == 0) rec.sent = began;  // the wait for a connect slot is dispatch lag, not service time
   if (where.tls) {
-    tls_ = std::make_unique<net::ssl::stream<socket_type>>(env_.io, *where.tls);  // a fresh SSL object per connection
-    if (extras_->tls_buffer.empty()) extras_->tls_buffer.resize(tls_small_buffer);
+    // A fresh SSL object per connection; its record buffers kept or not as in socket_tls.
+    tls_ = std::make_unique<socket_tls>(where.tls->native_handle(), socket_tls::keep_buffers_for(env_.options.connections));
   }
   if (!address_ || !env_.options.no_reresolve) {
     address_ = only_address(where);
@@ -194,10 +194,23 @@ net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
 
 net::awaitable<bool> http1_session::handshake(call_record& rec) {
   SSL* ssl = tls_->native_handle();
-  prepare_client_ssl(ssl, env_.options);
-  if (extras_->tls_session) SSL_set_session(ssl, extras_->tls_session);
+  error_code hec;
+  if (!tls_->valid() || !tls_->attach(socket_.native_handle())) hec = net::error::no_memory;
+  if (!hec) {
+    prepare_client_ssl(ssl, env_.options);
+    if (extras_->tls_session) SSL_set_session(ssl, extras_->tls_session);
+  }
   const nanos began = steady_clock::now();
-  auto [hec] = co_await tls_->async_handshake(net::ssl::stream_base::client, use_tuple);
+  while (!hec) {
+    const socket_tls::outcome step = tls_->handshake();
+    if (step.then == socket_tls::next::done) break;
+    if (step.then == socket_tls::next::failed) {
+      hec = tls_->error();
+      break;
+    }
+    const auto wait = step.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
+    std::tie(hec) = co_await socket_.async_wait(wait, use_tuple);  // abort() closes the socket: operation_aborted
+  }
   if (hec) {
     // Described only when someone keeps it: the run's first failure, or curl's message.
     const bool keep = (env_.stats && env_.stats->failure_detail.empty()) || env_.describe_failures;
@@ -283,10 +296,7 @@ http1_session::next_io http1_session::after_read(call_record& rec, error_code ec
     take_response(rec);
     return next_io::done;
   }
-  if (tls_) {
-    if (std::vector<char>& b = extras_->tls_buffer; n == b.size() && b.size() < tls_large_buffer) b.resize(tls_large_buffer);
-    return next_io::read;
-  }
+  if (tls_) return next_io::read;  // exchange_tls reads on as OpenSSL says
   // A read that filled its buffer likely left more in the socket: read it at once (plain TCP).
   const bool full = n == (spilled ? env_.read_spill->size() : small_.size());
   return env_.read_spill != nullptr && full ? next_io::spill : next_io::read;
@@ -315,6 +325,59 @@ net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, b
       auto [ec, n] = co_await stream.async_read_some(target, use_tuple);
       next = after_read(rec, ec, static_cast<const char*>(target.data()), n, reused, false);
     }
+  }
+  co_return next == next_io::retry;
+}
+
+net::awaitable<bool> http1_session::exchange_tls(call_record& rec, bool reused, std::string_view request) {
+  socket_tls& tls = *tls_;
+  error_code wec;
+  for (;;) {
+    const socket_tls::outcome put = tls.write(request.data(), request.size());
+    if (put.then == socket_tls::next::done) break;
+    if (put.then == socket_tls::next::failed) {
+      wec = tls.error();
+      break;
+    }
+    const auto wait = put.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
+    std::tie(wec) = co_await socket_.async_wait(wait, use_tuple);
+    if (wec) break;
+  }
+  next_io next = after_write(rec, wec, reused);
+  // Records decrypt into the thread's spill buffer, parsed before anything is awaited (as the
+  // plain path's synchronous reads), or into this session's own when the thread has none.
+  std::vector<char>& plain = env_.read_spill ? *env_.read_spill : more().tls_buffer;
+  if (plain.empty()) plain.resize(tls_buffer_size);
+  // Right after the request the answer cannot be there yet, unless OpenSSL holds bytes already:
+  // wait for the socket first rather than spend a read() that finds nothing.
+  bool wait = SSL_has_pending(tls.native_handle()) == 0;
+  while (next == next_io::read) {
+    if (wait) {
+      auto [ec] = co_await socket_.async_wait(socket_type::wait_read, use_tuple);
+      if (ec) {
+        next = after_read(rec, ec, nullptr, 0, reused, false);
+        break;
+      }
+    }
+    const socket_tls::outcome got = tls.read(plain.data(), plain.size());
+    if (got.then == socket_tls::next::read || got.then == socket_tls::next::write) {
+      if (got.then == socket_tls::next::write) {
+        // OpenSSL must send before it reads on (a TLS 1.3 KeyUpdate's answer).
+        auto [ec] = co_await socket_.async_wait(socket_type::wait_write, use_tuple);
+        if (ec) {
+          next = after_read(rec, ec, nullptr, 0, reused, false);
+          break;
+        }
+      }
+      wait = got.then == socket_tls::next::read;
+      continue;
+    }
+    if (got.then == socket_tls::next::failed) {
+      next = after_read(rec, tls.error(), nullptr, 0, reused, false);
+      break;
+    }
+    next = after_read(rec, {}, plain.data(), got.bytes, reused, false);
+    wait = tls.drained();  // the socket was dry at the last read and OpenSSL holds nothing more
   }
   co_return next == next_io::retry;
 }
@@ -468,7 +531,7 @@ net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_v
     }
     gunzip_observer* g = gunzip();
     parser_.reset(head, g ? g : env_.observer, env_.options.follow_redirects);
-    const bool retry = tls_ ? co_await exchange(*tls_, rec, reused, request) : co_await exchange(socket_, rec, reused, request);
+    const bool retry = tls_ ? co_await exchange_tls(rec, reused, request) : co_await exchange(socket_, rec, reused, request);
     if (!retry) break;
   }
   rec.done = steady_clock::now();

@@ -51,6 +51,9 @@ public:
   // whenever they are empty, as Asio does: memory over CPU, for many connections. valid() is
   // false when OpenSSL could not make the object.
   socket_tls(SSL_CTX* ctx, bool keep_buffers) noexcept;
+  // The keep_buffers a run with this many connections (-c) gets: up to 256, whose buffers take
+  // at most about 9 MB.
+  static bool keep_buffers_for(int connections) noexcept { return connections <= 256; }
   ~socket_tls();
   socket_tls(const socket_tls&) = delete;
   socket_tls& operator=(const socket_tls&) = delete;
