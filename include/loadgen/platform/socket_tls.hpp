@@ -3,7 +3,9 @@
 // of ours, below) and the caller waits for readiness (Asio's socket.async_wait). Nothing here
 // waits: each call tries once and says what it needs before it can go on.
 //
-// Why not Asio's ssl::stream (which the HTTP/1.1 client and the server keep): it passes every
+// The client's HTTP/1.1 and HTTP/2 sessions use it; the server and its forwarder keep Asio's.
+//
+// Why not Asio's ssl::stream: it passes every
 // byte through a memory BIO pair (one more copy each way, and a socket operation of Asio's own
 // after each OpenSSL one), it clears the thread's OpenSSL error queue before each of its engine
 // steps (several per read and per write; ERR_clear_error alone was 3.5% of the HTTP/2 client's
