@@ -33,6 +33,7 @@
 #include <boost/asio/write.hpp>
 
 #include "connect_gate.hpp"
+#include "tls_steps.hpp"
 #include "loadgen/client/session.hpp"
 #include "loadgen/platform/socket_tls.hpp"
 #include "loadgen/platform/tls.hpp"
@@ -438,19 +439,8 @@ net::awaitable<void> h2_connection::establish() {
     prepare_client_ssl(ssl, env_.options);
     if (SSL_SESSION* kept = group_.tls_session()) SSL_set_session(ssl, kept);
     const nanos hs_began = steady_clock::now();
-    error_code hec;
-    for (;;) {
-      const socket_tls::outcome step = tls_->handshake();
-      if (step.then == socket_tls::next::done) break;
-      if (step.then == socket_tls::next::failed) {
-        hec = tls_->error();
-        break;
-      }
-      const auto wait = step.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
-      std::tie(hec) = co_await socket.async_wait(wait, use_tuple);
-      if (state_ == state::closed) co_return;  // close() or the call's deadline: the socket is gone
-      if (hec) break;
-    }
+    const error_code hec = co_await run_handshake(*tls_, socket);
+    if (state_ == state::closed) co_return;  // close() or the call's deadline: the socket is gone
     if (hec) {
       const std::string detail = describe_tls_failure(ssl, hec);
       if (env_.stats) env_.stats->note_failure(detail);
@@ -536,9 +526,16 @@ void h2_connection::read_more() {
   if (reading_ || !h2_ || state_ == state::closed || !wants_read()) return;
   reading_ = true;
   if (tls_) {
+    auto on_ready = [self = shared_from_this()](const error_code& ec) { self->on_tls_readable(ec); };
+    // Records OpenSSL took in already (with the handshake's last ones, or left by the cap on
+    // reads per turn) are no reason for the socket to wake: read them on the next turn.
+    if (SSL_has_pending(tls_->native_handle()) == 1) {
+      net::post(env_.io, [on_ready = std::move(on_ready)] { on_ready(error_code{}); });
+      return;
+    }
     // A wait, not a read: Asio re-arms the descriptor for it (EPOLL_CTL_MOD), so bytes that came
     // before the wait wake it at once, as do those that come after.
-    socket_.async_wait(socket_type::wait_read, [self = shared_from_this()](const error_code& ec) { self->on_tls_readable(ec); });
+    socket_.async_wait(socket_type::wait_read, std::move(on_ready));
     return;
   }
   socket_.async_read_some(net::buffer(in_), [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
@@ -683,8 +680,7 @@ void h2_connection::write_tls() {
     lose(transport_error::write_failed, transport_error::none, "cannot write to " + env_.where.peer_text + ": " + ec.message());
     return;
   }
-  const auto wait = put.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
-  socket_.async_wait(wait, [self = shared_from_this()](const error_code& ec) {
+  socket_.async_wait(wait_for(put.then), [self = shared_from_this()](const error_code& ec) {
     if (self->state_ == state::closed) return;
     if (ec) {
       self->writing_ = false;

@@ -13,6 +13,7 @@
 #include "loadgen/wire/redirect.hpp"
 #include "next_turn.hpp"
 #include "plain_io.hpp"
+#include "tls_steps.hpp"
 #include "route.hpp"
 
 namespace loadgen {
@@ -23,9 +24,8 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
 
-// A TLS connection reads into a buffer of its own (an async read must own its buffer while it
-// waits): 2 KB, grown once when a response fills it, so large responses take few reads.
-constexpr std::size_t tls_buffer_size = 16 * 1024;  // a TLS record's plaintext, at most
+// Where TLS records decrypt when the thread has no read_spill (curl): a record's plaintext, at most.
+constexpr std::size_t tls_buffer_size = 16 * 1024;
 
 }  // namespace
 
@@ -201,16 +201,7 @@ net::awaitable<bool> http1_session::handshake(call_record& rec) {
     if (extras_->tls_session) SSL_set_session(ssl, extras_->tls_session);
   }
   const nanos began = steady_clock::now();
-  while (!hec) {
-    const socket_tls::outcome step = tls_->handshake();
-    if (step.then == socket_tls::next::done) break;
-    if (step.then == socket_tls::next::failed) {
-      hec = tls_->error();
-      break;
-    }
-    const auto wait = step.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
-    std::tie(hec) = co_await socket_.async_wait(wait, use_tuple);  // abort() closes the socket: operation_aborted
-  }
+  if (!hec) hec = co_await run_handshake(*tls_, socket_);  // abort() closes the socket: operation_aborted
   if (hec) {
     // Described only when someone keeps it: the run's first failure, or curl's message.
     const bool keep = (env_.stats && env_.stats->failure_detail.empty()) || env_.describe_failures;
@@ -339,8 +330,7 @@ net::awaitable<bool> http1_session::exchange_tls(call_record& rec, bool reused, 
       wec = tls.error();
       break;
     }
-    const auto wait = put.then == socket_tls::next::read ? socket_type::wait_read : socket_type::wait_write;
-    std::tie(wec) = co_await socket_.async_wait(wait, use_tuple);
+    std::tie(wec) = co_await socket_.async_wait(wait_for(put.then), use_tuple);
     if (wec) break;
   }
   next_io next = after_write(rec, wec, reused);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,28 @@ protected:
     ERR_clear_error();
     return got;
   }
+  // A client whose handshake is over and whose first bytes the server has read (which ends the
+  // server's handshake too).
+  std::unique_ptr<socket_tls> connected(bool keep_buffers = true) {
+    auto c = std::make_unique<socket_tls>(client_ctx_, keep_buffers);
+    EXPECT_TRUE(c->valid());
+    EXPECT_TRUE(c->attach(fds_[0]));
+    EXPECT_EQ(shake(*c).then, next::done);
+    EXPECT_EQ(c->write("ping", 4).then, next::done);
+    EXPECT_EQ(server_reads(), "ping");
+    return c;
+  }
+  // The client's next read that is not "wait for the socket" (the socket is not waited for here:
+  // whatever the server wrote is in it already). TLS 1.3 session tickets come first.
+  static socket_tls::outcome client_gets(socket_tls& c, char* into, std::size_t size) {
+    socket_tls::outcome got{0, next::read};
+    for (int i = 0; i < 10 && got.then == next::read; ++i) got = c.read(into, size);
+    return got;
+  }
+  void peer_goes_away() {
+    close(fds_[1]);
+    fds_[1] = -1;
+  }
   void server_writes(const std::string& bytes) {
     std::size_t n = 0;
     ASSERT_EQ(SSL_write_ex(server_, bytes.data(), bytes.size(), &n), 1);
@@ -96,51 +119,38 @@ protected:
 };
 
 TEST_F(socket_tls_test, handshake_then_bytes_both_ways) {
-  socket_tls c(client_ctx_, true);
-  ASSERT_TRUE(c.valid());
-  ASSERT_TRUE(c.attach(fds_[0]));
-  ASSERT_EQ(shake(c).then, next::done);
-  EXPECT_EQ(c.write("ping", 4).bytes, 4u);
-  EXPECT_EQ(server_reads(), "ping");  // also finishes the server's handshake
+  auto c = connected();
   server_writes("hello");
   char buf[64];
-  socket_tls::outcome got{0, next::read};
-  while (got.then == next::read) got = c.read(buf, sizeof buf);  // TLS 1.3 session tickets come first
+  const socket_tls::outcome got = client_gets(*c, buf, sizeof buf);
   ASSERT_EQ(got.then, next::done);
   EXPECT_EQ(std::string(buf, got.bytes), "hello");
-  EXPECT_TRUE(c.drained());  // one short socket read, nothing left in OpenSSL
-  EXPECT_EQ(c.read(buf, sizeof buf).then, next::read);  // the socket is dry
+  EXPECT_TRUE(c->drained());  // one short socket read, nothing left in OpenSSL
+  EXPECT_EQ(c->read(buf, sizeof buf).then, next::read);  // the socket is dry
   EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
 TEST_F(socket_tls_test, not_drained_while_openssl_holds_a_second_record) {
-  socket_tls c(client_ctx_, true);
-  ASSERT_TRUE(c.attach(fds_[0]));
-  ASSERT_EQ(shake(c).then, next::done);
-  c.write("x", 1);
-  server_reads();
+  auto c = connected();
   server_writes("first");
   server_writes("second");  // two records, both in the socket before the client reads
   char buf[64];
-  socket_tls::outcome got{0, next::read};
-  while (got.then == next::read) got = c.read(buf, sizeof buf);
+  socket_tls::outcome got = client_gets(*c, buf, sizeof buf);
   ASSERT_EQ(std::string(buf, got.bytes), "first");
-  EXPECT_FALSE(c.drained());  // read-ahead took both records in one socket read
-  got = c.read(buf, sizeof buf);
+  EXPECT_FALSE(c->drained());  // read-ahead took both records in one socket read
+  got = c->read(buf, sizeof buf);
   ASSERT_EQ(got.then, next::done);
   EXPECT_EQ(std::string(buf, got.bytes), "second");
-  EXPECT_TRUE(c.drained());
+  EXPECT_TRUE(c->drained());
 }
 
 TEST_F(socket_tls_test, a_write_the_socket_cannot_take_waits_and_is_repeated_whole) {
-  socket_tls c(client_ctx_, false);  // buffers given back between records: the same bytes go out
-  ASSERT_TRUE(c.attach(fds_[0]));
-  ASSERT_EQ(shake(c).then, next::done);
+  auto c = connected(false);  // buffers given back between records: the same bytes go out
   const std::string chunk(64 * 1024, 'z');
   std::size_t written = 0;
   socket_tls::outcome put;
   for (int i = 0; i < 1000; ++i) {
-    put = c.write(chunk.data(), chunk.size());
+    put = c->write(chunk.data(), chunk.size());
     if (put.then != next::done) break;
     written += put.bytes;
   }
@@ -148,7 +158,7 @@ TEST_F(socket_tls_test, a_write_the_socket_cannot_take_waits_and_is_repeated_who
   std::size_t received = 0;
   for (int i = 0; i < 1000 && put.then != next::done; ++i) {
     received += server_reads().size();
-    put = c.write(chunk.data(), chunk.size());  // the same bytes again, as the contract says
+    put = c->write(chunk.data(), chunk.size());  // the same bytes again, as the contract says
   }
   ASSERT_EQ(put.then, next::done);
   written += put.bytes;
@@ -158,45 +168,29 @@ TEST_F(socket_tls_test, a_write_the_socket_cannot_take_waits_and_is_repeated_who
 }
 
 TEST_F(socket_tls_test, close_notify_is_eof) {
-  socket_tls c(client_ctx_, true);
-  ASSERT_TRUE(c.attach(fds_[0]));
-  ASSERT_EQ(shake(c).then, next::done);
-  c.write("x", 1);
-  server_reads();
+  auto c = connected();
   SSL_shutdown(server_);
   char buf[64];
-  socket_tls::outcome got{0, next::read};
-  for (int i = 0; i < 10 && got.then == next::read; ++i) got = c.read(buf, sizeof buf);
-  ASSERT_EQ(got.then, next::failed);
-  EXPECT_EQ(c.error(), net::error::eof);
+  ASSERT_EQ(client_gets(*c, buf, sizeof buf).then, next::failed);
+  EXPECT_EQ(c->error(), net::error::eof);
   EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
 TEST_F(socket_tls_test, a_close_without_close_notify_is_a_truncated_stream) {
-  socket_tls c(client_ctx_, true);
-  ASSERT_TRUE(c.attach(fds_[0]));
-  ASSERT_EQ(shake(c).then, next::done);
-  c.write("x", 1);
-  server_reads();
-  close(fds_[1]);
-  fds_[1] = -1;
+  auto c = connected();
+  peer_goes_away();
   char buf[64];
-  socket_tls::outcome got{0, next::read};
-  for (int i = 0; i < 10 && got.then == next::read; ++i) got = c.read(buf, sizeof buf);
-  ASSERT_EQ(got.then, next::failed);
-  EXPECT_EQ(c.error(), net::ssl::error::stream_truncated) << c.error().message();
+  ASSERT_EQ(client_gets(*c, buf, sizeof buf).then, next::failed);
+  EXPECT_EQ(c->error(), net::ssl::error::stream_truncated) << c->error().message();
   EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
 TEST_F(socket_tls_test, a_write_to_a_peer_that_has_gone_is_an_error_not_sigpipe) {
-  socket_tls c(client_ctx_, true);
-  ASSERT_TRUE(c.attach(fds_[0]));
-  ASSERT_EQ(shake(c).then, next::done);
-  close(fds_[1]);
-  fds_[1] = -1;
-  const socket_tls::outcome put = c.write("after", 5);  // SIGPIPE's default would end this test binary
+  auto c = connected();
+  peer_goes_away();
+  const socket_tls::outcome put = c->write("after", 5);  // SIGPIPE's default would end this test binary
   ASSERT_EQ(put.then, next::failed);
-  EXPECT_EQ(c.error(), boost::system::error_code(EPIPE, boost::system::system_category())) << c.error().message();
+  EXPECT_EQ(c->error(), boost::system::error_code(EPIPE, boost::system::system_category())) << c->error().message();
   EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
