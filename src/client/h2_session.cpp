@@ -176,6 +176,7 @@ private:
   std::uint32_t goaway_sent_ = 0;  // that GOAWAY's error code (COMPRESSION_ERROR, PROTOCOL_ERROR, ...)
   bool reading_ = false, writing_ = false, in_recv_ = false;
   bool send_posted_ = false;  // enqueue() posted the submit-and-write of queued calls
+  bool tls_held_ = false;     // OpenSSL may hold records not read yet: read_more reads, not waits
   std::vector<char> in_;  // h2c: where Asio's reads land (empty over TLS: see thread_read_buffer)
   std::string out_;
   std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
@@ -471,6 +472,7 @@ net::awaitable<void> h2_connection::establish() {
     co_return;
   }
   state_ = state::waiting_settings;
+  tls_held_ = tls_ && SSL_has_pending(tls_->native_handle()) == 1;
   flush();
   read_more();
 }
@@ -527,9 +529,11 @@ void h2_connection::read_more() {
   reading_ = true;
   if (tls_) {
     auto on_ready = [self = shared_from_this()](const error_code& ec) { self->on_tls_readable(ec); };
-    // Records OpenSSL took in already (with the handshake's last ones, or left by the cap on
-    // reads per turn) are no reason for the socket to wake: read them on the next turn.
-    if (SSL_has_pending(tls_->native_handle()) == 1) {
+    // Records OpenSSL may hold already (taken in with the handshake's last ones, or left by the
+    // cap on reads per turn) are no reason for the socket to wake: read them on the next turn.
+    // Once: a part of a record is "pending" too, and only the socket can complete it.
+    if (tls_held_) {
+      tls_held_ = false;
       net::post(env_.io, [on_ready = std::move(on_ready)] { on_ready(error_code{}); });
       return;
     }
@@ -599,6 +603,7 @@ void h2_connection::on_tls_readable(const error_code& ec) {
     if (got.then == socket_tls::next::read) break;
     if (!deliver(plain.data(), got.bytes)) return;
     if (tls_->drained()) break;
+    tls_held_ = i + 1 == tls_reads_per_turn;  // the cap, not the socket, ended these reads
   }
   after_reads();
 }
