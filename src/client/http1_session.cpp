@@ -24,7 +24,8 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
 
-// Where TLS records decrypt when the thread has no read_spill (curl): a record's plaintext, at most.
+// Where TLS records decrypt when the session was made without env.read_spill (grpc_ping's, when
+// an https server answers ALPN with HTTP/1.1): a record's plaintext, at most.
 constexpr std::size_t tls_buffer_size = 16 * 1024;
 
 }  // namespace
@@ -335,7 +336,7 @@ net::awaitable<bool> http1_session::exchange_tls(call_record& rec, bool reused, 
   }
   next_io next = after_write(rec, wec, reused);
   // Records decrypt into the thread's spill buffer, parsed before anything is awaited (as the
-  // plain path's synchronous reads), or into this session's own when the thread has none.
+  // plain path's synchronous reads), or into this session's own when it was given none.
   std::vector<char>& plain = env_.read_spill ? *env_.read_spill : more().tls_buffer;
   if (plain.empty()) plain.resize(tls_buffer_size);
   // Right after the request the answer cannot be there yet, unless OpenSSL holds bytes already:

@@ -122,7 +122,7 @@ private:
     std::unique_ptr<gunzip_observer> gunzip;  // -compression only: inflates gzip bodies, counts their size
     std::unique_ptr<boost::asio::steady_timer> own_timer;  // for connect-slot waits without env.doorbell
     SSL_SESSION* tls_session = nullptr;  // to resume TLS on reconnect
-    std::vector<char> tls_buffer;        // TLS records decrypt here when the thread has no env.read_spill
+    std::vector<char> tls_buffer;        // TLS records decrypt here when env.read_spill is null
     std::string rendered;                // this call's request when it carries a fresh {uuid}
     std::string redirect_request;        // -L: the request for the next hop
     std::string failure;                 // describe_failures: why the last call failed
