@@ -60,15 +60,6 @@ constexpr std::int32_t stream_window = 1 << 20;       // our SETTINGS_INITIAL_WI
 constexpr std::int32_t connection_window = 16 << 20;  // the connection's receive window (16 MiB)
 constexpr int tls_reads_per_turn = 64;                // then other connections of the worker go
 
-// The thread's large read buffer (64 KB), shared by its HTTP/2 connections for their
-// synchronous reads: TLS records decrypted by SSL_read (a TLS connection keeps no read buffer),
-// and on h2c what follows a read that filled the connection's own 8 KB. Each read is handed to
-// nghttp2 at once, never held across a wait, so one per thread is enough.
-std::vector<char>& thread_read_buffer() {
-  thread_local std::vector<char> buffer(64 * 1024);
-  return buffer;
-}
-
 class h2_group;
 class h2_connection;
 
@@ -177,7 +168,11 @@ private:
   bool reading_ = false, writing_ = false, in_recv_ = false;
   bool send_posted_ = false;  // enqueue() posted the submit-and-write of queued calls
   bool tls_held_ = false;     // OpenSSL may hold records not read yet: read_more reads, not waits
-  std::vector<char> in_;  // h2c: where Asio's reads land (empty over TLS: see thread_read_buffer)
+  std::vector<char> in_;  // h2c: where Asio's reads land (empty over TLS when there is a read_spill)
+  // Where the synchronous reads land: TLS records decrypted by SSL_read, and on h2c what follows a
+  // read that filled in_. The thread's env.read_spill (64 KB, shared with its other sessions:
+  // each read goes to nghttp2 at once, never held across a wait), else in_.
+  std::vector<char>& sync_buffer() noexcept { return env_.read_spill ? *env_.read_spill : in_; }
   std::string out_;
   std::vector<nghttp2_nv> nv_;  // the request's header list being submitted
   // The worker's connect queue (env_.gate): h2 connections take a connect slot as HTTP/1.1 ones.
@@ -380,7 +375,8 @@ private:
 // ---- h2_connection ----------------------------------------------------------------------------
 
 h2_connection::h2_connection(h2_group& group, const session_env& env)
-    : group_(group), env_(env), socket_(env.io), in_(env.where.tls ? 0 : read_buffer_size), gate_timer_(env.io) {
+    : group_(group), env_(env), socket_(env.io), in_(env.where.tls && env.read_spill ? 0 : read_buffer_size),
+      gate_timer_(env.io) {
   limit_ = group.streams();
   gate_waiter_.timer = &gate_timer_;
 }
@@ -559,7 +555,7 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
   if (n == in_.size()) {
     // The read filled the connection's buffer and likely left more: read on now, into the
     // thread's large buffer, until a read comes back short or finds nothing.
-    std::vector<char>& more = thread_read_buffer();
+    std::vector<char>& more = sync_buffer();  // in_ itself when there is none: nghttp2 took its bytes
     for (;;) {
       error_code rec;
       const std::size_t m = socket_.read_some(net::buffer(more), rec);
@@ -587,8 +583,9 @@ void h2_connection::on_tls_readable(const error_code& ec) {
     on_read(ec, 0);
     return;
   }
-  std::vector<char>& plain = thread_read_buffer();
-  for (int i = 0; i < tls_reads_per_turn; ++i) {
+  std::vector<char>& plain = sync_buffer();
+  int reads = 0;
+  for (; reads < tls_reads_per_turn; ++reads) {
     const socket_tls::outcome got = tls_->read(plain.data(), plain.size());
     if (got.then == socket_tls::next::failed) {
       on_read(tls_->error(), 0);
@@ -603,8 +600,8 @@ void h2_connection::on_tls_readable(const error_code& ec) {
     if (got.then == socket_tls::next::read) break;
     if (!deliver(plain.data(), got.bytes)) return;
     if (tls_->drained()) break;
-    tls_held_ = i + 1 == tls_reads_per_turn;  // the cap, not the socket, ended these reads
   }
+  tls_held_ = reads == tls_reads_per_turn;  // the cap, not the socket, ended these reads
   after_reads();
 }
 

@@ -24,8 +24,8 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
 
-// Where TLS records decrypt when the session was made without env.read_spill (grpc_ping's, when
-// an https server answers ALPN with HTTP/1.1): a record's plaintext, at most.
+// Where TLS records decrypt when the session was made without env.read_spill: a record's
+// plaintext, at most.
 constexpr std::size_t tls_buffer_size = 16 * 1024;
 
 }  // namespace
@@ -351,16 +351,18 @@ net::awaitable<bool> http1_session::exchange_tls(call_record& rec, bool reused, 
       }
     }
     const socket_tls::outcome got = tls.read(plain.data(), plain.size());
-    if (got.then == socket_tls::next::read || got.then == socket_tls::next::write) {
-      if (got.then == socket_tls::next::write) {
-        // OpenSSL must send before it reads on (a TLS 1.3 KeyUpdate's answer).
-        auto [ec] = co_await socket_.async_wait(socket_type::wait_write, use_tuple);
-        if (ec) {
-          next = after_read(rec, ec, nullptr, 0, reused, false);
-          break;
-        }
+    if (got.then == socket_tls::next::read) {
+      wait = true;
+      continue;
+    }
+    if (got.then == socket_tls::next::write) {
+      // OpenSSL must send before it reads on (a TLS 1.3 KeyUpdate's answer).
+      auto [ec] = co_await socket_.async_wait(socket_type::wait_write, use_tuple);
+      if (ec) {
+        next = after_read(rec, ec, nullptr, 0, reused, false);
+        break;
       }
-      wait = got.then == socket_tls::next::read;
+      wait = false;
       continue;
     }
     if (got.then == socket_tls::next::failed) {
