@@ -134,6 +134,7 @@ private:
   bool deliver(const char* data, std::size_t n);  // to nghttp2; false: the connection was lost
   void after_reads();
   void write_tls();
+  void write_plain();
   // The connection ended (EOF, error, protocol error, close): every call on it ends.
   void lose(transport_error active_kind, transport_error queued_kind, const std::string& why);
   void finish(h2_stream_session& s, call_end how);
@@ -650,22 +651,41 @@ void h2_connection::flush() {
       return;
     }
     writing_ = true;
-    if (tls_) {
-      write_tls();  // clears writing_ when OpenSSL took every byte at once: then gather more
-      continue;
-    }
-    net::async_write(socket_, net::buffer(out_), [self = shared_from_this()](const error_code& ec, std::size_t) {
-      self->writing_ = false;
-      if (self->state_ == state::closed) return;
-      if (ec) {
-        self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + ec.message());
-        return;
-      }
-      self->flush();
-      self->read_more();
-    });
+    // Both clear writing_ when the socket took every byte at once: then gather more.
+    if (tls_)
+      write_tls();
+    else
+      write_plain();
+  }
+}
+
+// h2c: hands out_ to the socket (writing_ is set) with one non-blocking send. All taken: writing_
+// is cleared, with no handler to run later (an Asio write that completes at once still ends in a
+// posted handler: a pass of the event loop per write). Else Asio writes the rest, then flush()
+// and read_more() go on.
+void h2_connection::write_plain() {
+  error_code ec;
+  const std::size_t n = socket_.write_some(net::buffer(out_), ec);
+  if (!ec && n == out_.size()) {
+    writing_ = false;
     return;
   }
+  if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+    writing_ = false;
+    lose(transport_error::write_failed, transport_error::none, "cannot write to " + env_.where.peer_text + ": " + ec.message());
+    return;
+  }
+  out_.erase(0, ec ? 0 : n);
+  net::async_write(socket_, net::buffer(out_), [self = shared_from_this()](const error_code& wec, std::size_t) {
+    self->writing_ = false;
+    if (self->state_ == state::closed) return;
+    if (wec) {
+      self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + wec.message());
+      return;
+    }
+    self->flush();
+    self->read_more();
+  });
 }
 
 // Hands out_ to OpenSSL (writing_ is set). Done at once: writing_ is cleared. Else a readiness

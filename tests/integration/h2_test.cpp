@@ -340,6 +340,19 @@ TEST_F(h2_test, envoy_headers_and_abort_on) {
   EXPECT_LE(std::stoi(m[1]), 2);
 }
 
+// Appends one HTTP/2 frame (RFC 9113 section 4.1) to out.
+void frame(std::string& out, std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload) {
+  const auto n = static_cast<std::uint32_t>(payload.size());
+  const char head[9] = {static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n),
+                        static_cast<char>(type), static_cast<char>(flags), static_cast<char>(stream >> 24),
+                        static_cast<char>(stream >> 16), static_cast<char>(stream >> 8), static_cast<char>(stream)};
+  out.append(head, sizeof head).append(payload);
+}
+
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
 // A loopback server that accepts, reads the client's preface, and then says nothing (never
 // SETTINGS), answers in HTTP/1.1 (garbage for an HTTP/2 client), or sends valid SETTINGS and a
 // response on stream 1 whose one header is 70,000 bytes, over the 64 KB that nghttp2's HPACK
@@ -358,13 +371,6 @@ public:
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
 
 private:
-  static void frame(std::string& out, std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload) {
-    const auto n = static_cast<std::uint32_t>(payload.size());
-    const char head[9] = {static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n),
-                          static_cast<char>(type), static_cast<char>(flags), static_cast<char>(stream >> 24),
-                          static_cast<char>(stream >> 16), static_cast<char>(stream >> 8), static_cast<char>(stream)};
-    out.append(head, sizeof head).append(payload);
-  }
   static std::string huge_response() {
     nghttp2_hd_deflater* deflater = nullptr;
     if (nghttp2_hd_deflate_new(&deflater, 4096) != 0) return {};
@@ -446,6 +452,58 @@ TEST(h2_bad_servers, a_header_over_the_hpack_field_limit_is_a_protocol_error) {
   const auto c = run({loadgen_binary(), "curl", "-h2", huge.url()}, std::chrono::seconds(30));
   EXPECT_EQ(c.exit_code, 1);
   EXPECT_TRUE(has(c.err, "bad HTTP/2 from 127.0.0.1:")) << c.err;
+}
+
+// h2c with a request body far larger than the socket takes at once: the client's non-blocking
+// send comes back short or would block, and the rest must still go out whole, once. The server
+// grants a 2 GB window, reads nothing for 300 ms (the kernel's buffers fill: about 3 MB on
+// loopback here), then reads every frame and answers 200 when the body's last DATA frame has come.
+// (Not a shrunk SO_RCVBUF: below loopback's 64 KB segments, TCP stalls on its own.)
+TEST(h2_bad_servers, a_request_body_larger_than_the_socket_takes_is_written_whole) {
+  constexpr std::size_t body = 16'000'000;  // under -maxpayloadsizekb 16000 (the default cap is 256 KB)
+  std::atomic<std::size_t> data_bytes{0};
+  loopback_server slow([&](int fd) {
+    std::string out;
+    frame(out, 0x4, 0, 0, std::string("\x00\x04", 2) + be32(0x7fffffff));  // SETTINGS_INITIAL_WINDOW_SIZE
+    frame(out, 0x8, 0, 0, be32(0x7fffffff - 65535));                        // WINDOW_UPDATE, connection
+    if (write(fd, out.data(), out.size()) != static_cast<ssize_t>(out.size())) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::string in;
+    bool preface = false;
+    char buf[65536];
+    for (;;) {
+      const ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) return;
+      in.append(buf, static_cast<std::size_t>(n));
+      if (!preface) {
+        if (in.size() < 24) continue;
+        in.erase(0, 24);
+        preface = true;
+      }
+      std::size_t at = 0;
+      while (in.size() - at >= 9) {
+        const auto* h = reinterpret_cast<const unsigned char*>(in.data() + at);
+        const std::size_t len = (std::size_t{h[0]} << 16) | (std::size_t{h[1]} << 8) | h[2];
+        if (in.size() - at < 9 + len) break;
+        const std::uint32_t stream = ((h[5] & 0x7fu) << 24) | (h[6] << 16) | (h[7] << 8) | h[8];
+        std::string reply;
+        if (h[3] == 0x4 && (h[4] & 0x1) == 0) frame(reply, 0x4, 0x1, 0, {});  // ACK the client's SETTINGS
+        if (h[3] == 0x0) {
+          data_bytes += len;
+          if (h[4] & 0x1) frame(reply, 0x1, 0x5, stream, "\x88");  // HEADERS ":status 200", END_STREAM
+        }
+        if (!reply.empty() && write(fd, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) return;
+        at += 9 + len;
+      }
+      in.erase(0, at);
+    }
+  });
+  const auto r = run({loadgen_binary(), "load", "-h2", "-qps", "0", "-n", "1", "-c", "1", "-payload-size", std::to_string(body),
+                      "-maxpayloadsizekb", "16000", "-timeout", "20s", "http://127.0.0.1:" + std::to_string(slow.port()) + "/"},
+                     std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "Code 200 : 1 (100.0 %)")) << r.err;
+  EXPECT_EQ(data_bytes.load(), body);
 }
 
 }  // namespace
