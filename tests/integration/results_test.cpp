@@ -41,13 +41,22 @@ http_answer get(int port, const std::string& target) {
   return a;
 }
 
-// True once the breaker of the server on port sheds a call (its one slot is taken).
-bool wait_until_shed(int port) {
-  for (int i = 0; i < 500; ++i) {  // up to 5 s: the slow call may start late on a loaded machine
-    if (get(port, "/echo").status == 503) return true;
-    ::usleep(10'000);
+// Starts a call that holds the one slot of a -max-active 1 server for 20 s and returns once the
+// server's breaker says the slot is taken (its Envoy /stats page, which is not load). Polling with
+// calls instead raced the slow one on a loaded machine: a poll that came first took the slot for
+// an instant, the slow call arriving then was shed, and every later poll found the slot free.
+// A slow call shed that way is started again.
+std::unique_ptr<background_process> hold_the_slot(int port) {
+  const std::string slot_taken = "circuit_breakers.default.remaining_rq: 0";
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto slow = std::make_unique<background_process>(
+        std::vector<std::string>{"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(port) + "/echo?delay=20s"});
+    for (int i = 0; i < 500; ++i) {  // up to 5 s: the slow call may start late on a loaded machine
+      if (get(port, "/stats?filter=remaining_rq").body.find(slot_taken) != std::string::npos) return slow;
+      ::usleep(10'000);
+    }
   }
-  return false;
+  return nullptr;
 }
 
 class results : public with_shared_server<results> {
@@ -291,8 +300,9 @@ TEST_F(results, server_serves_the_ui_beside_the_echo) {
   // Behind a full circuit breaker the UI still answers: it is not load.
   int busy_port = 0;
   const auto busy = start_server(&busy_port, {"-data-dir", dir_, "-max-active", "1", "-max-echo-delay", "30s"});
-  background_process slow({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(busy_port) + "/echo?delay=20s"});
-  ASSERT_TRUE(wait_until_shed(busy_port));  // (the slow call holds the one slot until the test ends)
+  const auto slow = hold_the_slot(busy_port);  // (until the test ends)
+  ASSERT_TRUE(slow);
+  EXPECT_EQ(get(busy_port, "/echo").status, 503);
   EXPECT_EQ(get(busy_port, "/fortio/data/index.tsv").status, 200);
 }
 
