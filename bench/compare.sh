@@ -16,8 +16,10 @@
 # recv() per call and nothing else, the kernel's share that every client pays; how far a tool
 # sits above it is what the tool itself costs.
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
-# request, from /usr/bin/time) and its user and sys parts, RSS MB (peak), and the ratio of each
-# to wrk's.
+# request, from /usr/bin/time) and its user and sys parts, nginx us/req (the nginx worker's CPU per
+# request over the same run, from /proc: what serving this client cost the server; a client that
+# sleeps between responses makes it pay a wake-up per sleep), RSS MB (peak), and the ratio of
+# each to wrk's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/nginx.sh
@@ -34,7 +36,8 @@ BIN=${LOADGEN:-build/release/apps/loadgen/loadgen}
 BEFORE=${BEFORE:-}
 # The real Fortio, when it is next to the project (or FORTIO=path): in the h2 runs with one
 # stream per connection (Fortio's -h2 has no streams option; each of its -c connections is one).
-FORTIO=${FORTIO:-$( [[ -x ../shared/tools/fortio ]] && echo ../shared/tools/fortio || true)}
+FORTIO=${FORTIO:-}
+if [[ -z $FORTIO && -x ../shared/tools/fortio ]]; then FORTIO=../shared/tools/fortio; fi
 if [[ $PROTO == h2 ]]; then
   TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }${FORTIO:+fortio }h2load"}  # wrk has no HTTP/2: ratios are to h2load
 else
@@ -74,8 +77,14 @@ fi
 start_nginx "$work" "$PORT" "$SERVER_CPU" "${H2_LISTEN} ${TLS_LISTEN:-}" "http2_max_concurrent_streams 1000;"
 for _ in $(seq 50); do curl -kfs "${CURL_H2[@]}" "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 URL="$SCHEME://127.0.0.1:$PORT/"
+NGINX_WORKER=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
+TICKS=$(getconf CLK_TCK)
 
-# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb user_seconds sys_seconds". CONNS is c:streams
+# The nginx worker's user + system CPU so far, in clock ticks (/proc/PID/stat fields 14 and 15).
+server_ticks() { awk '{print $14 + $15}' "/proc/$NGINX_WORKER/stat"; }
+
+# run_tool TOOL CONNS -> prints "requests wall_seconds cpu_seconds rss_kb user_seconds sys_seconds
+# server_seconds". CONNS is c:streams
 # with PROTO=h2 (loadgen -h2 -c c -streams s; h2load -c c -m s).
 run_tool() {
   local tool=$1 c=${2%%:*} out
@@ -87,9 +96,9 @@ run_tool() {
       before) cmd=("$BEFORE" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
       h2load) cmd=(h2load -t "$threads" -c "$c" -m "$streams" -D "$SECONDS_PER_RUN" "$URL") ;;
       fortio)
-        ((streams == 1)) || { echo "0 1 0 0 0 0"; return; }
+        ((streams == 1)) || { echo "0 1 0 0 0 0 0"; return; }
         cmd=("$FORTIO" load -h2 -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -loglevel Error -k "$URL") ;;
-      *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0 0 0"; return ;;
+      *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0 0 0 0"; return ;;
     esac
   else
     case $tool in
@@ -98,11 +107,14 @@ run_tool() {
     wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
     h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
     floor)
-      [[ $SCHEME == http ]] || { echo "bench: floor is plain HTTP only" >&2; echo "0 1 0 0 0 0"; return; }
+      [[ $SCHEME == http ]] || { echo "bench: floor is plain HTTP only" >&2; echo "0 1 0 0 0 0 0"; return; }
       cmd=("$work/floor_client" "$PORT" "$c" "$SECONDS_PER_RUN") ;;
     esac
   fi
+  local before_ticks after_ticks
+  before_ticks=$(server_ticks)
   out=$(/usr/bin/time -f 'TIME %U %S %M' taskset -c "$CLIENT_CPU" "${cmd[@]}" 2>&1)
+  after_ticks=$(server_ticks)
   local req
   case $tool in
     loadgen | before | fortio) req=$(sed -n 's/^All done \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
@@ -113,7 +125,8 @@ run_tool() {
   local t
   t=$(grep '^TIME' <<<"$out")
   # Wall time: the tool's own run time is what requests were made in; use the requested duration.
-  echo "${req:-0} $SECONDS_PER_RUN $(awk '{print $2 + $3, $4, $2, $3}' <<<"$t")"
+  echo "${req:-0} $SECONDS_PER_RUN $(awk '{print $2 + $3, $4, $2, $3}' <<<"$t")" \
+    "$(awk -v t=$((after_ticks - before_ticks)) -v hz="$TICKS" 'BEGIN{print t / hz}')"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -121,16 +134,17 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 echo "# loadgen client benchmark, $(date -u +%Y-%m-%d) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "# nginx 1 worker on CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; ${SECONDS_PER_RUN}s runs; median of $RUNS"
 for c in $CONNS; do
-  declare -A rps cpu rss usr sys
-  for tool in $TOOLS; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; usr[$tool]=""; sys[$tool]=""; done
+  declare -A rps cpu rss usr sys srv
+  for tool in $TOOLS; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; usr[$tool]=""; sys[$tool]=""; srv[$tool]=""; done
   for ((i = 0; i < RUNS; i++)); do
     for tool in $TOOLS; do
-      read -r req secs cpus kb user system < <(run_tool "$tool" "$c")
+      read -r req secs cpus kb user system server < <(run_tool "$tool" "$c")
       if ((req > 0)); then
         rps[$tool]+="$(awk -v r="$req" -v s="$secs" 'BEGIN{printf "%.0f", r/s}') "
         cpu[$tool]+="$(awk -v c="$cpus" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
         usr[$tool]+="$(awk -v c="$user" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
         sys[$tool]+="$(awk -v c="$system" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
+        srv[$tool]+="$(awk -v c="$server" -v r="$req" 'BEGIN{printf "%.3f", c*1e6/r}') "
         rss[$tool]+="$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') "
       fi
     done
@@ -139,7 +153,7 @@ for c in $CONNS; do
   if [[ $PROTO == h2 ]]; then echo "## h2 ($SCHEME) -c ${c%%:*} -streams ${c#*:}"; else echo "## -c $c"; fi
   base=wrk
   [[ " $TOOLS " == *" wrk "* ]] || base=${TOOLS##* }  # ratios to the last tool when wrk is not run
-  printf '%-8s %10s %12s %9s %9s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "user us" "sys us" "RSS MB" "req/s/$base" "CPU/$base" "RSS/$base"
+  printf '%-8s %10s %12s %9s %9s %10s %8s %10s %10s %10s\n' tool req/s "CPU us/req" "user us" "sys us" "nginx us" "RSS MB" "req/s/$base" "CPU/$base" "RSS/$base"
   wrps=$(tr ' ' '\n' <<<"${rps[$base]}" | grep . | median)
   wcpu=$(tr ' ' '\n' <<<"${cpu[$base]}" | grep . | median)
   wrss=$(tr ' ' '\n' <<<"${rss[$base]}" | grep . | median)
@@ -150,11 +164,12 @@ for c in $CONNS; do
     m=$(tr ' ' '\n' <<<"${rss[$tool]}" | grep . | median)
     us=$(tr ' ' '\n' <<<"${usr[$tool]}" | grep . | median)
     sy=$(tr ' ' '\n' <<<"${sys[$tool]}" | grep . | median)
-    printf '%-8s %10.0f %12.2f %9.2f %9.2f %8.1f %10.2f %10.2f %10.2f\n' "$tool" "$r" "$u" "$us" "$sy" "$m" \
+    sv=$(tr ' ' '\n' <<<"${srv[$tool]}" | grep . | median)
+    printf '%-8s %10.0f %12.2f %9.2f %9.2f %10.2f %8.1f %10.2f %10.2f %10.2f\n' "$tool" "$r" "$u" "$us" "$sy" "$sv" "$m" \
       "$(awk -v a="$r" -v b="$wrps" 'BEGIN{print a/b}')" "$(awk -v a="$u" -v b="$wcpu" 'BEGIN{print a/b}')" \
       "$(awk -v a="$m" -v b="$wrss" 'BEGIN{print a/b}')"
   done
-  unset rps cpu rss usr sys
+  unset rps cpu rss usr sys srv
 done
 
 # Syscalls per request (strace slows both tools alike; the count is what matters): HTTP/1.1 at

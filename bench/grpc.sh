@@ -22,7 +22,8 @@ fi
 [[ -x $FORTIO ]] || { echo "bench: no Fortio at $FORTIO (FORTIO=path): it is the anchor here" >&2; exit 1; }
 
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+stop_servers() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop_servers EXIT
 taskset -c 0 "$BIN" server -http-port disabled -tcp-port disabled -udp-port disabled -redirect-port disabled \
   -grpc-port "127.0.0.1:$LG_PORT" -threads 1 -loglevel Error &
 lg_server=$!

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the client benchmarks (compare.sh, c10k.sh, access_log.sh): the target they share.
 #   start_nginx DIR PORT CPU [LISTEN_EXTRA] [SERVER_EXTRA]
 # Debian's nginx, one worker pinned to CPU, as many connections as the open-files limit allows,

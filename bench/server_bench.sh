@@ -17,7 +17,7 @@ fi
 work=$(mktemp -d)
 cleanup() {
   kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
-  [[ -n ${lg:-} ]] && kill "$lg" 2>/dev/null || true
+  if [[ -n ${lg:-} ]]; then kill "$lg" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -5,12 +5,15 @@
 # PRESETS="dev" runs it); the image stage (the container image and the .deb built and tested with
 # podman, scripts/image.sh, and the Kubernetes manifests checked against the API's schemas;
 # IMAGE=0 skips it); then a short libFuzzer run of every fuzz target (FUZZ_SECONDS each,
-# default 15; 0 skips it). This is exactly what CI runs (.ci/run).
+# default 15; 0 skips it). First of all, shellcheck over the project's shell scripts (the benchmarks
+# are re-run by others on other machines). This is exactly what CI runs (.ci/run).
 #   bash scripts/check.sh             # both sanitizer builds, the image stage, then the fuzz stage
 #   PRESETS="dev" IMAGE=0 FUZZ_SECONDS=0 bash scripts/check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
+echo "=== shellcheck: scripts/, bench/, .ci/run"
+shellcheck -x scripts/*.sh bench/*.sh .ci/run
 presets=${PRESETS:-"asan-ubsan tsan"}
 for preset in $presets; do
   echo "=== $preset: configure, build, test"

@@ -120,7 +120,7 @@ test_image() {
   pids+=($!)
   "$bin" server -http-port "127.0.0.1:$breaker" "${quiet[@]}" -max-active 1 -max-pending 1 >"$tmp/breaker.log" 2>&1 &
   pids+=($!)
-  wait_port "$port" && wait_port "$breaker" || fail "the host servers did not start"
+  if ! wait_port "$port" || ! wait_port "$breaker"; then fail "the host servers did not start"; fi
 
   [[ $(pm image inspect --format '{{.Config.User}}' "$image") == 1000:1000 ]] || fail "the image does not run as user 1000"
   say "ok: runs as user 1000:1000, working directory $(pm image inspect --format '{{.Config.WorkingDir}}' "$image")"

@@ -31,7 +31,7 @@ ROFF
 
 for command in $("$bin" help | awk '/^Commands:/{on=1; next} /^$/{on=0} on && /^  [a-z]/{print $1}'); do
   case $command in version|help|buildinfo) continue ;; esac
-  echo ".SH \"LOADGEN $(echo "$command" | tr a-z A-Z)\""
+  echo ".SH \"LOADGEN $(echo "$command" | tr '[:lower:]' '[:upper:]')\""
   # The command's -h: its first line says what it does; then groups of "  -flag type" lines each
   # followed by a tab-indented description. Fortio's flags of other commands are left out.
   "$bin" "$command" -h 2>&1 | esc | awk '

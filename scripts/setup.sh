@@ -20,7 +20,7 @@ packages=(
 image_packages=(podman runc mmdebstrap dnsmasq-base dpkg-dev python3 groff-base)
 case ${1:-} in
   --image) packages+=("${image_packages[@]}") ;;
-  --tests) packages+=("${image_packages[@]}" chromium nodejs) ;;
+  --tests) packages+=("${image_packages[@]}" chromium nodejs shellcheck) ;;
 esac
 
 missing=()
