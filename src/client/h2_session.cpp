@@ -427,7 +427,7 @@ net::awaitable<void> h2_connection::establish() {
     co_return;
   }
   if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
-  socket.non_blocking(true, ec);  // the synchronous reads (TLS, h2c after a full read) never block the worker
+  socket.non_blocking(true, ec);  // the synchronous reads and writes (TLS, h2c) never block the worker
   if (!where.tunnel_request.empty()) {
     const bool tunnelled = co_await open_tunnel();
     if (!tunnelled) co_return;
