@@ -723,6 +723,14 @@ void h2_connection::write_tls() {
 void h2_connection::enqueue(h2_stream_session& s) {
   queued_.push_back(&s);
   if (state_ != state::open || send_posted_) return;
+  if (limit_ == 1 && !in_recv_) {
+    // One stream per connection: no other slot's call can join this one's write, so it goes now
+    // (a posted handler per call was a pass of the event loop for nothing).
+    pump();
+    flush();
+    read_more();
+    return;
+  }
   // Submitted and written from a posted handler, not now: the slots woken by the same read
   // enqueue their next calls in this turn of the event loop, and all their HEADERS then go out
   // in one write (over TLS: one record and one sendto, instead of one per call).
