@@ -456,8 +456,9 @@ TEST(h2_bad_servers, a_header_over_the_hpack_field_limit_is_a_protocol_error) {
 
 // h2c with a request body far larger than the socket takes at once: the client's non-blocking
 // send comes back short or would block, and the rest must still go out whole, once. The server
-// grants a 2 GB window, reads nothing for 300 ms (the kernel's buffers fill: about 3 MB on
-// loopback here), then reads every frame and answers 200 when the body's last DATA frame has come.
+// grants a 2 GB window, reads nothing for 300 ms (the kernel's buffers fill: under strace the
+// client's send came back EAGAIN), then reads every frame and answers 200 when the body's last
+// DATA frame has come.
 // (Not a shrunk SO_RCVBUF: below loopback's 64 KB segments, TCP stalls on its own.)
 TEST(h2_bad_servers, a_request_body_larger_than_the_socket_takes_is_written_whole) {
   constexpr std::size_t body = 16'000'000;  // under -maxpayloadsizekb 16000 (the default cap is 256 KB)
