@@ -173,10 +173,13 @@ for c in $CONNS; do
 done
 
 # Syscalls per request (strace slows both tools alike; the count is what matters): HTTP/1.1 at
-# -c 64 against wrk, h2 at -c 8 -streams 32 against h2load.
+# -c 64 against wrk, h2 at -c 8 -streams 32 against h2load. With 32 streams a traced client
+# finds more responses per read than an untraced one (nginx is not slowed), so the h2 counts
+# compare the tools with each other, not with the untraced runs above: there `perf stat -e
+# 'syscalls:sys_enter_*'` gives the counts (README, "h2c writes and memory").
 echo
 if [[ $PROTO == h2 ]]; then
-  echo "## syscalls per request, h2 -c 8 -streams 32, 2 s under strace -c -f"
+  echo "## syscalls per request, h2 -c 8 -streams 32, 2 s under strace -c -f (traced clients batch more)"
   PEERS="loadgen h2load"
 else
   echo "## syscalls per request, -c 64, 2 s under strace -c -f"
