@@ -33,6 +33,7 @@
 #include <boost/asio/write.hpp>
 
 #include "connect_gate.hpp"
+#include "plain_io.hpp"
 #include "tls_steps.hpp"
 #include "loadgen/client/session.hpp"
 #include "loadgen/platform/socket_tls.hpp"
@@ -139,6 +140,7 @@ private:
   void after_reads();
   void write_tls();
   void write_plain();
+  void lose_write(const error_code& ec);  // a write failed: the connection is lost
   // The connection ended (EOF, error, protocol error, close): every call on it ends.
   void lose(transport_error active_kind, transport_error queued_kind, const std::string& why);
   void finish(h2_stream_session& s, call_end how);
@@ -563,7 +565,7 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
     std::vector<char>& more = sync_buffer();  // in_ itself when there is none: nghttp2 took its bytes
     for (;;) {
       error_code rec;
-      const std::size_t m = socket_.read_some(net::buffer(more), rec);
+      const std::size_t m = plain_io::receive(socket_, more.data(), more.size(), rec);
       if (rec == net::error::would_block || rec == net::error::try_again) break;
       if (rec) {
         on_read(rec, 0);
@@ -669,14 +671,14 @@ void h2_connection::flush() {
 // and read_more() go on.
 void h2_connection::write_plain() {
   error_code ec;
-  const std::size_t n = socket_.write_some(net::buffer(out_), ec);
+  const std::size_t n = plain_io::send(socket_, out_.data(), out_.size(), ec);
   if (!ec && n == out_.size()) {
     writing_ = false;
     return;
   }
   if (ec && ec != net::error::would_block && ec != net::error::try_again) {
     writing_ = false;
-    lose(transport_error::write_failed, transport_error::none, "cannot write to " + env_.where.peer_text + ": " + ec.message());
+    lose_write(ec);
     return;
   }
   out_.erase(0, ec ? 0 : n);
@@ -684,12 +686,16 @@ void h2_connection::write_plain() {
     self->writing_ = false;
     if (self->state_ == state::closed) return;
     if (wec) {
-      self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + wec.message());
+      self->lose_write(wec);
       return;
     }
     self->flush();
     self->read_more();
   });
+}
+
+void h2_connection::lose_write(const error_code& ec) {
+  lose(transport_error::write_failed, transport_error::none, "cannot write to " + env_.where.peer_text + ": " + ec.message());
 }
 
 // Hands out_ to OpenSSL (writing_ is set). Done at once: writing_ is cleared. Else a readiness
@@ -703,14 +709,14 @@ void h2_connection::write_tls() {
   if (put.then == socket_tls::next::failed) {
     writing_ = false;
     const error_code ec = tls_->error();
-    lose(transport_error::write_failed, transport_error::none, "cannot write to " + env_.where.peer_text + ": " + ec.message());
+    lose_write(ec);
     return;
   }
   socket_.async_wait(wait_for(put.then), [self = shared_from_this()](const error_code& ec) {
     if (self->state_ == state::closed) return;
     if (ec) {
       self->writing_ = false;
-      self->lose(transport_error::write_failed, transport_error::none, "cannot write to " + self->env_.where.peer_text + ": " + ec.message());
+      self->lose_write(ec);
       return;
     }
     self->write_tls();

@@ -81,7 +81,7 @@ void http1_session::close_socket() noexcept {
   // was clean and keep the session for the next handshake.
   if (tls_) tls_->forget();
   error_code ignored;
-  lowest().close(ignored);
+  socket_.close(ignored);
   socket_requests_ = 0;
 }
 
@@ -89,7 +89,7 @@ void http1_session::abort() noexcept {
   timed_out_ = true;
   if (waiting_for_gate_) gate_timer_.cancel();
   error_code ignored;
-  lowest().close(ignored);  // the pending connect/handshake/write/read completes with operation_aborted
+  socket_.close(ignored);  // the pending connect/handshake/write/read completes with operation_aborted
 }
 
 void http1_session::stop() noexcept {
@@ -137,7 +137,7 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
       address_ = chosen;
     }
   }
-  socket_type& socket = lowest();
+  socket_type& socket = socket_;
   error_code ec;
   socket.open(address_->where.protocol(), ec);
   if (!ec) std::tie(ec) = co_await socket.async_connect(address_->where, use_tuple);
@@ -164,7 +164,7 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
 
 net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
   // CONNECT through the proxy; its answer has no body we care about (head only).
-  socket_type& socket = lowest();
+  socket_type& socket = socket_;
   auto [wec, written] = co_await net::async_write(socket, net::buffer(env_.where.tunnel_request), use_tuple);
   parser_.reset(true);
   while (!wec && !parser_.done() && !parser_.failed()) {
@@ -242,7 +242,7 @@ http1_session::next_io http1_session::after_write(call_record& rec, const error_
   if (env_.options.halfclose && !env_.options.keepalive) {
     // -halfclose (Fortio's): the request is all we send on this connection, so say so with a FIN.
     error_code ignored;
-    lowest().shutdown(net::socket_base::shutdown_send, ignored);
+    socket_.shutdown(net::socket_base::shutdown_send, ignored);
   }
   return next_io::read;
 }
@@ -305,17 +305,15 @@ http1_session::next_io http1_session::read_spill_now(call_record& rec, bool reus
   return next;
 }
 
-template <class Stream>
-net::awaitable<bool> http1_session::exchange(Stream& stream, call_record& rec, bool reused, std::string_view request) {
-  auto [wec, written] = co_await net::async_write(stream, net::buffer(request.data(), request.size()), use_tuple);
+net::awaitable<bool> http1_session::exchange(call_record& rec, bool reused, std::string_view request) {
+  auto [wec, written] = co_await net::async_write(socket_, net::buffer(request.data(), request.size()), use_tuple);
   next_io next = after_write(rec, wec, reused);
   while (next == next_io::read || next == next_io::spill) {
     if (next == next_io::spill) {
       next = read_spill_now(rec, reused);  // a spill that finds nothing goes back to waiting
     } else {
-      const net::mutable_buffer target = read_target();
-      auto [ec, n] = co_await stream.async_read_some(target, use_tuple);
-      next = after_read(rec, ec, static_cast<const char*>(target.data()), n, reused, false);
+      auto [ec, n] = co_await socket_.async_read_some(net::buffer(small_), use_tuple);
+      next = after_read(rec, ec, small_.data(), n, reused, false);
     }
   }
   co_return next == next_io::retry;
@@ -342,27 +340,20 @@ net::awaitable<bool> http1_session::exchange_tls(call_record& rec, bool reused, 
   // Right after the request the answer cannot be there yet, unless OpenSSL holds bytes already:
   // wait for the socket first rather than spend a read() that finds nothing.
   bool wait = SSL_has_pending(tls.native_handle()) == 0;
+  socket_tls::next need = socket_tls::next::read;  // what the wait is for
   while (next == next_io::read) {
     if (wait) {
-      auto [ec] = co_await socket_.async_wait(socket_type::wait_read, use_tuple);
+      auto [ec] = co_await socket_.async_wait(wait_for(need), use_tuple);
       if (ec) {
         next = after_read(rec, ec, nullptr, 0, reused, false);
         break;
       }
     }
     const socket_tls::outcome got = tls.read(plain.data(), plain.size());
-    if (got.then == socket_tls::next::read) {
+    if (got.then == socket_tls::next::read || got.then == socket_tls::next::write) {
+      // The socket is dry, or OpenSSL must send before it reads on (a TLS 1.3 KeyUpdate's answer).
+      need = got.then;
       wait = true;
-      continue;
-    }
-    if (got.then == socket_tls::next::write) {
-      // OpenSSL must send before it reads on (a TLS 1.3 KeyUpdate's answer).
-      auto [ec] = co_await socket_.async_wait(socket_type::wait_write, use_tuple);
-      if (ec) {
-        next = after_read(rec, ec, nullptr, 0, reused, false);
-        break;
-      }
-      wait = false;
       continue;
     }
     if (got.then == socket_tls::next::failed) {
@@ -370,6 +361,7 @@ net::awaitable<bool> http1_session::exchange_tls(call_record& rec, bool reused, 
       break;
     }
     next = after_read(rec, {}, plain.data(), got.bytes, reused, false);
+    need = socket_tls::next::read;
     wait = tls.drained();  // the socket was dry at the last read and OpenSSL holds nothing more
   }
   co_return next == next_io::retry;
@@ -512,7 +504,7 @@ void http1_session::take_response(call_record& rec) {
 
 net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_view request, bool head) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const bool reused = lowest().is_open();
+    const bool reused = socket_.is_open();
     if (!reused) {
       if (!co_await connect(rec)) co_return false;  // abandoned: the run stopped
       if (rec.error != transport_error::none) {  // the connect failed: the call ends now
@@ -524,7 +516,7 @@ net::awaitable<bool> http1_session::request_once(call_record& rec, std::string_v
     }
     gunzip_observer* g = gunzip();
     parser_.reset(head, g ? g : env_.observer, env_.options.follow_redirects);
-    const bool retry = tls_ ? co_await exchange_tls(rec, reused, request) : co_await exchange(socket_, rec, reused, request);
+    const bool retry = tls_ ? co_await exchange_tls(rec, reused, request) : co_await exchange(rec, reused, request);
     if (!retry) break;
   }
   rec.done = steady_clock::now();

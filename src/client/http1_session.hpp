@@ -67,8 +67,7 @@ private:
   next_io read_spill_now(call_record& rec, bool reused);
   // Write + read on the current socket. Returns true when the request may be retried because a
   // reused socket turned out to be dead before any response byte.
-  template <class Stream>
-  boost::asio::awaitable<bool> exchange(Stream& stream, call_record& rec, bool reused, std::string_view request);
+  boost::asio::awaitable<bool> exchange(call_record& rec, bool reused, std::string_view request);
   // The same over TLS: OpenSSL writes and reads the socket itself (platform/socket_tls), the
   // coroutine waits for readiness only.
   boost::asio::awaitable<bool> exchange_tls(call_record& rec, bool reused, std::string_view request);
@@ -80,9 +79,6 @@ private:
   boost::asio::awaitable<bool> call_following(call_record& rec, std::string_view request);
   std::string_view next_request();
   void take_response(call_record& rec);
-  socket_type& lowest() noexcept { return socket_; }
-  // Where the next asynchronous read lands (plain TCP).
-  boost::asio::mutable_buffer read_target() noexcept { return boost::asio::buffer(small_); }
   gunzip_observer* gunzip() const noexcept { return extras_ ? extras_->gunzip.get() : nullptr; }
   static const std::string& no_text() noexcept;
   void close_socket() noexcept;
