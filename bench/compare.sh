@@ -14,7 +14,9 @@
 #   SCHEME=https PROTO=h2 bash bench/compare.sh  # h2 over TLS (ALPN), the same two shapes
 # Plain HTTP/1.1 runs add "floor" (bench/floor_client.cpp, built here with c++): one send() and one
 # recv() per call and nothing else, the kernel's share that every client pays; how far a tool
-# sits above it is what the tool itself costs.
+# sits above it is what the tool itself costs. TOOLS="... uring" adds bench/floor_uring.cpp (liburing,
+# built here too): the same least client on io_uring (FLOOR_URING_MODE=multishot, the default, or
+# linked), to see whether io_uring lowers that floor.
 # Columns: req/s (completed requests / wall seconds), CPU us/req (client user+sys CPU seconds per
 # request, from /usr/bin/time) and its user and sys parts, nginx us/req (the nginx worker's CPU per
 # request over the same run, from /proc: what serving this client cost the server; a client that
@@ -74,6 +76,10 @@ ulimit -n "$(ulimit -Hn)"
 if [[ " $TOOLS " == *" floor "* ]]; then
   c++ -std=c++20 -O2 -o "$work/floor_client" bench/floor_client.cpp
 fi
+if [[ " $TOOLS " == *" uring "* ]]; then
+  [[ -f /usr/include/liburing.h ]] || { echo "bench: uring needs liburing-dev: run scripts/setup.sh" >&2; exit 1; }
+  c++ -std=c++20 -O2 -o "$work/floor_uring" bench/floor_uring.cpp -luring
+fi
 start_nginx "$work" "$PORT" "$SERVER_CPU" "${H2_LISTEN} ${TLS_LISTEN:-}" "http2_max_concurrent_streams 1000;"
 for _ in $(seq 50); do curl -kfs "${CURL_H2[@]}" "$SCHEME://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 URL="$SCHEME://127.0.0.1:$PORT/"
@@ -109,6 +115,9 @@ run_tool() {
     floor)
       [[ $SCHEME == http ]] || { echo "bench: floor is plain HTTP only" >&2; echo "0 1 0 0 0 0 0"; return; }
       cmd=("$work/floor_client" "$PORT" "$c" "$SECONDS_PER_RUN") ;;
+    uring)
+      [[ $SCHEME == http ]] || { echo "bench: uring is plain HTTP only" >&2; echo "0 1 0 0 0 0 0"; return; }
+      cmd=("$work/floor_uring" "$PORT" "$c" "$SECONDS_PER_RUN" "${FLOOR_URING_MODE:-multishot}") ;;
     esac
   fi
   local before_ticks after_ticks
@@ -121,6 +130,7 @@ run_tool() {
     wrk) req=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$out") ;;
     h2load) req=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out") ;;
     floor) req=$(sed -n 's/^floor: \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
+    uring) req=$(sed -n 's/^uring: \([0-9]*\) calls.*/\1/p' <<<"$out") ;;
   esac
   local t
   t=$(grep '^TIME' <<<"$out")

@@ -5,8 +5,8 @@
 # PRESETS="dev" runs it); the image stage (the container image and the .deb built and tested with
 # podman, scripts/image.sh, and the Kubernetes manifests checked against the API's schemas;
 # IMAGE=0 skips it); then a short libFuzzer run of every fuzz target (FUZZ_SECONDS each,
-# default 15; 0 skips it). First of all, shellcheck over the project's shell scripts (the benchmarks
-# are re-run by others on other machines). This is exactly what CI runs (.ci/run).
+# default 15; 0 skips it). First of all, shellcheck over the project's shell scripts and a compile
+# of the benchmarks' C++ clients (the benchmarks are re-run by others on other machines). This is exactly what CI runs (.ci/run).
 #   bash scripts/check.sh             # both sanitizer builds, the image stage, then the fuzz stage
 #   PRESETS="dev" IMAGE=0 FUZZ_SECONDS=0 bash scripts/check.sh
 set -euo pipefail
@@ -14,6 +14,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 echo "=== shellcheck: scripts/, bench/, .ci/run"
 shellcheck -x scripts/*.sh bench/*.sh .ci/run
+# The benchmarks' own C++ clients (compare.sh builds them when it runs): compiled here, warnings as
+# errors, so that they still build where the figures are re-run.
+echo "=== bench clients: compile"
+for client in bench/floor_client.cpp bench/floor_uring.cpp; do
+  c++ -std=c++20 -O2 -Wall -Wextra -Werror -o /dev/null "$client" -luring
+done
 presets=${PRESETS:-"asan-ubsan tsan"}
 for preset in $presets; do
   echo "=== $preset: configure, build, test"

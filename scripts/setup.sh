@@ -15,7 +15,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libssl-dev zlib1g-dev libnghttp2-dev libprotobuf-dev protobuf-compiler openssl
   curl ca-certificates wrk nghttp2-client nginx-light tinyproxy strace time procps util-linux
-  lld-16 valgrind
+  lld-16 valgrind liburing-dev
 )
 image_packages=(podman runc mmdebstrap dnsmasq-base dpkg-dev python3 groff-base)
 case ${1:-} in
