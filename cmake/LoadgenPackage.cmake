@@ -29,6 +29,11 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # loadgen_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "loadgen developers <loadgen@localhost>")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# OpenSSL is opened when a run first needs TLS (LOADGEN_LAZY_OPENSSL), so dpkg-shlibdeps does not
+# find it among the binary's libraries: named here (CPack adds what shlibdeps finds to it).
+if(LOADGEN_LAZY_OPENSSL)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssl3 (>= 3.0.0)")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS ca-certificates)
 set(CPACK_STRIP_FILES ON)
 include(CPack)

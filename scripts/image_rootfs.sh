@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lays out the root file system of loadgen's image in DEST, from a built loadgen binary:
 #   /usr/bin/loadgen (stripped) and /usr/bin/fortio -> loadgen
-#   the shared libraries it loads, as ldd lists them, with the dynamic loader
+#   the shared libraries it loads, as ldd lists them, with the dynamic loader, and OpenSSL's
+#   (opened by the binary when a run first needs TLS)
 #   /etc/ssl/certs/ca-certificates.crt, /etc/passwd and /etc/group (user fortio, uid 1000),
 #   /etc/nsswitch.conf (hosts: files dns), /var/lib/fortio (owned by 1000), /tmp
 # Nothing else: no shell, no package manager. DNS works with glibc's own resolver (since glibc
@@ -15,14 +16,22 @@ rm -rf "$dest"
 mkdir -p "$dest"/usr/bin "$dest"/etc/ssl/certs "$dest"/var/lib/fortio "$dest"/tmp
 strip -o "$dest/usr/bin/loadgen" "$bin"
 ln -s loadgen "$dest/usr/bin/fortio"
-# Every library the binary needs, at the path ldd resolved it to (the loader by its own name).
-ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u | while read -r lib; do
+# Every library the binary needs, at the path ldd resolved it to (the loader by its own name), and
+# OpenSSL's libssl.so.3 with what it needs: the binary opens it when a run first needs TLS
+# (LOADGEN_LAZY_OPENSSL), so ldd does not list it.
+ssl=$(ldconfig -p | awk '$1 == "libssl.so.3" && /x86-64/ {path = $NF} END {print path}')
+[[ -n $ssl ]] || { echo "image_rootfs: libssl.so.3 is not installed (libssl3)" >&2; exit 1; }
+{
+  ldd "$bin"
+  echo "	$ssl (0x0)"
+  ldd "$ssl"
+} | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u | while read -r lib; do
   mkdir -p "$dest$(dirname "$lib")"
   cp -L "$lib" "$dest$lib"
 done
-if ldd "$bin" | grep -q "not found"; then
+if { ldd "$bin"; ldd "$ssl"; } | grep -q "not found"; then
   echo "image_rootfs: $bin needs a library that is not installed:" >&2
-  ldd "$bin" | grep "not found" >&2
+  { ldd "$bin"; ldd "$ssl"; } | grep "not found" >&2
   exit 1
 fi
 cp /etc/ssl/certs/ca-certificates.crt "$dest/etc/ssl/certs/"

@@ -136,6 +136,26 @@ TEST_F(tls_test, load_counts_verification_failures_as_tls_errors) {
   EXPECT_NE(r.err.find("certificate verify failed"), std::string::npos) << r.err;
 }
 
+// OpenSSL is loaded by the first call that needs it (LOADGEN_LAZY_OPENSSL): a plain-HTTP run never
+// maps libssl or libcrypto (1.7 MB of resident memory), an https run loads them and works. The
+// dynamic loader's own trace (LD_DEBUG=files) says which libraries each process opened.
+TEST_F(tls_test, openssl_is_loaded_only_by_runs_that_use_tls) {
+  if (!LOADGEN_LAZY_OPENSSL) GTEST_SKIP() << "this build links OpenSSL (LOADGEN_LAZY_OPENSSL is off)";
+  const std::string plain_url = "http://127.0.0.1:" + std::to_string(ports_[4]) + "/";
+  const auto plain = run({"/usr/bin/env", "LD_DEBUG=files", loadgen_binary(), "load", "-qps", "0", "-c", "2", "-n", "20", plain_url});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err.substr(0, 2000);
+  EXPECT_NE(plain.err.find("\nCode 200 : 20 (100.0 %)\n"), std::string::npos);
+  EXPECT_EQ(plain.err.find("file=libssl.so"), std::string::npos);
+  EXPECT_EQ(plain.err.find("file=libcrypto.so"), std::string::npos);
+
+  const auto tls = run({"/usr/bin/env", "LD_DEBUG=files", loadgen_binary(), "load", "-qps", "0", "-c", "2", "-n", "20",
+                        "-cacert", file("ca.pem"), url(0)});
+  EXPECT_EQ(tls.exit_code, 0) << tls.err.substr(0, 2000);
+  EXPECT_NE(tls.err.find("\nCode 200 : 20 (100.0 %)\n"), std::string::npos);
+  EXPECT_NE(tls.err.find("file=libssl.so.3 [0];  dynamically loaded by"), std::string::npos);
+  EXPECT_NE(tls.err.find("file=libcrypto.so.3 [0];  needed by"), std::string::npos);
+}
+
 TEST_F(tls_test, loadgen_server_serves_tls) {
   int port = 0;
   auto server = start_server(&port, {"-cert", file("good.pem"), "-key", file("good.key")});
