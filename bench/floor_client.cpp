@@ -15,7 +15,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "floor_report.hpp"
+
 namespace {
 
 struct connection {
@@ -35,8 +36,6 @@ struct connection {
   bool sent_first = false;  // the first request goes out when the connect completes (EPOLLOUT)
   std::size_t have = 0;     // bytes of the current response read so far
 };
-
-double cpu_seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; }
 
 [[noreturn]] void die(const char* what) {
   std::perror(what);
@@ -129,12 +128,6 @@ int main(int argc, char** argv) {
       if (send(c.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) die("send");
     }
   }
-  rusage used{};
-  getrusage(RUSAGE_SELF, &used);
-  const double user = cpu_seconds(used.ru_utime), sys = cpu_seconds(used.ru_stime);
-  std::printf("floor: %ld calls in %.0f s\n", calls, seconds);
-  if (calls > 0)
-    std::printf("CPU per call: %.2f us (user %.2f, sys %.2f)\n", (user + sys) * 1e6 / static_cast<double>(calls),
-                user * 1e6 / static_cast<double>(calls), sys * 1e6 / static_cast<double>(calls));
+  print_cpu_per_call("floor", calls, seconds);
   return 0;
 }

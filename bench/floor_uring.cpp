@@ -16,7 +16,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,6 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "floor_report.hpp"
+
 namespace {
 
 constexpr std::uint64_t recv_tag = 1ULL << 32;  // user_data: tag | connection index
@@ -41,8 +42,6 @@ struct connection {
   std::size_t have = 0;  // bytes of the current response read so far
   char own[buffer_size];  // linked mode's receive buffer
 };
-
-double cpu_seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; }
 
 [[noreturn]] void die(const char* what, int err) {
   std::fprintf(stderr, "floor_uring: %s: %s\n", what, std::strerror(err));
@@ -205,13 +204,7 @@ int main(int argc, char** argv) {
     io_uring_cq_advance(&ring, seen);
     if (recycled > 0) io_uring_buf_ring_advance(buf_ring, static_cast<int>(recycled));
   }
-  rusage used{};
-  getrusage(RUSAGE_SELF, &used);
-  const double user = cpu_seconds(used.ru_utime), sys = cpu_seconds(used.ru_stime);
-  std::printf("uring: %ld calls in %.0f s\n", calls, seconds);
-  if (calls > 0)
-    std::printf("CPU per call: %.2f us (user %.2f, sys %.2f)\n", (user + sys) * 1e6 / static_cast<double>(calls),
-                user * 1e6 / static_cast<double>(calls), sys * 1e6 / static_cast<double>(calls));
+  print_cpu_per_call("uring", calls, seconds);
   io_uring_queue_exit(&ring);
   return 0;
 }
