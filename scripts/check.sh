@@ -6,7 +6,8 @@
 # podman, scripts/image.sh, and the Kubernetes manifests checked against the API's schemas;
 # IMAGE=0 skips it); then a short libFuzzer run of every fuzz target (FUZZ_SECONDS each,
 # default 15; 0 skips it). First of all, shellcheck over the project's shell scripts and a compile
-# of the benchmarks' C++ clients (the benchmarks are re-run by others on other machines). This is exactly what CI runs (.ci/run).
+# of the benchmarks' C++ clients (the benchmarks are re-run by others on other machines). This is
+# exactly what CI runs (.ci/run).
 #   bash scripts/check.sh             # both sanitizer builds, the image stage, then the fuzz stage
 #   PRESETS="dev" IMAGE=0 FUZZ_SECONDS=0 bash scripts/check.sh
 set -euo pipefail
