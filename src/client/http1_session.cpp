@@ -137,10 +137,9 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
       address_ = chosen;
     }
   }
-  socket_type& socket = socket_;
   error_code ec;
-  socket.open(address_->where.protocol(), ec);
-  if (!ec) std::tie(ec) = co_await socket.async_connect(address_->where, use_tuple);
+  socket_.open(address_->where.protocol(), ec);
+  if (!ec) std::tie(ec) = co_await socket_.async_connect(address_->where, use_tuple);
   if (env_.stats) env_.stats->record_connect(env_.index, address_->text, steady_clock::now() - began);
   if (ec) {
     const transport_error kind = timed_out_ ? transport_error::connect_timeout
@@ -152,9 +151,9 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
     });
     co_return false;
   }
-  if (where.tcp) socket.set_option(net::ip::tcp::no_delay(true), ec);
+  if (where.tcp) socket_.set_option(net::ip::tcp::no_delay(true), ec);
   // Synchronous reads (exchange()'s spill) must say "would block" rather than wait.
-  socket.non_blocking(true, ec);
+  socket_.non_blocking(true, ec);
   if (!where.tunnel_request.empty() && !co_await open_tunnel(rec)) co_return false;
   if (tls_ && !co_await handshake(rec)) co_return false;
   socket_requests_ = 0;
@@ -164,11 +163,10 @@ net::awaitable<bool> http1_session::open_connection(call_record& rec) {
 
 net::awaitable<bool> http1_session::open_tunnel(call_record& rec) {
   // CONNECT through the proxy; its answer has no body we care about (head only).
-  socket_type& socket = socket_;
-  auto [wec, written] = co_await net::async_write(socket, net::buffer(env_.where.tunnel_request), use_tuple);
+  auto [wec, written] = co_await net::async_write(socket_, net::buffer(env_.where.tunnel_request), use_tuple);
   parser_.reset(true);
   while (!wec && !parser_.done() && !parser_.failed()) {
-    auto [rec_ec, n] = co_await socket.async_read_some(net::buffer(small_), use_tuple);
+    auto [rec_ec, n] = co_await socket_.async_read_some(net::buffer(small_), use_tuple);
     if (rec_ec) {
       parser_.on_eof();
       break;
