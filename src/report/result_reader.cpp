@@ -349,6 +349,7 @@ void restore_options(saved_result& out, const fields& top) {
 }
 
 void restore_series(saved_result& out, const fields& top) {
+  const bool grpc = out.options.target.grpc;
   for (const json::value& v : top.array("TimeSeries")) {
     if (!v.is_object()) top.fail("TimeSeries", "an array of objects");
     const fields t(v.get_object(), top.name(), "TimeSeries.");
@@ -364,8 +365,9 @@ void restore_series(saved_result& out, const fields& top) {
     slice.max = t.number("Max");
     const fields codes = t.object("RetCodes");
     for (const auto& [k, n] : codes.raw()) {
-      // The series names an echo target's codes "OK"/"errors"; gRPC's by number.
-      const int code = k == "OK" ? 200 : k == "errors" ? -1 : code_key(codes, k);
+      // The series keys its codes as the report labels them (core/echo's status_label): a gRPC
+      // run's by name ("SERVING", "UNAVAILABLE"), an echo target's "OK"/"errors", HTTP's by number.
+      const int code = grpc ? code_of_label(codes, k) : k == "OK" ? 200 : k == "errors" ? -1 : code_key(codes, k);
       slice.codes[code] += codes.integer(k);
     }
     out.result.series.push_back(std::move(slice));

@@ -92,6 +92,23 @@ TEST(grpc_client, delay_json_and_the_breaker) {
   EXPECT_TRUE(has(err, "Circuit breaker: shed 6 of 8 requests")) << err;
 }
 
+// A gRPC result file reads back: `merge` of it twice has every call twice, by gRPC name (its
+// TimeSeries keys codes by name, which the reader once refused).
+TEST(grpc_client, saved_results_merge_by_grpc_name) {
+  auto s = start_grpc({"-max-active", "1", "-max-pending", "1"});
+  const std::string dir = make_temp_dir("grpc_merge");
+  const auto r = load({"-ping", "-grpc-ping-delay", "100ms", "-c", "1", "-s", "4", "-qps", "0", "-n", "4", "-json",
+                       dir + "/g.json", s.target()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(has(r.err, "\nPing SERVING : 2\nPing UNAVAILABLE : 2\n")) << r.err;
+  const auto m = run({loadgen_binary(), "merge", "-loglevel", "Warning", dir + "/g.json", dir + "/g.json"});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_TRUE(has(m.err, "\nPing SERVING : 4\nPing UNAVAILABLE : 4\n")) << m.err;
+  EXPECT_TRUE(has(m.err, "All done 8 calls")) << m.err;
+  EXPECT_EQ(s.stop_and_count_served(), 4);
+  remove_tree(dir);
+}
+
 TEST(grpc_client, compression_both_ways) {
   auto s = start_grpc();
   const auto ping = load({"-ping", "-grpc-compression", "-payload-size", "2000", "-c", "2", "-qps", "0", "-n", "20", s.target()});

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "loadgen/core/error.hpp"
+#include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/report/report_json.hpp"
 #include "loadgen/report/report_text.hpp"
 #include "loadgen/report/result_merge.hpp"
@@ -57,6 +58,29 @@ TEST(result_reader, the_json_written_again_keeps_the_results_fields) {
   const std::string again = format_json(back.options, back.result);
   const std::string first = format_json(o, r);
   EXPECT_EQ(again.substr(again.find("\"Exact\"")), first.substr(first.find("\"Exact\"")));
+}
+
+// A gRPC run's time series keys its codes by gRPC name ("SERVING", "UNAVAILABLE", "ERROR"), as its
+// report does; they read back to the same codes (a fuzz input found the reader refusing them).
+TEST(result_reader, grpc_series_codes_read_back_from_their_names) {
+  run_options o = testing::c3_n30_options();
+  o.target.grpc = true;
+  o.h2 = true;
+  run_result r = testing::c3_n30_result(o);
+  time_slice t;
+  t.start = 0;
+  t.duration = 1;
+  t.calls = 10;
+  t.ok = 7;
+  t.qps = 10;
+  t.codes = {{status_grpc_serving, 7}, {grpc_error_base + 14, 2}, {status_transport_error, 1}};
+  r.series.push_back(t);
+  const std::string json = format_json(o, r);
+  ASSERT_NE(json.find("\"SERVING\": 7"), std::string::npos) << json;
+  ASSERT_NE(json.find("\"UNAVAILABLE\": 2"), std::string::npos) << json;
+  const saved_result back = read_result(json, "grpc.json");
+  ASSERT_EQ(back.result.series.size(), 1u);
+  EXPECT_EQ(back.result.series[0].codes, t.codes);
 }
 
 TEST(result_reader, bad_input_is_one_line_naming_the_file) {
