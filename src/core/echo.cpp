@@ -35,6 +35,8 @@ std::string echo_ret_code(std::string_view scheme, int status, transport_error e
       return fmt::format("dial {} {}: connect failed", scheme, peer);
     case transport_error::write_failed:
       return fmt::format("write {} {}: write failed", scheme, peer);
+    case transport_error::none:
+      return "error";  // a failure of no known kind (a Fortio result's error text loadgen does not know)
     default:
       return std::string(describe(error));
   }
@@ -52,7 +54,7 @@ std::map<std::string, std::int64_t> echo_ret_codes(const run_stats& stats, std::
   for (const auto& [code, n] : stats.codes()) {
     if (code != status_transport_error) out[echo_ret_code(scheme, code, transport_error::none, peer)] += n;
   }
-  for (std::size_t i = 1; i < transport_error_kinds; ++i) {
+  for (std::size_t i = 0; i < transport_error_kinds; ++i) {
     const std::int64_t n = stats.transport_counts[i];
     if (n != 0) out[echo_ret_code(scheme, status_transport_error, static_cast<transport_error>(i), peer)] += n;
   }

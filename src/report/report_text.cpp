@@ -310,7 +310,8 @@ std::string insight_lines(const run_options& o, const run_result& r) {
   const std::string transport = protocol_line(o, s) + (o.target.is_echo() ? std::string() : transport_error_line(s));
   if (!shows(o, log_level::warning)) return transport + envoy_overflow_lines(o, s) + envoy_reason_line(o, s) + envoy_admin_lines(o, r);
 
-  std::string out = "Service time (from send) : " + summary(s.service) + "\n";
+  // Service time is loadgen's own measure: a result read from Fortio's JSON has none to show.
+  std::string out = s.service.count() > 0 ? "Service time (from send) : " + summary(s.service) + "\n" : std::string();
   if (!o.max_speed()) {
     const double achieved = scheduled_qps(o, r);
     out += fmt::format("Requested qps {}, achieved {} ({} %)\n", go_g(o.qps), go_f(achieved, 1),

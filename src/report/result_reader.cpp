@@ -13,6 +13,7 @@
 
 #include "loadgen/core/civil_time.hpp"
 #include "loadgen/core/duration.hpp"
+#include "loadgen/core/echo.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/core/histogram_codec.hpp"
@@ -240,6 +241,58 @@ void restore_exact(saved_result& out, const fields& top, const fields& exact) {
   }
 }
 
+// The kind of failure a Fortio TCP/UDP RetCodes key names: Go's error text ("dial tcp
+// 10.0.0.7:8078: connect: connection refused", "read tcp ...: i/o timeout") or the echo runner's
+// own ("short read", "read not echoing writes", UDP's "timeout"), the way core/echo's
+// echo_ret_code names them; a text of no known form is `none` (printed as "error").
+transport_error echo_error_of_key(std::string_view key) {
+  const auto starts = [&](std::string_view p) { return key.substr(0, p.size()) == p; };
+  const auto ends = [&](std::string_view p) { return key.size() >= p.size() && key.substr(key.size() - p.size()) == p; };
+  const auto has = [&](std::string_view p) { return key.find(p) != std::string_view::npos; };
+  if (key == "short read") return transport_error::closed;
+  if (key == "read not echoing writes") return transport_error::bad_response;
+  if (key == "timeout") return transport_error::timeout;
+  if (starts("dial ")) {
+    if (has("connection refused")) return transport_error::refused;
+    if (ends("i/o timeout")) return transport_error::connect_timeout;
+    return transport_error::connect_failed;
+  }
+  if (starts("read ")) return ends("i/o timeout") ? transport_error::timeout : transport_error::reset;
+  if (starts("write ")) return transport_error::write_failed;
+  return transport_error::none;
+}
+
+// The peer in a Go error text ("dial tcp 10.0.0.7:8078: connect: ..." and "read tcp
+// 10.0.0.9:41234->10.0.0.7:8078: i/o timeout" -> "10.0.0.7:8078"), or "". loadgen names every
+// failure with that one peer (a read error's local port, which differs per socket, is not kept).
+std::string peer_of_key(std::string_view key) {
+  for (std::string_view verb : {"dial ", "read ", "write "}) {
+    if (key.substr(0, verb.size()) != verb) continue;
+    const std::size_t space = key.find(' ', verb.size());
+    const std::size_t colon = key.find(": ", space == std::string_view::npos ? key.size() : space);
+    if (space == std::string_view::npos || colon == std::string_view::npos) return {};
+    const std::string_view addresses = key.substr(space + 1, colon - space - 1);
+    const std::size_t arrow = addresses.find("->");
+    return std::string(arrow == std::string_view::npos ? addresses : addresses.substr(arrow + 2));
+  }
+  return {};
+}
+
+// Fortio's TCP/UDP RetCodes ({"OK": n, "<error text>": n}): OK calls and transport errors by kind.
+void restore_echo_codes(run_result& r, const fields& codes) {
+  run_stats& s = r.stats;
+  for (const auto& [k, v] : codes.raw()) {
+    const std::int64_t n = codes.integer(k);
+    const std::string_view key(k.data(), k.size());
+    if (key == "OK") {
+      s.status_counts[status_echo_ok] += n;
+      continue;
+    }
+    s.transport_counts[static_cast<std::size_t>(echo_error_of_key(key))] += n;
+    if (r.endpoint.empty()) r.endpoint = peer_of_key(key);
+  }
+}
+
 // Fortio's JSON only: what its fields say, histograms from its buckets.
 void restore_from_fortio(saved_result& out, const fields& top) {
   run_result& r = out.result;
@@ -249,12 +302,26 @@ void restore_from_fortio(saved_result& out, const fields& top) {
   s.connect = from_fortio(top.object("ConnectionStats"), 1e9);
   s.total_sizes = from_fortio(top.object("Sizes"), 1);
   s.header_sizes = from_fortio(top.object("HeaderSizes"), 1);
-  restore_codes(s, top.object("RetCodes"), top.object("TransportErrors"), true);
+  if (out.options.target.is_echo()) {
+    // The TCP/UDP runners' results: codes by Go's error text, the byte totals, one socket count.
+    restore_echo_codes(r, top.object("RetCodes"));
+    s.bytes_sent = top.integer("BytesSent");
+    s.bytes_received = top.integer("BytesReceived");
+    if (r.endpoint.empty() && !out.options.target.host.empty()) r.endpoint = out.options.target.authority();
+  } else {
+    restore_codes(s, top.object("RetCodes"), top.object("TransportErrors"), true);
+  }
   const auto& sockets = top.array("Sockets");
   for (std::size_t i = 0; i < sockets.size(); ++i) {
     connection_stats c;
     c.index = static_cast<int>(i);
     c.sockets = sockets[i].is_int64() ? sockets[i].get_int64() : 0;
+    s.connections.push_back(std::move(c));
+  }
+  if (sockets.empty() && top.has("SocketCount")) {
+    // TCP/UDP and gRPC results give the total only: all of it on the first slot.
+    connection_stats c;
+    c.sockets = top.integer("SocketCount");
     s.connections.push_back(std::move(c));
   }
   if (!s.connections.empty()) {
@@ -329,7 +396,9 @@ void restore_options(saved_result& out, const fields& top) {
   }
   if (grpc) {
     o.target.grpc = true;
-    o.h2 = true;
+    // gRPC is HTTP/2; the report's Protocol line only for a file that says how its connections
+    // went (loadgen's Protocol object; Fortio's JSON has none, and "h2 0 connections" would be wrong).
+    o.h2 = top.has("Protocol");
     o.grpc_ping = type.rfind("GRPC Ping", 0) == 0;
     o.streams = static_cast<int>(top.integer("Streams", 1, 1, max_connections));
   } else if (type == "TCP" || type == "UDP") {

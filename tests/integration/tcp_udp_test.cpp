@@ -303,5 +303,39 @@ TEST(tcp_udp, same_lines_as_fortio_both_ways) {
   }
 }
 
+// Fortio's own TCP result files read back (`loadgen merge`): the lines Fortio printed for the run,
+// its error texts as keys, its socket and byte totals (the reader once refused any error key and
+// dropped the totals).
+TEST(tcp_udp, fortios_tcp_json_merges_to_fortios_lines) {
+  const std::string fortio = fortio_binary();
+  if (fortio.empty()) GTEST_SKIP() << "no ../shared/tools/fortio: the Fortio comparison is skipped";
+  const std::string dir = make_temp_dir("fortio_tcp_json");
+  const int our_port = free_port();
+  auto echo = start_echo("tcp-echo", our_port);
+  const int closed = free_port();  // nothing listens there
+  const auto ok = run({fortio, "load", "-c", "2", "-qps", "0", "-n", "40", "-json", dir + "/ok.json", tcp_url(our_port)});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const auto refused = run({fortio, "load", "-c", "2", "-qps", "0", "-n", "6", "-json", dir + "/refused.json", tcp_url(closed)});
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  const std::string key = "dial tcp 127.0.0.1:" + std::to_string(closed) + ": connect: connection refused";
+  for (const auto& [file, lines] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"ok.json",
+            {"Sockets used: 2 (for perfect no error run, would be 2)", "Total Bytes sent: 960, received: 960",
+             "tcp OK : 40 (100.0 %)"}},
+           {"refused.json",
+            {"Sockets used: 6 (for perfect no error run, would be 2)", "Total Bytes sent: 0, received: 0",
+             "tcp " + key + " : 6 (100.0 %)"}}}) {
+    const auto merged = run({loadgen_binary(), "merge", dir + "/" + file});
+    EXPECT_EQ(merged.exit_code, 0) << merged.err;
+    const auto& theirs = file == "ok.json" ? ok : refused;
+    for (const auto& line : lines) {
+      EXPECT_TRUE(has_line(theirs.err, line)) << line << "\n" << theirs.err;
+      EXPECT_TRUE(has_line(merged.err, line)) << line << "\n" << merged.err;
+    }
+    EXPECT_EQ(merged.err.find("Service time"), std::string::npos) << merged.err;  // Fortio's JSON has none
+  }
+  remove_tree(dir);
+}
+
 }  // namespace
 }  // namespace loadgen::test

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "loadgen/core/echo.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/grpc_outcome.hpp"
 #include "loadgen/report/report_json.hpp"
@@ -197,6 +198,55 @@ TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
   EXPECT_EQ(r.result.utc_offset_seconds, 3600);
   EXPECT_EQ(r.result.connections, 3);
   EXPECT_EQ(r.result.stats.connections.size(), 3u);
+}
+
+// Fortio's TCP/UDP JSON: RetCodes keyed by "OK" and Go's error texts, SocketCount and the byte
+// totals at the top level, no Sockets array.
+TEST(result_reader, fortio_tcp_json_keeps_its_codes_sockets_and_bytes) {
+  const std::string fortio = R"({
+  "RunType": "TCP", "Labels": "tcp://127.0.0.1:8078 , vm", "StartTime": "2026-12-01T05:00:08.162780654Z",
+  "RequestedQPS": "max", "RequestedDuration": "exactly 40 calls", "ActualDuration": 3373313, "NumThreads": 2,
+  "Exactly": 40, "Destination": "tcp://127.0.0.1:8078",
+  "RetCodes": {"OK": 30, "short read": 2, "read not echoing writes": 1, "read tcp 127.0.0.1:40000->127.0.0.1:8078: i/o timeout": 3,
+               "dial tcp 127.0.0.1:8078: connect: connection refused": 2, "dial tcp 127.0.0.1:8078: i/o timeout": 1,
+               "something Go said": 1},
+  "SocketCount": 9, "BytesSent": 960, "BytesReceived": 720
+})";
+  const saved_result r = read_result(fortio, "tcp.json");
+  const run_stats& s = r.result.stats;
+  EXPECT_EQ(s.calls(), 40);
+  EXPECT_EQ(s.codes().at(status_echo_ok), 30);
+  EXPECT_EQ(s.transport_counts[static_cast<std::size_t>(transport_error::closed)], 2);
+  EXPECT_EQ(s.transport_counts[static_cast<std::size_t>(transport_error::bad_response)], 1);
+  EXPECT_EQ(s.transport_counts[static_cast<std::size_t>(transport_error::timeout)], 3);
+  EXPECT_EQ(s.transport_counts[static_cast<std::size_t>(transport_error::refused)], 2);
+  EXPECT_EQ(s.transport_counts[static_cast<std::size_t>(transport_error::connect_timeout)], 1);
+  EXPECT_EQ(s.transport_counts[static_cast<std::size_t>(transport_error::none)], 1);
+  EXPECT_EQ(s.bytes_sent, 960);
+  EXPECT_EQ(s.bytes_received, 720);
+  EXPECT_EQ(r.result.endpoint, "127.0.0.1:8078");
+  run_options o = r.options;
+  o.level = log_level::warning;
+  const std::string text = format_report(o, r.result);
+  for (const std::string line :
+       {"Sockets used: 9 (for perfect no error run, would be 2)\n", "Total Bytes sent: 960, received: 720\n",
+        "tcp OK : 30 (75.0 %)\n", "tcp short read : 2 (5.0 %)\n", "tcp read not echoing writes : 1 (2.5 %)\n",
+        "tcp read tcp 127.0.0.1:8078: i/o timeout : 3 (7.5 %)\n",
+        "tcp dial tcp 127.0.0.1:8078: connect: connection refused : 2 (5.0 %)\n",
+        "tcp dial tcp 127.0.0.1:8078: i/o timeout : 1 (2.5 %)\n", "tcp error : 1 (2.5 %)\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+}
+
+// Fortio's gRPC JSON says nothing of its connections: no "Protocol : h2 0 connections" line.
+TEST(result_reader, fortio_grpc_json_has_no_protocol_line) {
+  const std::string fortio = R"({"RunType": "GRPC Ping", "RequestedQPS": "max", "NumThreads": 2, "Exactly": 20,
+  "ActualDuration": 2270217, "RetCodes": {"SERVING": 20}, "Destination": "127.0.0.1:8079", "Streams": 1, "Ping": true})";
+  saved_result r = read_result(fortio, "grpc.json");
+  r.options.level = log_level::info;
+  const std::string text = format_report(r.options, r.result);
+  EXPECT_NE(text.find("Ping SERVING : 20\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Protocol :"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Service time"), std::string::npos) << text;
 }
 
 }  // namespace
