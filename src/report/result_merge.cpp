@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/core/error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -105,7 +107,24 @@ std::string shard_coverage(const std::vector<saved_result>& runs) {
   return line;
 }
 
+std::string_view run_kind(const saved_result& run) noexcept {
+  const url& t = run.options.target;
+  if (t.grpc) return "gRPC";
+  if (t.scheme == "tcp") return "TCP";
+  if (t.scheme == "udp") return "UDP";
+  return "HTTP";
+}
+
+std::string merge_refusal(const std::vector<saved_result>& runs) {
+  for (const auto& run : runs)
+    if (run_kind(run) != run_kind(runs.front()))
+      return fmt::format("{} holds {} calls and {} {} calls: only results of one kind merge", runs.front().name,
+                         run_kind(runs.front()), run.name, run_kind(run));
+  return {};
+}
+
 saved_result merge_results(const std::vector<saved_result>& runs) {
+  if (const std::string why = merge_refusal(runs); !why.empty()) throw run_error(why);
   saved_result out;
   const saved_result& first = runs.front();
   out.options = first.options;

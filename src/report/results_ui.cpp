@@ -151,6 +151,7 @@ ui_answer browse(std::string_view query, const results_source& data) {
   std::optional<saved_result> merged;
   const bool merge = !query_values(query, "merge").empty() && runs.size() > 1;
   if (merge) {
+    if (const std::string why = merge_refusal(runs); !why.empty()) return text_answer(422, why);
     merged = merge_results(runs);
     shown.push_back({&merged->options, &merged->result, "merged", "merged from " + std::to_string(runs.size()) + " results"});
   }

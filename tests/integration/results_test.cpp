@@ -229,6 +229,15 @@ TEST_F(results, merge_bad_inputs_are_one_line) {
   const auto none = run({loadgen_binary(), "merge"});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_EQ(none.err, "loadgen merge: no result file given (usage: loadgen merge [flags] RESULT.json...)\n");
+  // Results of different kinds: an HTTP run's codes and a TCP run's outcomes would add up to
+  // neither run's report.
+  ASSERT_EQ(load("http.json", 10, {}, "/echo").exit_code, 0);
+  std::ofstream(dir_ + "/tcp.json") << R"({"RunType": "TCP", "Destination": "tcp://127.0.0.1:8078", "NumThreads": 1,
+    "ActualDuration": 1000000, "RetCodes": {"OK": 3}, "SocketCount": 1, "BytesSent": 72, "BytesReceived": 72})";
+  const auto mixed = run({loadgen_binary(), "merge", dir_ + "/http.json", dir_ + "/tcp.json"});
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_EQ(mixed.err, "loadgen merge: " + dir_ + "/http.json holds HTTP calls and " + dir_ +
+                           "/tcp.json TCP calls: only results of one kind merge\n");
 }
 
 // ---- the results UI ----------------------------------------------------------------------------
@@ -283,6 +292,12 @@ TEST_F(results, report_serves_the_ui_and_fortios_data_endpoints) {
   const auto merged = get(port, "/browse?sel=a.json&sel=fortio.json&merge=1");
   EXPECT_EQ(merged.status, 200);
   EXPECT_NE(merged.body.find("merged from 2 results"), std::string::npos);
+  // Results of different kinds are refused, in one line, not merged into nonsense.
+  std::ofstream(dir_ + "/tcp.json") << R"({"RunType": "TCP", "Destination": "tcp://127.0.0.1:8078", "NumThreads": 1,
+    "ActualDuration": 1000000, "RetCodes": {"OK": 3}, "SocketCount": 1})";
+  const auto mixed = get(port, "/browse?sel=a.json&sel=tcp.json&merge=1");
+  EXPECT_EQ(mixed.status, 422);
+  EXPECT_EQ(mixed.body, "a.json holds HTTP calls and tcp.json TCP calls: only results of one kind merge\n");
   const auto old = get(port, "/fortio/data/index.tsv");
   EXPECT_EQ(old.status, 303);
   EXPECT_NE(old.head.find("Location: /data/index.tsv"), std::string::npos) << old.head;

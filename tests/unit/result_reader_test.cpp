@@ -177,6 +177,26 @@ TEST(result_merge, series_merge_by_wall_clock_second) {
 }
 
 // Fortio's JSON (no Exact block): read from Fortio's fields and buckets, marked not exact.
+TEST(result_merge, runs_of_different_kinds_are_refused) {
+  const run_options o = testing::c3_n30_options();
+  saved_result http = round_trip(o, testing::c3_n30_result(o));
+  http.name = "http.json";
+  saved_result grpc = http;
+  grpc.name = "grpc.json";
+  grpc.options.target.grpc = true;
+  EXPECT_EQ(run_kind(http), "HTTP");
+  EXPECT_EQ(run_kind(grpc), "gRPC");
+  EXPECT_EQ(merge_refusal({http, http}), "");
+  EXPECT_EQ(merge_refusal({http, grpc}), "http.json holds HTTP calls and grpc.json gRPC calls: only results of one kind merge");
+  try {
+    merge_results({http, grpc});
+    ADD_FAILURE() << "merged an HTTP and a gRPC run";
+  } catch (const error& e) {
+    EXPECT_EQ(std::string(e.what()), merge_refusal({http, grpc}));
+    EXPECT_EQ(e.exit_code(), 1);
+  }
+}
+
 TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
   const std::string fortio = R"({
   "RunType": "HTTP", "Labels": "l", "StartTime": "2026-11-29T09:59:42.5+01:00", "RequestedQPS": "max",

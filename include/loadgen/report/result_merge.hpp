@@ -16,6 +16,7 @@
 // - Labels: the first run's when all agree, else all of them joined with " | ". The options that
 //   shape the report (-p, -r, -offset, latency measured from) are the first run's.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loadgen/report/result_reader.hpp"
@@ -27,7 +28,16 @@ namespace loadgen {
 // they started. "" when no run is a shard. runs must not be empty.
 std::string shard_coverage(const std::vector<saved_result>& runs);
 
-// runs must not be empty. exact is true when every run's is.
+// What kind of calls a result holds: "HTTP" (HTTP/1.1 or HTTP/2), "gRPC", "TCP" or "UDP".
+std::string_view run_kind(const saved_result& run) noexcept;
+
+// "" when the runs may merge; else why not, in one line naming two files: runs of different
+// kinds (an HTTP run's 200 and a gRPC run's SERVING share a code, a TCP run's errors are not
+// HTTP codes) would add up to a report of neither.
+std::string merge_refusal(const std::vector<saved_result>& runs);
+
+// runs must not be empty. exact is true when every run's is. Throws run_error (merge_refusal's
+// line) when the runs are of different kinds.
 saved_result merge_results(const std::vector<saved_result>& runs);
 
 }  // namespace loadgen
