@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "loadgen/core/error.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <map>
+
+#include "loadgen/core/error.hpp"
 
 namespace loadgen {
 namespace {

@@ -319,7 +319,7 @@ void restore_from_fortio(saved_result& out, const fields& top) {
     s.connections.push_back(std::move(c));
   }
   if (sockets.empty() && top.has("SocketCount")) {
-    // TCP/UDP and gRPC results give the total only: all of it on the first slot.
+    // TCP/UDP results give the total only: all of it on the first slot.
     connection_stats c;
     c.sockets = top.integer("SocketCount");
     s.connections.push_back(std::move(c));
