@@ -1,6 +1,7 @@
 #include "loadgen/core/histogram_codec.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct histogram_codec_access {
     h.sum_ = sum;
     h.sum_of_squares_ = (static_cast<histogram::uint128>(squares_high) << 64) | squares_low;
   }
+  static void set_sum_of_squares(histogram& h, histogram::uint128 squares) { h.sum_of_squares_ = squares; }
   static void add_bucket(histogram& h, std::size_t index, std::uint64_t count) {
     h.ensure_counts();
     h.add(index, count);
@@ -112,6 +114,25 @@ std::optional<histogram> decode_histogram(std::string_view text) {
   histogram_codec_access::restore(h, count, static_cast<std::int64_t>(min), static_cast<std::int64_t>(max),
                                   static_cast<std::int64_t>(sum), squares_low, squares_high);
   return h;
+}
+
+bool set_moments(histogram& h, std::int64_t min, std::int64_t max, std::int64_t sum, double stddev) noexcept {
+  __extension__ typedef unsigned __int128 uint128;
+  const std::uint64_t n = h.count();
+  if (n == 0 || min < 0 || min > max || sum < 0 || !std::isfinite(stddev) || stddev < 0) return false;
+  const auto s = static_cast<uint128>(static_cast<std::uint64_t>(sum));
+  if (s < static_cast<uint128>(static_cast<std::uint64_t>(min)) * n || s > static_cast<uint128>(static_cast<std::uint64_t>(max)) * n)
+    return false;
+  // stddev() is sqrt((squares - s^2 / n) / n): squares = floor(s^2 / n) + n * stddev^2, the
+  // spread rounded to a whole unit^2. Refused where the sum of squares would not fit its 128 bits
+  // (s^2 / n alone is at most n * max^2).
+  const long double n_ld = static_cast<long double>(n), s_ld = static_cast<long double>(sum);
+  const long double spread = n_ld * static_cast<long double>(stddev) * static_cast<long double>(stddev);
+  if (s_ld * s_ld / n_ld + spread >= 0x1p126L) return false;
+  const uint128 whole = s * (s / n) + s * (s % n) / n;
+  histogram_codec_access::restore(h, n, min, max, sum, 0, 0);
+  histogram_codec_access::set_sum_of_squares(h, whole + static_cast<uint128>(spread + 0.5L));
+  return true;
 }
 
 }  // namespace loadgen

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/json.hpp>
@@ -151,6 +152,21 @@ histogram from_fortio(const fields& f, double unit) {
       h.record_n(std::llround(at), static_cast<std::uint64_t>(n));
     }
   }
+  // Fortio's Min, Max, Sum and StdDev are exact where its buckets are not: the report's avg,
+  // min, max and +/- then read as Fortio printed them. Kept only when its Count is the buckets'
+  // and they are in range (else the buckets' own figures stay: no file is refused for them).
+  const auto exact = [&](std::string_view key) -> std::optional<double> {
+    const json::value* v = f.find(key);
+    if (!v || !v->is_number()) return std::nullopt;
+    const double d = v->to_number<double>();
+    if (!std::isfinite(d) || d < 0 || d * unit > 9e18) return std::nullopt;
+    return d * unit;
+  };
+  const json::value* count = f.find("Count");
+  const auto min = exact("Min"), max = exact("Max"), sum = exact("Sum"), stddev = exact("StdDev");
+  if (h.count() > 0 && count && count->is_int64() && count->get_int64() == static_cast<std::int64_t>(h.count()) && min &&
+      max && sum)
+    set_moments(h, std::llround(*min), std::llround(*max), std::llround(*sum), stddev.value_or(0));
   return h;
 }
 

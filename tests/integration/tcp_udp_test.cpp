@@ -333,6 +333,11 @@ TEST(tcp_udp, fortios_tcp_json_merges_to_fortios_lines) {
       EXPECT_TRUE(has_line(merged.err, line)) << line << "\n" << merged.err;
     }
     EXPECT_EQ(merged.err.find("Service time"), std::string::npos) << merged.err;  // Fortio's JSON has none
+    // Its average is exact in its JSON (Sum / Count): the same "All done" line.
+    const std::size_t done = theirs.err.find("All done ");
+    ASSERT_NE(done, std::string::npos) << theirs.err;
+    const std::string all_done = theirs.err.substr(done, theirs.err.find('\n', done) - done);
+    EXPECT_TRUE(has_line(merged.err, all_done)) << all_done << "\n" << merged.err;
   }
   remove_tree(dir);
 }

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
+#include <tuple>
+#include <vector>
 
 namespace loadgen {
 namespace {
@@ -73,6 +76,38 @@ TEST(histogram_codec, rejects_what_is_not_an_encoding) {
   EXPECT_FALSE(decode_histogram("LGH1:AQEBAQEAAA=="));
   // An index past the last bucket: count 1, min=max=sum=1, squares 1,0, one bucket at gap 2^21.
   EXPECT_FALSE(decode_histogram("LGH1:AQEBAQEAAYCAgAEB"));
+}
+
+// Another tool's exact moments over coarse buckets: avg, min, max and stddev read back as given,
+// the buckets (and so the count and the encoding's consistency) as they were.
+TEST(histogram_codec, set_moments_keeps_the_buckets_and_gives_the_figures) {
+  histogram h;
+  h.record_n(1'500'000, 10);  // ten values somewhere in a 1-2 ms bucket
+  h.record_n(3'500'000, 10);
+  ASSERT_TRUE(set_moments(h, 1'100'000, 3'900'000, 50'000'000, 987'654.0));
+  EXPECT_EQ(h.count(), 20u);
+  EXPECT_EQ(h.min(), 1'100'000);
+  EXPECT_EQ(h.max(), 3'900'000);
+  EXPECT_EQ(h.sum(), 50'000'000);
+  EXPECT_DOUBLE_EQ(h.mean(), 2'500'000.0);
+  EXPECT_NEAR(h.stddev(), 987'654.0, 0.01);
+  EXPECT_EQ(h.value_at_percentile(100), 3'900'000);
+  EXPECT_EQ(h.value_at_percentile(0), 1'100'000);
+  const auto back = decode_histogram(encode_histogram(h));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->sum(), 50'000'000);
+  EXPECT_NEAR(back->stddev(), 987'654.0, 0.01);
+  // What cannot be h's: h unchanged.
+  histogram empty;
+  EXPECT_FALSE(set_moments(empty, 1, 2, 3, 0));
+  for (const auto& [min, max, sum, sd] : std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, double>>{
+           {-1, 10, 20, 0}, {5, 4, 20, 0}, {1, 2, 41, 0}, {3, 4, 20, 0}, {1, 2, 30, -1}, {1, 2, 30, std::nan("")},
+           {0, INT64_MAX, INT64_MAX, 1e30}}) {
+    histogram g = h;
+    EXPECT_FALSE(set_moments(g, min, max, sum, sd)) << min << " " << max << " " << sum << " " << sd;
+    EXPECT_EQ(g.sum(), 50'000'000);
+    EXPECT_EQ(g.min(), 1'100'000);
+  }
 }
 
 }  // namespace

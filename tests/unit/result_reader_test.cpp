@@ -218,6 +218,25 @@ TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
   EXPECT_EQ(r.result.utc_offset_seconds, 3600);
   EXPECT_EQ(r.result.connections, 3);
   EXPECT_EQ(r.result.stats.connections.size(), 3u);
+  // Its Min, Max, Sum and StdDev are exact: kept over the buckets' spread.
+  EXPECT_EQ(r.result.stats.latency.min(), 1'000'000);
+  EXPECT_EQ(r.result.stats.latency.max(), 4'000'000);
+  EXPECT_EQ(r.result.stats.latency.sum(), 75'000'000);
+  EXPECT_NEAR(r.result.stats.latency.stddev(), 1e6, 0.01);
+}
+
+// A Fortio histogram whose figures disagree with its buckets (a Count that is not theirs, a Min
+// above its Max) keeps the buckets' own figures; the file is still read.
+TEST(result_reader, fortio_figures_that_do_not_fit_its_buckets_are_left) {
+  const std::string fortio = R"({"RunType": "HTTP", "RequestedQPS": "max", "NumThreads": 1, "RetCodes": {"200": 2},
+  "DurationHistogram": {"Count": 3, "Min": 0.001, "Max": 0.002, "Sum": 0.003, "StdDev": 0,
+    "Data": [{"Start": 0.001, "End": 0.002, "Percent": 100, "Count": 2}]},
+  "Sizes": {"Count": 2, "Min": 500, "Max": 100, "Sum": 700, "StdDev": 0,
+    "Data": [{"Start": 100, "End": 500, "Percent": 100, "Count": 2}]}})";
+  const saved_result r = read_result(fortio, "odd.json");
+  EXPECT_EQ(r.result.stats.latency.count(), 2u);
+  EXPECT_EQ(r.result.stats.latency.sum(), 1'250'000 + 1'750'000);  // the spread: two values at 1/4 and 3/4
+  EXPECT_EQ(r.result.stats.total_sizes.sum(), 200 + 400);
 }
 
 // Fortio's TCP/UDP JSON: RetCodes keyed by "OK" and Go's error texts, SocketCount and the byte

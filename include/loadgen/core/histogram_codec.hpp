@@ -25,4 +25,11 @@ std::string encode_histogram(const histogram& h);
 // min > max, trailing bytes).
 std::optional<histogram> decode_histogram(std::string_view text);
 
+// Gives h (not empty) the min, max, sum and standard deviation another tool measured exactly
+// while its buckets were coarse (Fortio's JSON: each bucket's values are only known to lie in its
+// range), keeping the buckets. The sum of squares is set so that stddev() gives `stddev` back.
+// False, and h unchanged, when they cannot be h's: h empty, min < 0, min > max, sum outside
+// [count * min, count * max], stddev negative or not finite.
+bool set_moments(histogram& h, std::int64_t min, std::int64_t max, std::int64_t sum, double stddev) noexcept;
+
 }  // namespace loadgen
