@@ -129,9 +129,12 @@ bool set_moments(histogram& h, std::int64_t min, std::int64_t max, std::int64_t 
   const long double n_ld = static_cast<long double>(n), s_ld = static_cast<long double>(sum);
   const long double spread = n_ld * static_cast<long double>(stddev) * static_cast<long double>(stddev);
   if (s_ld * s_ld / n_ld + spread >= 0x1p126L) return false;
-  const uint128 whole = s * (s / n) + s * (s % n) / n;
+  // s^2 / n in stddev()'s own parts: its whole part, and the fraction it subtracts as well.
+  const uint128 sr = s * (s % n);
+  const uint128 whole = s * (s / n) + sr / n;
+  const long double fraction = static_cast<long double>(static_cast<std::uint64_t>(sr % n)) / n_ld;
   histogram_codec_access::restore(h, n, min, max, sum, 0, 0);
-  histogram_codec_access::set_sum_of_squares(h, whole + static_cast<uint128>(spread + 0.5L));
+  histogram_codec_access::set_sum_of_squares(h, whole + static_cast<uint128>(spread + fraction + 0.5L));
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include "loadgen/core/duration.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/go_format.hpp"
+#include "loadgen/report/histogram_export.hpp"
 #include "loadgen/report/report_text.hpp"
 
 namespace loadgen {
@@ -189,7 +190,7 @@ std::vector<assertion_result> judge_assertions(const std::vector<assertion>& ass
       if (a.metric == assert_metric::min) ns = static_cast<double>(h.min());
       else if (a.metric == assert_metric::max) ns = static_cast<double>(h.max());
       else if (a.metric == assert_metric::avg) ns = h.mean();
-      else ns = static_cast<double>(h.value_at_percentile(a.percentile));
+      else ns = latency_percentile(h, a.percentile, o);
       measured = ns / 1e9;
       no_data = h.count() == 0;
       shown = no_data ? "no calls" : human_seconds(measured);

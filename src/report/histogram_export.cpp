@@ -64,10 +64,26 @@ void add_buckets(fortio_histogram& out, const std::vector<std::int64_t>& counts,
   }
 }
 
+// Fortio's percentile p of e's buckets (its HistogramData.CalcPercentile): the min is one of the
+// values, so up to 100/count % it is the min; then linear inside the first bucket whose
+// cumulative percent reaches p, from where the previous one ended (in percent) to this one's
+// percent; 100 and above, the max. The same operations in the same order, so the printed digits
+// are Fortio's.
+double interpolated(const fortio_histogram& e, double p) {
+  if (p >= 100) return e.max;
+  double prev = 100. / static_cast<double>(e.count);
+  if (p <= prev) return e.min;
+  for (const auto& fb : e.data) {
+    if (p <= fb.percent) return fb.start + (p - prev) / (fb.percent - prev) * (fb.end - fb.start);
+    prev = fb.percent;
+  }
+  return e.max;
+}
+
 }  // namespace
 
 fortio_histogram export_fortio(const histogram& h, double unit, double resolution, double offset,
-                               const std::vector<double>& percentiles) {
+                               const std::vector<double>& percentiles, bool interpolate) {
   fortio_histogram out;
   out.count = static_cast<std::int64_t>(h.count());
   if (out.count == 0) return out;
@@ -86,7 +102,7 @@ fortio_histogram export_fortio(const histogram& h, double unit, double resolutio
   });
   add_buckets(out, counts, resolution, offset);
   for (double p : percentiles)
-    out.percentiles.push_back({p, to_out(h.value_at_percentile(p))});
+    out.percentiles.push_back({p, interpolate ? interpolated(out, p) : to_out(h.value_at_percentile(p))});
   return out;
 }
 
@@ -108,18 +124,13 @@ fortio_histogram export_fortio_values(const std::vector<double>& values, double 
   std::vector<std::int64_t> counts(b.size() + 1, 0);
   for (double v : values) ++counts[fortio_index(v, resolution, offset)];
   add_buckets(out, counts, resolution, offset);
-  for (double p : percentiles) {
-    double prev = 0, value = out.max;
-    for (const auto& fb : out.data) {
-      if (fb.percent >= p) {
-        value = fb.start + (fb.end - fb.start) * (p - prev) / (fb.percent - prev);
-        break;
-      }
-      prev = fb.percent;
-    }
-    out.percentiles.push_back({p, value});
-  }
+  for (double p : percentiles) out.percentiles.push_back({p, interpolated(out, p)});
   return out;
+}
+
+double latency_percentile(const histogram& h, double p, const run_options& o) {
+  if (!o.fortio_buckets || h.count() == 0) return static_cast<double>(h.value_at_percentile(p));
+  return export_fortio(h, 1e-9, o.resolution, o.offset, {p}, true).percentiles.front().value * 1e9;
 }
 
 }  // namespace loadgen

@@ -208,7 +208,7 @@ std::string parameters(const run_options& o, const run_result& r) {
 
 std::string headline(const run_options& o, const run_result& r) {
   const run_stats& s = r.stats;
-  const auto p = [&s](double q) { return ms_of_ns(s.latency.value_at_percentile(q)); };
+  const auto p = [&](double q) { return ms(latency_percentile(s.latency, q, o) / 1e9); };
   return fmt::format("<p class=\"headline\">{} calls in {} ({:.1f} qps); {} p50 {} ms, p99 {} ms, max {} ms; "
                      "errors {}</p>\n",
                      s.calls(), escape(format_go_duration(r.elapsed)), achieved_qps(r), escape(latency_title(o)), p(50),
@@ -234,7 +234,7 @@ std::string distribution(const run_options& o, const run_result& r, const std::s
 // The -p percentiles of the latency and of the service time, as the text report computes them.
 std::string percentile_table(const run_options& o, const run_result& r) {
   const auto export_of = [&o](const histogram& h) {
-    return export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles);
+    return export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles, o.fortio_buckets);
   };
   const fortio_histogram latency = export_of(r.stats.latency), service = export_of(r.stats.service);
   std::string rows;
@@ -247,12 +247,12 @@ std::string percentile_table(const run_options& o, const run_result& r) {
 }
 
 // count, avg, min, p50, p90, p99, p99.9, max (ms) of each non-empty histogram.
-std::string summary_table(const std::vector<std::pair<std::string, const histogram*>>& hs) {
+std::string summary_table(const run_options& o, const std::vector<std::pair<std::string, const histogram*>>& hs) {
   std::string rows;
   for (const auto& [name, h] : hs) {
     if (h->count() == 0) continue;
     std::vector<std::string> cells{escape(name), std::to_string(h->count()), ms(h->mean() / 1e9), ms_of_ns(h->min())};
-    for (const double p : {50.0, 90.0, 99.0, 99.9}) cells.push_back(ms_of_ns(h->value_at_percentile(p)));
+    for (const double p : {50.0, 90.0, 99.0, 99.9}) cells.push_back(ms(latency_percentile(*h, p, o) / 1e9));
     cells.push_back(ms_of_ns(h->max()));
     rows += row(cells);
   }
@@ -276,7 +276,7 @@ std::string timing(const run_options& o, const run_result& r, const std::string&
   rows.emplace_back("connect", &s.connect);
   rows.emplace_back("TLS handshake", &s.tls_handshake);
   rows.emplace_back("Envoy upstream service time", &s.upstream_service_time);
-  out += summary_table(rows);
+  out += summary_table(o, rows);
   if (!o.max_speed()) {
     out += fmt::format("<p>Waited for a busy connection: {} of {} calls ({}) fell due while the previous call on "
                        "their connection was still running.</p>\n",
@@ -297,7 +297,7 @@ std::string codes_table(const run_options& o, const run_result& r) {
   std::string rows;
   for (const auto& [code, n] : s.codes()) {
     const histogram* h = latency_for_status(s, code);
-    const auto at = [h](double p) { return h && h->count() ? ms_of_ns(h->value_at_percentile(p)) : "–"; };
+    const auto at = [h, &o](double p) { return h && h->count() ? ms(latency_percentile(*h, p, o) / 1e9) : "–"; };
     rows += row({escape(code_name(o, code)), std::to_string(n), percent(n, s.calls()),
                  std::to_string(code >= 0 ? s.envoy_overloaded_for(code) : 0), at(50), at(99), at(100)});
   }
@@ -386,7 +386,7 @@ std::string comparison_table(const std::vector<html_run>& runs) {
     const run_stats& s = runs[i].result->stats;
     std::vector<std::string> cells{fmt::format("<a href=\"#run-{}\">{}</a>", i, escape(runs[i].name)),
                                    std::to_string(s.calls()), fmt::format("{:.1f}", achieved_qps(*runs[i].result))};
-    const fortio_histogram e = export_fortio(s.latency, 1e-9, o.resolution, o.offset, {50, 90, 99, 99.9});
+    const fortio_histogram e = export_fortio(s.latency, 1e-9, o.resolution, o.offset, {50, 90, 99, 99.9}, o.fortio_buckets);
     for (std::size_t p = 0; p < 4; ++p) cells.push_back(p < e.percentiles.size() ? ms(e.percentiles[p].value) : "–");
     cells.push_back(s.calls() > 0 ? ms(e.max) : "–");
     cells.push_back(percent(s.calls() - s.ok_calls(), s.calls()));

@@ -106,7 +106,7 @@ void write_histogram(json_writer& w, const fortio_histogram& e, bool with_percen
 
 void write_latency(json_writer& w, std::string_view key, const histogram& h, const run_options& o) {
   w.key(key);
-  write_histogram(w, export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles), true);
+  write_histogram(w, export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles, o.fortio_buckets), true);
 }
 
 // Go marshals map keys sorted as strings ("-1" < "200" < "503").
@@ -365,6 +365,9 @@ void write_exact(json_writer& w, const run_options& o, const run_result& r) {
   w.key("Exact");
   w.begin_object();
   w.field("Format", "LGH1");
+  // Histograms rebuilt from Fortio's buckets (a merge with Fortio's JSON): still reported with
+  // Fortio's percentiles when read back.
+  if (o.fortio_buckets) w.field("FortioBuckets", true);
   if (o.sharded()) {  // -shards: which part of a distributed run this is (read back by merge)
     w.field("ShardIndex", o.shard_index);
     w.field("ShardCount", o.shard_count);

@@ -58,7 +58,7 @@ double scheduled_qps(const run_options& o, const run_result& r) {
 namespace {
 
 fortio_histogram export_seconds(const histogram& h, const run_options& o) {
-  return export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles);
+  return export_fortio(h, 1e-9, o.resolution, o.offset, o.percentiles, o.fortio_buckets);
 }
 
 // Fortio's counter line: "<title> : count %d avg %.8g +/- %.4g min %g max %g sum %.9g".

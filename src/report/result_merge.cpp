@@ -160,6 +160,7 @@ saved_result merge_results(const std::vector<saved_result>& runs) {
     if (r.hostname.find(in.hostname) == std::string::npos) r.hostname += (r.hostname.empty() ? "" : ",") + in.hostname;
     if (r.endpoint.empty()) r.endpoint = in.endpoint;
     max_speed = max_speed || run.options.max_speed();
+    o.fortio_buckets = o.fortio_buckets || run.options.fortio_buckets;
     qps += run.options.qps;
     all_count = all_count && run.options.count_mode();
     calls += run.options.calls;

@@ -134,7 +134,10 @@ histogram decode(const fields& f, std::string_view key) {
 
 // A Fortio histogram object (Count, Min, Max, Data[Start, End, Count]) back into a histogram of
 // recorded units (unit: recorded units per JSON unit, 1e9 for seconds -> ns): each bucket's count
-// spread evenly over [Start, End], in at most 1000 steps per bucket.
+// spread evenly over the middle 90% of [Start, End], in at most 1000 steps per bucket. The margins
+// keep every value inside its Fortio bucket when the reports export Fortio's buckets again (a
+// fine bucket is ~0.1% of its value wide, a Fortio bucket at least ~8%), so that Fortio's
+// percentiles, interpolated inside them (run_options::fortio_buckets), come out as Fortio's.
 histogram from_fortio(const fields& f, double unit) {
   histogram h;
   for (const json::value& v : f.array("Data")) {
@@ -148,7 +151,7 @@ histogram from_fortio(const fields& f, double unit) {
     const std::int64_t steps = std::min<std::int64_t>(count, 1000);
     for (std::int64_t i = 0; i < steps; ++i) {
       const std::int64_t n = count / steps + (i < count % steps ? 1 : 0);
-      const double at = start + (end - start) * (static_cast<double>(i) + 0.5) / static_cast<double>(steps);
+      const double at = start + (end - start) * (0.05 + 0.9 * (static_cast<double>(i) + 0.5) / static_cast<double>(steps));
       h.record_n(std::llround(at), static_cast<std::uint64_t>(n));
     }
   }
@@ -211,6 +214,7 @@ void restore_exact(saved_result& out, const fields& top, const fields& exact) {
   run_result& r = out.result;
   run_stats& s = r.stats;
   r.start_unix_ns = exact.integer("StartUnixNs", 0, 0, max_unix_ns);
+  out.options.fortio_buckets = exact.flag("FortioBuckets");
   out.options.shard_count = static_cast<int>(exact.integer("ShardCount", 1, 1, max_connections));
   out.options.shard_index = static_cast<int>(exact.integer("ShardIndex", 0, 0, out.options.shard_count - 1));
   r.utc_offset_seconds = static_cast<int>(exact.integer("UTCOffsetSeconds", 0, -86400, 86400));
@@ -346,6 +350,7 @@ void restore_from_fortio(saved_result& out, const fields& top) {
   }
   r.threads = 0;
   r.hostname.clear();
+  out.options.fortio_buckets = true;
 }
 
 // Go's RFC3339Nano start ("2026-11-29T09:59:42.123456789+01:00") -> Unix ns and the offset; left

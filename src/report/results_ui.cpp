@@ -9,6 +9,7 @@
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/go_format.hpp"
 #include "loadgen/core/text.hpp"
+#include "loadgen/report/histogram_export.hpp"
 #include "loadgen/report/html_report.hpp"
 #include "loadgen/report/result_merge.hpp"
 #include "loadgen/report/result_reader.hpp"
@@ -109,8 +110,8 @@ std::string listing_row(const result_entry& e, const results_source& data, bool 
     cells += fmt::format(
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", escape(r.options.labels),
         r.options.max_speed() ? std::string("max") : go_g(r.options.qps), go_f(seconds > 0 ? static_cast<double>(calls) / seconds : 0, 1),
-        calls, go_f(static_cast<double>(s.latency.value_at_percentile(50)) / 1e6, 3),
-        go_f(static_cast<double>(s.latency.value_at_percentile(99)) / 1e6, 3),
+        calls, go_f(latency_percentile(s.latency, 50, r.options) / 1e6, 3),
+        go_f(latency_percentile(s.latency, 99, r.options) / 1e6, 3),
         go_f(calls > 0 ? 100.0 * static_cast<double>(calls - s.ok_calls()) / static_cast<double>(calls) : 0, 2));
   } catch (const std::exception& ex) {
     cells += "<td colspan=\"7\" class=\"bad\">not a result: " + escape(ex.what()) + "</td>";

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
 #include "loadgen/core/echo.hpp"
 #include "loadgen/core/error.hpp"
 #include "loadgen/core/grpc_outcome.hpp"
@@ -223,6 +228,45 @@ TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
   EXPECT_EQ(r.result.stats.latency.max(), 4'000'000);
   EXPECT_EQ(r.result.stats.latency.sum(), 75'000'000);
   EXPECT_NEAR(r.result.stats.latency.stddev(), 1e6, 0.01);
+}
+
+std::string read_data(const std::string& name) {
+  std::ifstream in(std::string(LOADGEN_GOLDEN_DIR) + "/../data/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The lines of text, without those that start with prefix.
+std::string without_lines(const std::string& text, std::string_view prefix) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size() - 1) + 1;
+    if (text.compare(at, prefix.size(), prefix) != 0) out += text.substr(at, end - at);
+    at = end;
+  }
+  return out;
+}
+
+// Fortio's own JSON of a run and Fortio's own report of that run (tests/data, from
+// ../shared/reference/fortio-samples/load-c3-n30-json.*): read back, the report is Fortio's, line
+// for line (counts, avg, +/-, min, max, sums, every bucket line, every percentile, the size lines,
+// All done), but for the per-connection lines, whose per-socket timing and IPs Fortio's JSON
+// does not hold.
+TEST(result_reader, fortio_json_reports_as_fortio_printed_it) {
+  saved_result r = read_result(read_data("fortio_load_c3_n30.json"), "fortio.json");
+  EXPECT_TRUE(r.options.fortio_buckets);
+  r.options.level = log_level::warning;
+  const std::string ours = format_report(r.options, r.result);
+  const std::string theirs = read_data("fortio_load_c3_n30_report.txt");
+  ASSERT_NE(ours.find("Ended after"), std::string::npos) << ours;
+  EXPECT_EQ(without_lines(ours.substr(ours.find("Ended after")), "["), without_lines(theirs, "["));
+  // Written as JSON and read back (loadgen's JSON: exact histograms), still Fortio's percentiles.
+  saved_result again = read_result(format_json(r.options, r.result), "again.json");
+  EXPECT_TRUE(again.exact);
+  EXPECT_TRUE(again.options.fortio_buckets);
+  again.options.level = log_level::warning;
+  EXPECT_EQ(format_report(again.options, again.result), ours);
 }
 
 // A Fortio histogram whose figures disagree with its buckets (a Count that is not theirs, a Min

@@ -40,6 +40,10 @@ struct run_options {
   double resolution = 0.001;      // -r: histogram resolution in seconds
   double offset = 0;              // -offset: histogram offset in seconds
   std::vector<double> percentiles{50, 75, 90, 99, 99.9};  // -p
+  // The latency histograms were rebuilt from Fortio's JSON (report/result_reader), whose buckets
+  // only say how many calls fell in each range: the reports give percentiles as Fortio computes
+  // them, linear inside its buckets, rather than from the rebuilt values' spread.
+  bool fortio_buckets = false;
   std::vector<std::pair<std::string, std::string>> headers;  // -H, in order (Host handled apart)
   std::string host_override;      // -H "Host: x"
   std::string method;             // -X; empty: GET, or POST with a payload or content type

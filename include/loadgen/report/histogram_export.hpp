@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "loadgen/core/histogram.hpp"
+#include "loadgen/core/options.hpp"
 
 namespace loadgen {
 
@@ -37,8 +38,15 @@ const std::vector<double>& fortio_bucket_bounds();
 // resolution, offset: Fortio's -r and -offset in output units; bucket i covers
 // (offset + r*bound[i-1], offset + r*bound[i]], bucket 0 is <= offset, the last is > offset + r*100000.
 // Each fine bucket is assigned to the Fortio bucket holding its midpoint.
+// interpolate: the percentiles as Fortio computes them from these buckets (linear inside the
+// bucket that holds each, the first starting at the min, the last ending at the max) instead of
+// from h's fine buckets: for histograms rebuilt from Fortio's JSON (run_options::fortio_buckets).
 fortio_histogram export_fortio(const histogram& h, double unit, double resolution, double offset,
-                               const std::vector<double>& percentiles);
+                               const std::vector<double>& percentiles, bool interpolate = false);
+
+// A latency percentile as every report gives it, in ns: h.value_at_percentile(p), or Fortio's
+// interpolation at o's -r and -offset when o.fortio_buckets.
+double latency_percentile(const histogram& h, double p, const run_options& o);
 
 // A few exact values (already in output units; negative ones too, e.g. a clock skew) in Fortio's
 // layout, with Fortio's own percentiles: linear inside the bucket that holds them (the first
