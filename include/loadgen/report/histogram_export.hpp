@@ -38,9 +38,10 @@ const std::vector<double>& fortio_bucket_bounds();
 // resolution, offset: Fortio's -r and -offset in output units; bucket i covers
 // (offset + r*bound[i-1], offset + r*bound[i]], bucket 0 is <= offset, the last is > offset + r*100000.
 // Each fine bucket is assigned to the Fortio bucket holding its midpoint.
-// interpolate: the percentiles as Fortio computes them from these buckets (linear inside the
-// bucket that holds each, the first starting at the min, the last ending at the max) instead of
-// from h's fine buckets: for histograms rebuilt from Fortio's JSON (run_options::fortio_buckets).
+// interpolate: the percentiles as Fortio computes them from these buckets (its CalcPercentile:
+// the min up to 100/count %, then linear inside the bucket that holds each, the first starting at
+// the min, the last ending at the max) instead of from h's fine buckets: for histograms rebuilt
+// from Fortio's JSON (run_options::fortio_buckets).
 fortio_histogram export_fortio(const histogram& h, double unit, double resolution, double offset,
                                const std::vector<double>& percentiles, bool interpolate = false);
 
