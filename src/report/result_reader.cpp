@@ -335,7 +335,9 @@ void restore_from_fortio(saved_result& out, const fields& top) {
   for (std::size_t i = 0; i < sockets.size(); ++i) {
     connection_stats c;
     c.index = static_cast<int>(i);
-    c.sockets = sockets[i].is_int64() ? sockets[i].get_int64() : 0;
+    if (!sockets[i].is_int64() || sockets[i].get_int64() < 0 || sockets[i].get_int64() > max_count)
+      top.fail("Sockets", "an array of counts");
+    c.sockets = sockets[i].get_int64();
     s.connections.push_back(std::move(c));
   }
   if (sockets.empty() && top.has("SocketCount")) {
@@ -345,8 +347,20 @@ void restore_from_fortio(saved_result& out, const fields& top) {
     s.connections.push_back(std::move(c));
   }
   if (!s.connections.empty()) {
+    // IPCountMap counts sockets per address over the whole run. With one address that counts
+    // every socket, each connection's went there (each slot's line names it, as Fortio's did);
+    // otherwise which connection used which is not in the file: all on the first slot (the
+    // totals hold).
     const fields ips = top.object("IPCountMap");
-    for (const auto& [ip, n] : ips.raw()) s.connections.front().ips[std::string(ip)] = ips.integer(ip);
+    std::int64_t sockets_total = 0;
+    for (const auto& c : s.connections) sockets_total += c.sockets;
+    if (ips.raw().size() == 1 && ips.integer(ips.raw().begin()->key()) == sockets_total) {
+      const std::string ip(ips.raw().begin()->key());
+      for (auto& c : s.connections)
+        if (c.sockets > 0) c.ips[ip] = c.sockets;
+    } else {
+      for (const auto& [ip, n] : ips.raw()) s.connections.front().ips[std::string(ip)] = ips.integer(ip);
+    }
   }
   r.threads = 0;
   r.hostname.clear();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string_view>
 
 #include "loadgen/core/echo.hpp"
@@ -105,6 +106,9 @@ TEST(result_reader, bad_input_is_one_line_naming_the_file) {
   EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"NumThreads\":\"x\"}"), "bad.json: field NumThreads is not an integer");
   EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"Exact\":{\"Format\":\"LGH1\",\"Histograms\":{\"Duration\":\"LGH1:x\"}}}"),
             "bad.json: field Exact.Histograms.Duration is not an LGH1 histogram");
+  // A socket count no run can hold (the report adds them up).
+  EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"Sockets\":[1,9000000000000000000]}"), "bad.json: field Sockets is not an array of counts");
+  EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"Sockets\":[-1]}"), "bad.json: field Sockets is not an array of counts");
 }
 
 // Three runs at once, merged, against one run of the same calls: the same percentiles, exactly.
@@ -209,7 +213,8 @@ TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
   "DurationHistogram": {"Count": 30, "Min": 0.001, "Max": 0.004, "Sum": 0.075, "Avg": 0.0025, "StdDev": 0.001,
     "Data": [{"Start": 0.001, "End": 0.002, "Percent": 50, "Count": 15}, {"Start": 0.003, "End": 0.004, "Percent": 100, "Count": 15}],
     "Percentiles": [{"Percentile": 50, "Value": 0.002}, {"Percentile": 99, "Value": 0.00398}]},
-  "Exactly": 30, "RetCodes": {"200": 11, "503": 19}, "URL": "http://httpbin:8000/get", "Sockets": [1, 1, 2]
+  "Exactly": 30, "RetCodes": {"200": 11, "503": 19}, "URL": "http://httpbin:8000/get", "Sockets": [1, 1, 2],
+  "IPCountMap": {"10.0.0.7:8000": 4}
 })";
   const saved_result r = read_result(fortio, "fortio.json");
   EXPECT_FALSE(r.exact);
@@ -223,6 +228,9 @@ TEST(result_reader, fortio_json_falls_back_to_its_buckets) {
   EXPECT_EQ(r.result.utc_offset_seconds, 3600);
   EXPECT_EQ(r.result.connections, 3);
   EXPECT_EQ(r.result.stats.connections.size(), 3u);
+  // One address that counts every socket: each connection's sockets went there.
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(r.result.stats.connections[i].ips, (std::map<std::string, std::int64_t>{{"10.0.0.7:8000", i < 2 ? 1 : 2}}));
   // Its Min, Max, Sum and StdDev are exact: kept over the buckets' spread.
   EXPECT_EQ(r.result.stats.latency.min(), 1'000'000);
   EXPECT_EQ(r.result.stats.latency.max(), 4'000'000);
