@@ -243,12 +243,16 @@ void restore_exact(saved_result& out, const fields& top, const fields& exact) {
   s.tls_handshake = decode(h, "TLSHandshake");
   const fields by_code = exact.object("LatencyByCode");
   for (const auto& [k, v] : by_code.raw()) s.latency_by_status.emplace_back(code_key(by_code, k), decode(by_code, k));
+  std::int64_t sockets_total = 0;
   for (const json::value& v : exact.array("Slots")) {
     if (!v.is_object()) exact.fail("Slots", "an array of objects");
     const fields slot(v.get_object(), exact.name(), exact.path() + "Slots.");
     connection_stats c;
     c.index = static_cast<int>(slot.integer("Index", 0, 0, max_connections - 1));
     c.sockets = slot.integer("Sockets");
+    // The reports add the slots' sockets up: their sum is a count too.
+    sockets_total += c.sockets;
+    if (sockets_total > max_count) slot.fail("Sockets", fmt::format("a count (the slots' add up past {})", max_count));
     const fields ips = slot.object("IPs");
     for (const auto& [ip, n] : ips.raw()) c.ips[std::string(ip)] = ips.integer(ip);
     const fields t = slot.object("ConnectTime");
@@ -332,12 +336,16 @@ void restore_from_fortio(saved_result& out, const fields& top) {
     restore_codes(s, top.object("RetCodes"), top.object("TransportErrors"), true);
   }
   const auto& sockets = top.array("Sockets");
+  // Counts that add up to a count (the reports sum them), for at most max_connections slots.
+  std::int64_t sockets_total = 0;
+  if (sockets.size() > static_cast<std::size_t>(max_connections)) top.fail("Sockets", "an array of counts, one per connection");
   for (std::size_t i = 0; i < sockets.size(); ++i) {
     connection_stats c;
     c.index = static_cast<int>(i);
-    if (!sockets[i].is_int64() || sockets[i].get_int64() < 0 || sockets[i].get_int64() > max_count)
+    if (!sockets[i].is_int64() || sockets[i].get_int64() < 0 || sockets[i].get_int64() > max_count - sockets_total)
       top.fail("Sockets", "an array of counts");
     c.sockets = sockets[i].get_int64();
+    sockets_total += c.sockets;
     s.connections.push_back(std::move(c));
   }
   if (sockets.empty() && top.has("SocketCount")) {
@@ -352,8 +360,7 @@ void restore_from_fortio(saved_result& out, const fields& top) {
     // otherwise which connection used which is not in the file: all on the first slot (the
     // totals hold).
     const fields ips = top.object("IPCountMap");
-    std::int64_t sockets_total = 0;
-    for (const auto& c : s.connections) sockets_total += c.sockets;
+    if (sockets.empty()) sockets_total = s.connections.front().sockets;  // SocketCount's
     if (ips.raw().size() == 1 && ips.integer(ips.raw().begin()->key()) == sockets_total) {
       const std::string ip(ips.raw().begin()->key());
       for (auto& c : s.connections)
