@@ -116,6 +116,13 @@ private:
   std::string path_;
 };
 
+// n added to total, a sum of counts that the reports add up again: fails (naming key) when the
+// sum would pass max_count, so no sum of a file's counts can overflow.
+void add_count(std::int64_t& total, std::int64_t n, const fields& f, std::string_view key) {
+  if (n > max_count - total) f.fail(key, fmt::format("a count (the counts add up past {})", max_count));
+  total += n;
+}
+
 // A number key of an object ("200", "-1") as an int; fails on anything else.
 int code_key(const fields& f, std::string_view key) {
   int code = 0;
@@ -193,10 +200,11 @@ transport_error transport_of(const fields& f, std::string_view key) {
 // from the TransportErrors object; the rest, e.g. all of a Fortio result's, under `none`: counted
 // as transport errors, left out of the breakdown by kind).
 void restore_codes(run_stats& s, const fields& codes, const fields& transport, bool by_label) {
-  std::int64_t transport_total = 0;
+  std::int64_t transport_total = 0, all = 0;
   for (const auto& [k, v] : codes.raw()) {
     const int code = by_label ? code_of_label(codes, k) : code_key(codes, k);
     const std::int64_t n = codes.integer(k);
+    add_count(all, n, codes, k);
     if (code >= 0 && code < static_cast<int>(s.status_counts.size())) s.status_counts[static_cast<std::size_t>(code)] += n;
     else if (code >= 0) codes.fail(k, "a status below 1000");
     else transport_total += n;
@@ -204,8 +212,8 @@ void restore_codes(run_stats& s, const fields& codes, const fields& transport, b
   std::int64_t named = 0;
   for (const auto& [k, v] : transport.raw()) {
     const std::int64_t n = transport.integer(k);
+    add_count(named, n, transport, k);
     s.transport_counts[static_cast<std::size_t>(transport_of(transport, k))] += n;
-    named += n;
   }
   if (transport_total > named) s.transport_counts[static_cast<std::size_t>(transport_error::none)] += transport_total - named;
 }
@@ -305,8 +313,10 @@ std::string peer_of_key(std::string_view key) {
 // Fortio's TCP/UDP RetCodes ({"OK": n, "<error text>": n}): OK calls and transport errors by kind.
 void restore_echo_codes(run_result& r, const fields& codes) {
   run_stats& s = r.stats;
+  std::int64_t all = 0;
   for (const auto& [k, v] : codes.raw()) {
     const std::int64_t n = codes.integer(k);
+    add_count(all, n, codes, k);
     const std::string_view key(k.data(), k.size());
     if (key == "OK") {
       s.status_counts[status_echo_ok] += n;
@@ -475,11 +485,14 @@ void restore_series(saved_result& out, const fields& top) {
     slice.p99 = t.number("P99");
     slice.max = t.number("Max");
     const fields codes = t.object("RetCodes");
+    std::int64_t all = 0;
     for (const auto& [k, n] : codes.raw()) {
       // The series keys its codes as the report labels them (core/echo's status_label): a gRPC
       // run's by name ("SERVING", "UNAVAILABLE"), an echo target's "OK"/"errors", HTTP's by number.
       const int code = grpc ? code_of_label(codes, k) : k == "OK" ? 200 : k == "errors" ? -1 : code_key(codes, k);
-      slice.codes[code] += codes.integer(k);
+      const std::int64_t count = codes.integer(k);
+      add_count(all, count, codes, k);
+      slice.codes[code] += count;
     }
     out.result.series.push_back(std::move(slice));
   }

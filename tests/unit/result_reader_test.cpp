@@ -112,6 +112,8 @@ TEST(result_reader, bad_input_is_one_line_naming_the_file) {
   EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"Sockets\":[1000000000000000,1]}"), "bad.json: field Sockets is not an array of counts");
   EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"Exact\":{\"Format\":\"LGH1\",\"Slots\":[{\"Sockets\":1000000000000000},{\"Sockets\":1}]}}"),
             "bad.json: field Exact.Slots.Sockets is not a count (the slots' add up past 1000000000000000)");
+  EXPECT_EQ(message("{\"RunType\":\"HTTP\",\"RetCodes\":{\"200\":1000000000000000,\"503\":1}}"),
+            "bad.json: field RetCodes.503 is not a count (the counts add up past 1000000000000000)");
 }
 
 // Three runs at once, merged, against one run of the same calls: the same percentiles, exactly.
