@@ -42,6 +42,36 @@ std::string echo_ret_code(std::string_view scheme, int status, transport_error e
   }
 }
 
+transport_error echo_error_of_ret_code(std::string_view key) {
+  const auto starts = [&](std::string_view p) { return key.substr(0, p.size()) == p; };
+  const auto ends = [&](std::string_view p) { return key.size() >= p.size() && key.substr(key.size() - p.size()) == p; };
+  const auto has = [&](std::string_view p) { return key.find(p) != std::string_view::npos; };
+  if (key == "short read") return transport_error::closed;
+  if (key == "read not echoing writes") return transport_error::bad_response;
+  if (key == "timeout") return transport_error::timeout;
+  if (starts("dial ")) {
+    if (has("connection refused")) return transport_error::refused;
+    if (ends("i/o timeout")) return transport_error::connect_timeout;
+    return transport_error::connect_failed;
+  }
+  if (starts("read ")) return ends("i/o timeout") ? transport_error::timeout : transport_error::reset;
+  if (starts("write ")) return transport_error::write_failed;
+  return transport_error::none;
+}
+
+std::string echo_peer_of_ret_code(std::string_view key) {
+  for (std::string_view verb : {"dial ", "read ", "write "}) {
+    if (key.substr(0, verb.size()) != verb) continue;
+    const std::size_t space = key.find(' ', verb.size());
+    const std::size_t colon = key.find(": ", space == std::string_view::npos ? key.size() : space);
+    if (space == std::string_view::npos || colon == std::string_view::npos) return {};
+    const std::string_view addresses = key.substr(space + 1, colon - space - 1);
+    const std::size_t arrow = addresses.find("->");
+    return std::string(arrow == std::string_view::npos ? addresses : addresses.substr(arrow + 2));
+  }
+  return {};
+}
+
 std::string status_label(const url& target, int status) {
   if (target.grpc) return grpc_code_name(status);
   if (!target.is_echo()) return std::to_string(status);

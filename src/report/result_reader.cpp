@@ -273,43 +273,6 @@ void restore_exact(saved_result& out, const fields& top, const fields& exact) {
   }
 }
 
-// The kind of failure a Fortio TCP/UDP RetCodes key names: Go's error text ("dial tcp
-// 10.0.0.7:8078: connect: connection refused", "read tcp ...: i/o timeout") or the echo runner's
-// own ("short read", "read not echoing writes", UDP's "timeout"), the way core/echo's
-// echo_ret_code names them; a text of no known form is `none` (printed as "error").
-transport_error echo_error_of_key(std::string_view key) {
-  const auto starts = [&](std::string_view p) { return key.substr(0, p.size()) == p; };
-  const auto ends = [&](std::string_view p) { return key.size() >= p.size() && key.substr(key.size() - p.size()) == p; };
-  const auto has = [&](std::string_view p) { return key.find(p) != std::string_view::npos; };
-  if (key == "short read") return transport_error::closed;
-  if (key == "read not echoing writes") return transport_error::bad_response;
-  if (key == "timeout") return transport_error::timeout;
-  if (starts("dial ")) {
-    if (has("connection refused")) return transport_error::refused;
-    if (ends("i/o timeout")) return transport_error::connect_timeout;
-    return transport_error::connect_failed;
-  }
-  if (starts("read ")) return ends("i/o timeout") ? transport_error::timeout : transport_error::reset;
-  if (starts("write ")) return transport_error::write_failed;
-  return transport_error::none;
-}
-
-// The peer in a Go error text ("dial tcp 10.0.0.7:8078: connect: ..." and "read tcp
-// 10.0.0.9:41234->10.0.0.7:8078: i/o timeout" -> "10.0.0.7:8078"), or "". loadgen names every
-// failure with that one peer (a read error's local port, which differs per socket, is not kept).
-std::string peer_of_key(std::string_view key) {
-  for (std::string_view verb : {"dial ", "read ", "write "}) {
-    if (key.substr(0, verb.size()) != verb) continue;
-    const std::size_t space = key.find(' ', verb.size());
-    const std::size_t colon = key.find(": ", space == std::string_view::npos ? key.size() : space);
-    if (space == std::string_view::npos || colon == std::string_view::npos) return {};
-    const std::string_view addresses = key.substr(space + 1, colon - space - 1);
-    const std::size_t arrow = addresses.find("->");
-    return std::string(arrow == std::string_view::npos ? addresses : addresses.substr(arrow + 2));
-  }
-  return {};
-}
-
 // Fortio's TCP/UDP RetCodes ({"OK": n, "<error text>": n}): OK calls and transport errors by kind.
 void restore_echo_codes(run_result& r, const fields& codes) {
   run_stats& s = r.stats;
@@ -322,8 +285,8 @@ void restore_echo_codes(run_result& r, const fields& codes) {
       s.status_counts[status_echo_ok] += n;
       continue;
     }
-    s.transport_counts[static_cast<std::size_t>(echo_error_of_key(key))] += n;
-    if (r.endpoint.empty()) r.endpoint = peer_of_key(key);
+    s.transport_counts[static_cast<std::size_t>(echo_error_of_ret_code(key))] += n;
+    if (r.endpoint.empty()) r.endpoint = echo_peer_of_ret_code(key);
   }
 }
 

@@ -129,4 +129,24 @@ TEST(EchoOptions, UdpLimits) {
 }
 
 }  // namespace
+// Reading Fortio's keys back (saved results) is echo_ret_code the other way: every key it writes
+// names its kind again (reset and closed are both "short read") and its peer.
+TEST(echo_ret_code, read_back_gives_the_kind_and_the_peer) {
+  for (const std::string scheme : {"tcp", "udp"}) {
+    for (const transport_error kind : {transport_error::closed, transport_error::reset, transport_error::bad_response,
+                                       transport_error::timeout, transport_error::refused, transport_error::connect_timeout,
+                                       transport_error::connect_failed, transport_error::write_failed}) {
+      const std::string key = echo_ret_code(scheme, status_transport_error, kind, "10.0.0.7:8078");
+      const transport_error back = kind == transport_error::reset ? transport_error::closed : kind;
+      EXPECT_EQ(echo_error_of_ret_code(key), back) << key;
+      if (key.find("10.0.0.7:8078") != std::string::npos) {
+        EXPECT_EQ(echo_peer_of_ret_code(key), "10.0.0.7:8078") << key;
+      }
+    }
+  }
+  EXPECT_EQ(echo_peer_of_ret_code("read tcp 10.0.0.9:41234->10.0.0.7:8078: i/o timeout"), "10.0.0.7:8078");
+  EXPECT_EQ(echo_error_of_ret_code("something Go said"), transport_error::none);
+  EXPECT_EQ(echo_peer_of_ret_code("short read"), "");
+}
+
 }  // namespace loadgen

@@ -42,6 +42,16 @@ transport_error judge_echo(std::string_view sent, std::string_view received) noe
 // out so that all timeouts are one line.
 std::string echo_ret_code(std::string_view scheme, int status, transport_error error, std::string_view peer);
 
+// The other way, for Fortio's saved results (report/result_reader): the failure a RetCodes key
+// other than "OK" names. Fortio's keys are Go's error texts ("dial tcp 10.0.0.7:8078: connect:
+// connection refused", "read tcp 10.0.0.9:41234->10.0.0.7:8078: i/o timeout") or its echo
+// runner's own ("short read", "read not echoing writes", UDP's "timeout"); a text of no known form
+// is `none` (echo_ret_code prints it as "error").
+transport_error echo_error_of_ret_code(std::string_view key);
+// The peer such a key names ("10.0.0.7:8078": a read error's local port, which differs per
+// socket, is left out), or "".
+std::string echo_peer_of_ret_code(std::string_view key);
+
 // A status as loadgen's own per-status lines and fields name it (Latency for ..., LatencyByCode,
 // the time series, the -interval and progress lines): the number ("200", "-1"), or for an echo
 // target "OK" and "errors".
