@@ -144,6 +144,23 @@ private:
   // The connection ended (EOF, error, protocol error, close): every call on it ends.
   void lose(transport_error active_kind, transport_error queued_kind, const std::string& why);
   void finish(h2_stream_session& s, call_end how);
+  // A stream answered in full: its fast call ends in after_reads() when it was read there (see
+  // gathering_), else from a posted handler.
+  void finish_done(h2_stream_session& s);
+  void end_gathered();  // ends the fast calls finish_done() held, each in turn, here
+  void post_gathered();  // posts them instead (a read that ends without after_reads())
+  // Holds the fast calls that end in one read until that read's after_reads(): see gathering_.
+  struct gather_scope {
+    h2_connection& c;
+    bool before;
+    explicit gather_scope(h2_connection& conn) noexcept : c(conn), before(std::exchange(conn.gathering_, true)) {}
+    ~gather_scope() {
+      c.gathering_ = before;
+      if (!before) c.post_gathered();
+    }
+    gather_scope(const gather_scope&) = delete;
+    gather_scope& operator=(const gather_scope&) = delete;
+  };
   void fail_call(h2_stream_session& s, transport_error kind, const std::string& why);
   void remove_active(h2_stream_session& s) noexcept;
   socket_type& lowest() noexcept { return socket_; }
@@ -174,6 +191,13 @@ private:
   std::uint32_t goaway_sent_ = 0;  // that GOAWAY's error code (COMPRESSION_ERROR, PROTOCOL_ERROR, ...)
   bool reading_ = false, writing_ = false, in_recv_ = false;
   bool send_posted_ = false;  // enqueue() posted the submit-and-write of queued calls
+  // In a read's handler: the fast calls it ends are held (gathered_) and ended by after_reads()
+  // itself, before it submits and writes, so that the next calls of their slots (at -qps 0 made
+  // at once) are submitted in the same write as each other, and enqueue() posts nothing. Posted
+  // one by one, each ended in its own pass of the event loop and went out in its own write: one
+  // request per write at -c 8 -streams 32 on h2c, a pass of the loop (an epoll_wait) per call.
+  bool gathering_ = false;
+  std::vector<h2_stream_session*> gathered_, ending_;
   bool tls_held_ = false;     // OpenSSL may hold records not read yet: read_more reads, not waits
   std::vector<char> in_;  // h2c: where Asio's reads land (empty over TLS when there is a read_spill)
   // Where the synchronous reads land: TLS records decrypted by SSL_read, and on h2c what follows a
@@ -335,11 +359,20 @@ public:
     end_ = how;
     signalled_ = true;
     if (fast_done_) {
-      net::post(env_.io, [this] { end_fast(); });
+      post_end_fast();
       return;
     }
     signal_.cancel();
   }
+  // A fast call (call_fast()) is in flight: its end may be held by the connection (see
+  // h2_connection::gathering_) and run by end_fast() later, outside the connection's callbacks.
+  bool fast() const noexcept { return fast_done_ != nullptr; }
+  void mark_ended(call_end how) noexcept {
+    end_ = how;
+    signalled_ = true;
+  }
+  void post_end_fast() noexcept { net::post(env_.io, [this] { end_fast(); }); }
+  void end_fast();
   const session_env& env() const noexcept { return env_; }
   response_observer* observer() const noexcept { return observer_; }  // curl's printer and/or -compression
   std::int64_t body_bytes(std::int64_t on_the_wire) const noexcept {
@@ -349,7 +382,6 @@ public:
 private:
   const h2_request* next_request();
   net::awaitable<call_end> attempt(call_record& rec);
-  void end_fast();
   // -L: the request for the same-origin redirect rec ended with, or null when the 3xx is the
   // answer (no usable Location, another origin: location() says where, or 10 hops made).
   const h2_request* next_hop(const call_record& rec);
@@ -551,6 +583,7 @@ void h2_connection::read_more() {
 void h2_connection::on_read(const error_code& ec, std::size_t n) {
   reading_ = false;
   if (state_ == state::closed) return;
+  const gather_scope gather(*this);
   if (ec) {
     const bool eof = ec == net::error::eof || ec == net::ssl::error::stream_truncated;
     const transport_error kind = goaway_ ? transport_error::h2_goaway : eof ? transport_error::closed : transport_error::reset;
@@ -586,6 +619,7 @@ void h2_connection::on_read(const error_code& ec, std::size_t n) {
 void h2_connection::on_tls_readable(const error_code& ec) {
   reading_ = false;
   if (state_ == state::closed) return;
+  const gather_scope gather(*this);
   if (ec) {
     on_read(ec, 0);
     return;
@@ -624,6 +658,7 @@ bool h2_connection::deliver(const char* data, std::size_t n) {
 
 // What was read went through nghttp2: submit the calls waiting, write, and read on.
 void h2_connection::after_reads() {
+  end_gathered();  // their slots' next calls join queued_ (enqueue() posts nothing while gathering_)
   pump();
   flush();
   if (state_ == state::closed) return;
@@ -728,7 +763,7 @@ void h2_connection::write_tls() {
 
 void h2_connection::enqueue(h2_stream_session& s) {
   queued_.push_back(&s);
-  if (state_ != state::open || send_posted_) return;
+  if (state_ != state::open || send_posted_ || gathering_) return;  // gathering_: after_reads() sends it
   if (limit_ == 1 && !in_recv_) {
     // One stream per connection: no other slot's call can join this one's write, so it goes now
     // (a posted handler per call was a pass of the event loop for nothing).
@@ -799,6 +834,26 @@ void h2_connection::remove_active(h2_stream_session& s) noexcept {
 }
 
 void h2_connection::finish(h2_stream_session& s, call_end how) { s.wake(how); }
+
+void h2_connection::finish_done(h2_stream_session& s) {
+  if (!gathering_ || !s.fast()) return finish(s, call_end::done);
+  s.mark_ended(call_end::done);
+  gathered_.push_back(&s);
+}
+
+void h2_connection::end_gathered() {
+  // Walked in a list of its own (ending_, kept to spare an allocation per read): what a slot does
+  // when its call ends (record it, start its next call, stop the run) must not find gathered_
+  // being walked.
+  std::swap(gathered_, ending_);
+  for (h2_stream_session* s : ending_) s->end_fast();
+  ending_.clear();
+}
+
+void h2_connection::post_gathered() {
+  for (h2_stream_session* s : gathered_) s->post_end_fast();
+  gathered_.clear();
+}
 
 void h2_connection::fail_call(h2_stream_session& s, transport_error kind, const std::string& why) {
   call_record& rec = *s.call_.rec;
@@ -1033,7 +1088,7 @@ int h2_connection::on_stream_close(nghttp2_session* session, int32_t stream_id, 
     } else if (is_redirect_status(rec.status)) {
       s->location_ = c.location;
     }
-    self->finish(*s, call_end::done);
+    self->finish_done(*s);
     return 0;
   }
   if (self->protocol_error_) {
