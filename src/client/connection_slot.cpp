@@ -51,7 +51,10 @@ void connection_slot::check_deadline(nanos now) {
 }
 
 void connection_slot::wake() {
-  if (sleeping_) timer_.cancel();
+  if (sleeping_) {
+    timer_.cancel();
+    if (pace_timer_) pace_timer_->cancel();  // a fast call's pacing sleep: on_due() ends the stretch
+  }
   session_->stop();
 }
 
@@ -131,6 +134,9 @@ void connection_slot::make_schedule() {
   sc.ramp = o.ramp;
   sc.seed = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(index_ + 1);
   schedule_.emplace(sc, run.start);
+  // Paced calls take the fast path too, sleeping on a timer of their own (timer_ is run_fast()'s
+  // doorbell meanwhile). -busy-wait's spins go round the event loop: they stay on the coroutine.
+  if (run.plan->busy_wait == 0) pace_timer_.emplace(owner_.context());
 }
 
 bool connection_slot::may_continue() const noexcept {
@@ -152,24 +158,74 @@ bool connection_slot::after_call(bool made) {
 }
 
 bool connection_slot::start_fast_call() {
-  if (!may_continue()) {
-    fast_end_ = fast_end::ended;
-    return false;
+  const run_context& run = owner_.shared();
+  for (;;) {
+    if (!may_continue()) {
+      fast_end_ = fast_end::ended;
+      return false;
+    }
+    if (!session_->can_call_fast()) {
+      fast_end_ = fast_end::slow;
+      return false;
+    }
+    current_ = call_record{};
+    if (!schedule_) {
+      current_.due = steady_clock::now();
+      if (current_.due >= run.end) {
+        fast_end_ = fast_end::ended;
+        return false;
+      }
+      ++slots_;
+      begin_call(current_.due);
+      session_->call_fast(current_, &connection_slot::on_fast_done, this);
+      return true;
+    }
+    // Paced: the same steps as run()'s paced calls, with a callback for the sleep.
+    current_.due = schedule_->next();
+    if (current_.due >= run.end) {
+      fast_end_ = fast_end::ended;
+      return false;
+    }
+    const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done_, schedule_->interval(),
+                                           run.options->nocatchup);
+    current_.connection_busy = due.connection_busy;
+    ++slots_;
+    if (due.skip) {
+      owner_.stats().record_skipped();  // as in run(): a skip is not a call
+      continue;
+    }
+    pace_fast_call();
+    return true;
   }
+}
+
+void connection_slot::pace_fast_call() {
+  const pace_step step = next_pacing_step(steady_clock::now(), current_.due, 0);
+  if (step.action != pace_action::send) {
+    sleeping_ = true;
+    pace_timer_->expires_at(to_time_point(step.until));
+    pace_timer_->async_wait([this](const boost::system::error_code&) { on_due(); });
+    return;
+  }
+  const nanos now = steady_clock::now();
+  begin_call(now);
   if (!session_->can_call_fast()) {
-    fast_end_ = fast_end::slow;
-    return false;
+    // The connection went while this call waited (a server's close): call() makes it, with a
+    // connect, as run() makes a call the fast path cannot.
+    finish_fast(fast_end::due);
+    return;
   }
-  current_ = call_record{};
-  current_.due = steady_clock::now();
-  if (current_.due >= owner_.shared().end) {
-    fast_end_ = fast_end::ended;
-    return false;
-  }
-  ++slots_;
-  begin_call(current_.due);
   session_->call_fast(current_, &connection_slot::on_fast_done, this);
-  return true;
+}
+
+void connection_slot::on_due() {
+  sleeping_ = false;
+  if (owner_.shared().stop.load(std::memory_order_relaxed)) return finish_fast(fast_end::ended);
+  try {
+    pace_fast_call();  // a timer that woke early (or a cancel without a stop) sleeps again
+  } catch (...) {
+    finish_fast(fast_end::slow, std::current_exception());
+  }
 }
 
 void connection_slot::on_fast_done(void* self, fast_outcome outcome, std::exception_ptr error) {
@@ -210,10 +266,10 @@ net::awaitable<void> connection_slot::run() {
   const run_options& o = *run.options;
   if (run.plan->qps_per_connection > 0) make_schedule();
   while (may_continue()) {
-    if (!schedule_ && session_->can_call_fast()) {
+    if ((!schedule_ || pace_timer_) && session_->can_call_fast()) {
       const fast_end end = co_await run_fast();
       if (end == fast_end::ended) break;
-      if (end == fast_end::retry) {
+      if (end == fast_end::retry || end == fast_end::due) {
         // The call in flight goes on the coroutine way (a new connection, mostly).
         const bool made = co_await session_->call(current_);
         if (!after_call(made)) break;

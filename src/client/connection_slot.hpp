@@ -47,13 +47,20 @@ private:
     ended,  // the run ended on this connection (stop, count, time, -abort-on)
     slow,   // the next call needs the coroutine path (a connect, mostly)
     retry,  // the call in flight goes on through call() (fast_outcome::retry)
+    due,    // a paced call came due when the session could no longer make it fast: call() makes it
   };
-  // Max speed on an open connection: makes calls by callbacks (start_fast_call, on_fast_done)
-  // while the session can, and returns once, when they stop. The coroutines above stay parked
-  // meanwhile, and their frames are not touched per call.
+  // Calls on an open connection, at -qps 0 or paced: makes them by callbacks (start_fast_call,
+  // on_fast_done, and on_due after a paced call's sleep) while the session can, and returns
+  // once, when they stop. The coroutines above stay parked meanwhile, and their frames are not
+  // touched per call.
   boost::asio::awaitable<fast_end> run_fast();
-  // Starts the next call on the fast path; false (with fast_end_ set) when it cannot.
+  // Starts the next call on the fast path (a paced one sleeps until due first); false (with
+  // fast_end_ set) when it cannot.
   bool start_fast_call();
+  // current_ is set up with its due time: sleep until then on pace_timer_ (on_due() comes back
+  // here), then make it.
+  void pace_fast_call();
+  void on_due();
   static void on_fast_done(void* self, fast_outcome outcome, std::exception_ptr error);
   // The stretch is over: run_fast() returns `end`, or rethrows `error`.
   void finish_fast(fast_end end, std::exception_ptr error = nullptr);
@@ -77,6 +84,7 @@ private:
   std::unique_ptr<session> session_;
   boost::asio::steady_timer timer_;  // pacing sleeps, run_fast()'s doorbell, lent to the session (env.doorbell)
   std::optional<schedule> schedule_;
+  std::optional<boost::asio::steady_timer> pace_timer_;  // paced fast calls' sleeps (none with -busy-wait)
   nanos deadline_ = 0;       // 0: no call in flight
   bool sleeping_ = false;
   // The call being made. A member, not a coroutine local, so that on_crash() can still record it
