@@ -12,6 +12,11 @@
 #   PROTO=h2 bash bench/compare.sh             # HTTP/2 (h2c prior knowledge) vs h2load: -c 64 -streams 1
 #                                              # and -c 8 -streams 32 (CONNS items are c:streams)
 #   SCHEME=https PROTO=h2 bash bench/compare.sh  # h2 over TLS (ALPN), the same two shapes
+#   RATE=60000 PROTO=h2 bash bench/compare.sh  # every tool held to 60,000 requests/s in all
+#                                              # (loadgen -qps, h2load --rps per connection, Fortio
+#                                              # -qps; wrk and the floor clients cannot be paced and
+#                                              # are left out): the CPU per request each tool
+#                                              # spends at the same load, below what saturates it
 # Plain HTTP/1.1 runs add "floor" (bench/floor_client.cpp, built here with c++): one send() and one
 # recv() per call and nothing else, the kernel's share that every client pays; how far a tool
 # sits above it is what the tool itself costs. TOOLS="... uring" adds bench/floor_uring.cpp (liburing,
@@ -46,6 +51,11 @@ else
   floor=""
   [[ ${SCHEME:-http} != http ]] || floor=" floor"  # bench/floor_client.cpp: plain HTTP/1.1 only
   TOOLS=${TOOLS:-"loadgen ${BEFORE:+before }wrk h2load$floor"}
+fi
+RATE=${RATE:-}
+if [[ -n $RATE ]]; then
+  [[ $RATE =~ ^[1-9][0-9]*$ ]] || { echo "bench: RATE must be requests per second (a whole number)" >&2; exit 2; }
+  TOOLS=$(tr ' ' '\n' <<<"$TOOLS" | grep -vxE 'wrk|floor|uring' | xargs)  # no way to pace them
 fi
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -96,22 +106,28 @@ run_tool() {
   local tool=$1 c=${2%%:*} out
   local streams=${2#*:}
   local threads=1
+  # The pace: -qps for loadgen and Fortio (in all), --rps for h2load (per connection).
+  local qps=0 h2rps=()
+  if [[ -n $RATE ]]; then
+    qps=$RATE
+    h2rps=(--rps "$(awk -v r="$RATE" -v c="$c" 'BEGIN{printf "%.6g", r / c}')")
+  fi
   if [[ $PROTO == h2 ]]; then
     case $tool in
-      loadgen) cmd=("$BIN" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
-      before) cmd=("$BEFORE" load -h2 -qps 0 -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
-      h2load) cmd=(h2load -t "$threads" -c "$c" -m "$streams" -D "$SECONDS_PER_RUN" "$URL") ;;
+      loadgen) cmd=("$BIN" load -h2 -qps "$qps" -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+      before) cmd=("$BEFORE" load -h2 -qps "$qps" -c "$c" -streams "$streams" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+      h2load) cmd=(h2load -t "$threads" -c "$c" -m "$streams" "${h2rps[@]}" -D "$SECONDS_PER_RUN" "$URL") ;;
       fortio)
         ((streams == 1)) || { echo "0 1 0 0 0 0 0"; return; }
-        cmd=("$FORTIO" load -h2 -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -loglevel Error -k "$URL") ;;
+        cmd=("$FORTIO" load -h2 -qps "$qps" -c "$c" -t "${SECONDS_PER_RUN}s" -loglevel Error -k "$URL") ;;
       *) echo "bench: $tool has no HTTP/2" >&2; echo "0 1 0 0 0 0 0"; return ;;
     esac
   else
     case $tool in
-    loadgen) cmd=("$BIN" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
-    before) cmd=("$BEFORE" load -qps 0 -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+    loadgen) cmd=("$BIN" load -qps "$qps" -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
+    before) cmd=("$BEFORE" load -qps "$qps" -c "$c" -t "${SECONDS_PER_RUN}s" -quiet -k "$URL") ;;
     wrk) cmd=(wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" "$URL") ;;
-    h2load) cmd=(h2load --h1 -t "$threads" -c "$c" -D "$SECONDS_PER_RUN" "$URL") ;;
+    h2load) cmd=(h2load --h1 -t "$threads" -c "$c" "${h2rps[@]}" -D "$SECONDS_PER_RUN" "$URL") ;;
     floor)
       [[ $SCHEME == http ]] || { echo "bench: floor is plain HTTP only" >&2; echo "0 1 0 0 0 0 0"; return; }
       cmd=("$work/floor_client" "$PORT" "$c" "$SECONDS_PER_RUN") ;;
@@ -142,7 +158,7 @@ run_tool() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "# loadgen client benchmark, $(date -u +%Y-%m-%d) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-echo "# nginx 1 worker on CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; ${SECONDS_PER_RUN}s runs; median of $RUNS"
+echo "# nginx 1 worker on CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; ${SECONDS_PER_RUN}s runs; median of $RUNS${RATE:+; every tool paced to $RATE requests/s}"
 for c in $CONNS; do
   declare -A rps cpu rss usr sys srv
   for tool in $TOOLS; do rps[$tool]=""; cpu[$tool]=""; rss[$tool]=""; usr[$tool]=""; sys[$tool]=""; srv[$tool]=""; done
