@@ -180,23 +180,32 @@ bool connection_slot::start_fast_call() {
       session_->call_fast(current_, &connection_slot::on_fast_done, this);
       return true;
     }
-    // Paced: the same steps as run()'s paced calls, with a callback for the sleep.
-    current_.due = schedule_->next();
-    if (current_.due >= run.end) {
+    // Paced: the due time as run()'s paced calls take it, then a callback for the sleep.
+    if (!take_paced_due()) {
       fast_end_ = fast_end::ended;
       return false;
-    }
-    const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done_, schedule_->interval(),
-                                           run.options->nocatchup);
-    current_.connection_busy = due.connection_busy;
-    ++slots_;
-    if (due.skip) {
-      owner_.stats().record_skipped();  // as in run(): a skip is not a call
-      continue;
     }
     pace_fast_call();
     return true;
   }
+}
+
+bool connection_slot::take_paced_due() {
+  const run_context& run = owner_.shared();
+  while (may_continue()) {
+    current_ = call_record{};
+    current_.due = schedule_->next();
+    if (current_.due >= run.end) return false;
+    const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done_, schedule_->interval(),
+                                           run.options->nocatchup);
+    current_.connection_busy = due.connection_busy;
+    ++slots_;
+    if (!due.skip) return true;
+    // This slot passed while the connection was busy: skip it rather than send late. A skip is
+    // not a call: with -n, exactly n calls are still made.
+    owner_.stats().record_skipped();
+  }
+  return false;
 }
 
 void connection_slot::pace_fast_call() {
@@ -263,7 +272,6 @@ net::awaitable<connection_slot::fast_end> connection_slot::run_fast() {
 
 net::awaitable<void> connection_slot::run() {
   const run_context& run = owner_.shared();
-  const run_options& o = *run.options;
   if (run.plan->qps_per_connection > 0) make_schedule();
   while (may_continue()) {
     if ((!schedule_ || pace_timer_) && session_->can_call_fast()) {
@@ -276,22 +284,12 @@ net::awaitable<void> connection_slot::run() {
       }
       continue;  // slow: the next call (a connect) goes below
     }
-    current_ = call_record{};
     if (schedule_) {
-      current_.due = schedule_->next();
-      if (current_.due >= run.end) break;
-      const due_call due = classify_due_call(steady_clock::now(), current_.due, previous_done_, schedule_->interval(), o.nocatchup);
-      current_.connection_busy = due.connection_busy;
-      ++slots_;
-      if (due.skip) {
-        // This slot passed while the connection was busy: skip it rather than send late. A skip
-        // is not a call: with -n, exactly n calls are still made.
-        owner_.stats().record_skipped();
-        continue;
-      }
+      if (!take_paced_due()) break;
       co_await wait_until(current_.due, run.plan->busy_wait);
       if (run.stop.load(std::memory_order_relaxed)) break;
     } else {
+      current_ = call_record{};
       current_.due = steady_clock::now();
       if (current_.due >= run.end) break;
       ++slots_;

@@ -57,6 +57,10 @@ private:
   // Starts the next call on the fast path (a paced one sleeps until due first); false (with
   // fast_end_ set) when it cannot.
   bool start_fast_call();
+  // Paced: the next schedule slot into current_ (a new call due then), passing over -nocatchup's
+  // skips (each recorded). False when this connection makes no more calls (may_continue(), or
+  // the slot falls past the run's end).
+  bool take_paced_due();
   // current_ is set up with its due time: sleep until then on pace_timer_ (on_due() comes back
   // here), then make it.
   void pace_fast_call();
