@@ -209,14 +209,14 @@ bool connection_slot::take_paced_due() {
 }
 
 void connection_slot::pace_fast_call() {
-  const pace_step step = next_pacing_step(steady_clock::now(), current_.due, 0);
+  const nanos now = steady_clock::now();
+  const pace_step step = next_pacing_step(now, current_.due, 0);
   if (step.action != pace_action::send) {
     sleeping_ = true;
     pace_timer_->expires_at(to_time_point(step.until));
     pace_timer_->async_wait([this](const boost::system::error_code&) { on_due(); });
     return;
   }
-  const nanos now = steady_clock::now();
   begin_call(now);
   if (!session_->can_call_fast()) {
     // The connection went while this call waited (a server's close): call() makes it, with a

@@ -356,8 +356,7 @@ public:
   // nghttp2 callback, lose()), so a fast call's end is posted, never run from here. (The post
   // takes Asio's recycled handler memory; failing to get it ends the process, noexcept.)
   void wake(call_end how) noexcept {
-    end_ = how;
-    signalled_ = true;
+    mark_ended(how);
     if (fast_done_) {
       post_end_fast();
       return;
