@@ -16,10 +16,18 @@
 // with write(2), and a write to a connection the peer has reset would raise SIGPIPE and end the
 // run without its report. Ours sends with MSG_NOSIGNAL (as Asio does) and notes short reads.
 //
-// Also tried: Asio reading the socket (async_read_some, whose short reads spare the next read's
-// attempt, and no epoll_ctl per wait) and OpenSSL decrypting what it was given. It made fewer
-// system calls (2.0 per call against 2.2 at -c 8 -streams 32) for the same instructions, yet
-// 4-5% more CPU per call in two head-to-head sets of 7 and 9 runs, so OpenSSL reads.
+// Also tried: Asio reading the socket (async_read_some: no epoll_ctl per wait) and OpenSSL
+// decrypting what it was given. It made fewer system calls (2.0 per call against 2.2 at -c 8
+// -streams 32) for the same instructions, yet 4-5% more CPU per call in two head-to-head sets of
+// 7 and 9 runs, so OpenSSL reads.
+// And (2026-12-01): after a read that came back short, waiting on Asio's reactor queue directly
+// (no epoll_ctl, no speculative recv), on the reasoning that later bytes raise a new edge. It
+// took 1.0 epoll_ctl per call off -c 64 -streams 1 (3.0 to 2.0 system calls per call under
+// strace), but it is wrong: a FIN (or RST) that came in the same wakeup as the last bytes is
+// seen only by the next read, the epoll_wait that woke us has taken its edge, and the wait then
+// lasts until -timeout (shown on loopback: "hello" then close() before the client's epoll_wait;
+// the wait never ended). Only a read that finds nothing (EAGAIN) proves the socket dry, and it
+// costs the system call the wait would save: the wait stays async_wait (an EPOLL_CTL_MOD).
 //
 // The error queue: OpenSSL's SSL_get_error reads the thread's error queue, so it must hold
 // nothing stale when a call fails. handshake() clears it once per connection; every failure
