@@ -305,9 +305,11 @@ TEST(connect_timeout, is_counted_as_such_and_bounded_by_the_timeout) {
   const auto doc = parse_json(r);
   EXPECT_EQ(doc.at("RetCodes").at("-1").as_int64(), 3);
   EXPECT_EQ(doc.at("TransportErrors").at("connect_timeout").as_int64(), 3);
-  // Three connects of 300 ms each, one after the other.
-  EXPECT_LT(took, std::chrono::seconds(3));
+  // Three connects of 300 ms each, one after the other: the run's own duration (the process's
+  // start and report, slow under the sanitizers on a busy machine, only get a loose bound).
+  EXPECT_LT(took, std::chrono::seconds(10));
   EXPECT_GE(doc.at("ActualDuration").as_int64(), 800'000'000);
+  EXPECT_LT(doc.at("ActualDuration").as_int64(), 2'000'000'000);
 }
 
 }  // namespace
