@@ -87,8 +87,8 @@ TEST_F(distributed, three_shards_merge_into_the_command_lines_run) {
   }
   // Every shard waited for the start time (started 3 s ahead of it, a shard that did not wait
   // would start seconds early) and none started long after it. On an idle machine the shards
-  // start within a millisecond of it; under the sanitizers on a loaded 2-CPU machine a process
-  // has been seen to wake 17 ms late, so the upper bound is loose.
+  // start within a millisecond of it; under the sanitizers on a loaded 2-CPU machine they have
+  // been seen to start 17 ms apart, so the upper bound is loose.
   for (std::size_t i = 0; i < starts.size(); ++i) {
     EXPECT_GE(starts[i], start_at.unix_ns) << "shard " << i << " started before -start-at";
     EXPECT_LT(starts[i] - start_at.unix_ns, 1'000'000'000)
