@@ -201,6 +201,9 @@ TEST(h2_server, stop_answers_the_streams_in_flight) {
   auto server = start_server(&port);
   background_process client({loadgen_binary(), "load", "-h2", "-qps", "0", "-n", "400", "-c", "1", "-streams", "4",
                              "-loglevel", "Warning", url(port, "/echo?delay=100ms")});
+  // From the client's start, not its launch: a process starts slowly under the sanitizers on a
+  // busy machine, and the stop must come when streams are in flight (4 per 100 ms).
+  ASSERT_TRUE(client.wait_for_output("Starting at")) << client.err_so_far();
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   server->signal(SIGTERM);
   const auto s = server->wait();
